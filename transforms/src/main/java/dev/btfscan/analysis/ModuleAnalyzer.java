@@ -1,0 +1,156 @@
+package dev.btfscan.analysis;
+
+import dev.btfscan.btf.BaseFingerprint;
+import dev.btfscan.btf.Btf;
+import dev.btfscan.btf.BtfClassifier;
+import dev.btfscan.btf.BtfForm;
+import dev.btfscan.btf.BtfFormatException;
+import dev.btfscan.btf.BtfParser;
+import dev.btfscan.btf.StandaloneRemapper;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Decides the verdict for one module's BTF against one base: classify by evidence, fingerprint
+ * split BTF, validate, and normalize into split form. A plain library: the Beam DoFn only feeds it.
+ */
+public final class ModuleAnalyzer {
+  private final Collection<KnownKernel> scanned;
+
+  /** @param scanned every vmlinux among the inputs, to name the build a split module came from */
+  public ModuleAnalyzer(Collection<KnownKernel> scanned) {
+    // Sorted so that attribution is the same whatever order the kernels arrived in.
+    this.scanned = scanned.stream()
+        .sorted(java.util.Comparator.comparing(KnownKernel::release).thenComparing(KnownKernel::source))
+        .toList();
+  }
+
+  /** Analyzes {@code module} against {@code base} ({@code null}: no vmlinux at hand). */
+  public ModuleResult analyze(ModuleBtf module, KernelBase base) {
+    List<String> problems = new ArrayList<>();
+    if (module.btf() == null) {
+      return new ModuleResult(BtfForm.NONE, "no .BTF section", Verdict.NO_BTF, -1, base, null, problems, null);
+    }
+    Btf framed;
+    try {
+      framed = BtfParser.parse(module.btf());
+    } catch (BtfFormatException e) {
+      problems.add(".BTF: " + e.getMessage());
+      return new ModuleResult(BtfForm.INVALID, "unreadable .BTF", Verdict.INVALID, -1, base, null, problems, null);
+    }
+    long types = framed.typeCount();
+    BtfClassifier.Classification cls = BtfClassifier.classify(framed);
+    if (module.btfBase() != null) {
+      return distilled(module, framed, cls, base, problems);
+    }
+    switch (cls.form()) {
+      case STANDALONE:
+        return standalone(framed, cls, base, problems);
+      default:
+        return split(module.btf(), framed, cls, base, problems);
+    }
+  }
+
+  private ModuleResult standalone(Btf framed, BtfClassifier.Classification cls, KernelBase base, List<String> problems) {
+    long types = framed.typeCount();
+    List<String> errors = Validation.errors(framed);
+    if (!errors.isEmpty()) {
+      problems.addAll(errors);
+      return new ModuleResult(BtfForm.STANDALONE, cls.evidence(), Verdict.INVALID, types, base, null, problems, null);
+    }
+    if (base == null) {
+      problems.add("no vmlinux BTF for this release among the inputs: cannot renumber into split form");
+      return new ModuleResult(BtfForm.STANDALONE, cls.evidence(), Verdict.NO_VMLINUX, types, null, null, problems, null);
+    }
+    if (base.btf().order() != framed.order()) {
+      problems.add("module BTF is " + framed.order() + " but the base is " + base.btf().order());
+      return new ModuleResult(BtfForm.STANDALONE, cls.evidence(), Verdict.MISMATCH, types, base, null, problems, null);
+    }
+    byte[] blob = StandaloneRemapper.renumber(framed, base.btf());
+    try {
+      List<String> after = Validation.errors(BtfParser.parse(blob, base.btf()));
+      if (!after.isEmpty()) {
+        after.forEach(p -> problems.add("renumbered blob: " + p));
+        return new ModuleResult(BtfForm.STANDALONE, cls.evidence(), Verdict.INVALID, types, base, null, problems, null);
+      }
+    } catch (BtfFormatException e) {
+      throw new IllegalStateException("renumbering produced unreadable BTF: " + e.getMessage(), e);
+    }
+    return new ModuleResult(BtfForm.STANDALONE, cls.evidence(), Verdict.REMAPPED, types, base, null, problems, blob);
+  }
+
+  private ModuleResult split(byte[] raw, Btf framed, BtfClassifier.Classification cls, KernelBase base, List<String> problems) {
+    long types = framed.typeCount();
+    BaseFingerprint fp = BaseFingerprint.infer(framed);
+    BuiltAgainst built = attribute(fp);
+    if (!fp.hasStrings()) {
+      problems.add("built_against: " + fp.evidence());
+    }
+    List<String> framing = Validation.stringSectionErrors(framed);
+    if (!framing.isEmpty()) {
+      problems.addAll(framing);
+      return new ModuleResult(BtfForm.SPLIT, cls.evidence(), Verdict.INVALID, types, base, built, problems, null);
+    }
+    if (base == null) {
+      problems.add("no vmlinux BTF for this release among the inputs: references into the base cannot be checked");
+      return new ModuleResult(BtfForm.SPLIT, cls.evidence(), Verdict.NO_VMLINUX, types, null, built, problems, null);
+    }
+    if (fp.hasStrings() && fp.strings() != base.strings()) {
+      problems.add("built against a base with " + fp.strings() + " string bytes"
+          + (built.release() != null ? " (" + built.release() + ")" : " (no scanned kernel matches)")
+          + ", checked against " + describe(base) + " with " + base.strings());
+      return new ModuleResult(BtfForm.SPLIT, cls.evidence(), Verdict.MISMATCH, types, base, built, problems, null);
+    }
+    if (fp.typesAtLeast() > base.types()) {
+      problems.add("references type id " + (fp.typesAtLeast() + types) + " but the base has only "
+          + base.types() + " types and the module " + types);
+      return new ModuleResult(BtfForm.SPLIT, cls.evidence(), Verdict.MISMATCH, types, base, built, problems, null);
+    }
+    Btf onBase;
+    try {
+      onBase = BtfParser.parse(raw, base.btf());
+    } catch (BtfFormatException e) {
+      problems.add(".BTF on " + describe(base) + ": " + e.getMessage());
+      return new ModuleResult(BtfForm.SPLIT, cls.evidence(), Verdict.MISMATCH, types, base, built, problems, null);
+    }
+    List<String> errors = Validation.errors(onBase);
+    if (!errors.isEmpty()) {
+      problems.addAll(errors);
+      // With a matching fingerprint the base is right and the module is damaged; without one,
+      // unresolvable references most likely mean the wrong base.
+      Verdict v = fp.hasStrings() ? Verdict.INVALID : Verdict.MISMATCH;
+      return new ModuleResult(BtfForm.SPLIT, cls.evidence(), v, types, base, built, problems, null);
+    }
+    return new ModuleResult(BtfForm.SPLIT, cls.evidence(), Verdict.OK, types, base, built, problems, raw);
+  }
+
+  private ModuleResult distilled(ModuleBtf module, Btf framed, BtfClassifier.Classification cls, KernelBase base, List<String> problems) {
+    long types = framed.typeCount();
+    try {
+      BtfParser.parse(module.btfBase());
+    } catch (BtfFormatException e) {
+      problems.add(".BTF.base: " + e.getMessage());
+      return new ModuleResult(BtfForm.DISTILLED, "has .BTF.base", Verdict.INVALID, types, base, null, problems, null);
+    }
+    String evidence = "has a .BTF.base section (distilled base); .BTF alone reads as " + cls.form().label() + ": " + cls.evidence();
+    problems.add("relocation of distilled BTF onto the vmlinux is not implemented yet");
+    return new ModuleResult(BtfForm.DISTILLED, evidence, Verdict.NO_RELOCATION, types, base, null, problems, null);
+  }
+
+  /** Names the scanned kernel whose fingerprint the module carries, if any. */
+  BuiltAgainst attribute(BaseFingerprint fp) {
+    if (fp.hasStrings()) {
+      for (KnownKernel k : scanned) {
+        if (k.strings() == fp.strings() && k.types() >= fp.typesAtLeast()) {
+          return new BuiltAgainst(fp.strings(), k.types(), fp.typesAtLeast(), k.release(), k.source(), fp.evidence());
+        }
+      }
+    }
+    return new BuiltAgainst(fp.strings(), -1, fp.typesAtLeast(), null, null, fp.evidence());
+  }
+
+  private static String describe(KernelBase base) {
+    return base.release().isEmpty() ? base.source() : base.release();
+  }
+}
