@@ -1,0 +1,120 @@
+package dev.btfscan.transforms;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.btfscan.analysis.KernelBase;
+import dev.btfscan.analysis.KnownKernel;
+import dev.btfscan.analysis.ModuleAnalyzer;
+import dev.btfscan.analysis.ModuleBtf;
+import dev.btfscan.analysis.ModuleResult;
+import dev.btfscan.analysis.Verdict;
+import dev.btfscan.elf.ModuleImage;
+import dev.btfscan.io.KernelFile;
+import dev.btfscan.io.sink.BlobPaths;
+import dev.btfscan.report.Json;
+import dev.btfscan.report.ModuleLocation;
+import dev.btfscan.report.ModuleRow;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionView;
+
+/**
+ * Analyzes one module file: decompress, read its ELF, pick its base (its own release's vmlinux, or
+ * the {@code --against} one), decide the verdict, write the normalized blob, emit the report rows.
+ * Whatever the bytes, the module leaves exactly one {@code modules.jsonl} row.
+ */
+public final class AnalyzeModuleFn extends DoFn<KernelFile, KV<String, String>> {
+  private static final long serialVersionUID = 1L;
+
+  private final Counter modules = Metrics.counter(AnalyzeModuleFn.class, "modules");
+  private final Counter moduleBytes = Metrics.counter(AnalyzeModuleFn.class, "module-bytes");
+  private final PCollectionView<Map<String, KernelBtf>> bases;
+  private final PCollectionView<List<KnownKernel>> scanned;
+  private final String againstKey;
+  private final BlobWriter blobs;
+
+  /**
+   * @param againstKey the key of the base every module is checked against, or {@code null} to use
+   *     each module's own release
+   */
+  public AnalyzeModuleFn(
+      PCollectionView<Map<String, KernelBtf>> bases,
+      PCollectionView<List<KnownKernel>> scanned,
+      String againstKey,
+      BlobWriter blobs) {
+    this.bases = bases;
+    this.scanned = scanned;
+    this.againstKey = againstKey;
+    this.blobs = blobs;
+  }
+
+  @ProcessElement
+  public void process(ProcessContext c) {
+    KernelFile f = c.element();
+    modules.inc();
+    moduleBytes.inc(f.size());
+    Outcome out = analyze(f, c.sideInput(bases), c.sideInput(scanned));
+    if (out.blob() != null) {
+      // Outside analyze(): failing to write output is the run's failure, not the module's.
+      blobs.write(out.blobPath(), out.blob());
+    }
+    ObjectNode row = out.row();
+    String line = Json.line(row);
+    String key = ReportKeys.of(f.packageName(), f.path());
+    c.output(KV.of(key, line));
+    String verdict = row.path("verdict").asText();
+    Metrics.counter(AnalyzeModuleFn.class, "verdict-" + verdict).inc();
+    if (verdict.equals(Verdict.MISMATCH.label()) || verdict.equals(Verdict.INVALID.label())) {
+      c.output(ScanTags.MISMATCH_ROWS, KV.of(key, line));
+    }
+  }
+
+  /** The row, and the blob to write at the path the row names. */
+  private record Outcome(ObjectNode row, String blobPath, byte[] blob) {
+    static Outcome rowOnly(ObjectNode row) {
+      return new Outcome(row, null, null);
+    }
+  }
+
+  private Outcome analyze(KernelFile f, Map<String, KernelBtf> baseMap, List<KnownKernel> known) {
+    List<String> problems = new ArrayList<>(f.problems());
+    String pathRelease = f.release() == null ? "" : f.release();
+    ModuleLocation at = new ModuleLocation(f.packageName(), f.path(), ModuleNames.fromPath(f.path()), pathRelease, "", "");
+    if (f.bytes() == null) {
+      return Outcome.rowOnly(ModuleRow.unreadable(at, problems));
+    }
+    try {
+      ModuleImage image = ModuleImage.fromStored(f.bytes());
+      String release = pathRelease;
+      String vermagic = image.modinfo().release();
+      if (vermagic != null && !vermagic.isEmpty()) {
+        if (!pathRelease.isEmpty() && !pathRelease.equals(vermagic)) {
+          problems.add("vermagic release " + vermagic + " disagrees with the path's release " + pathRelease);
+        }
+        release = vermagic;
+      }
+      String name = image.modinfo().name() != null ? image.modinfo().name() : at.module();
+      at = new ModuleLocation(f.packageName(), f.path(), name, release, image.arch(), image.compression().displayName());
+      KernelBtf kernel = baseMap.get(againstKey != null ? againstKey : release);
+      KernelBase base = kernel == null ? null : BaseCache.get(kernel);
+      ModuleResult r = new ModuleAnalyzer(known).analyze(new ModuleBtf(image.btf(), image.btfBase()), base);
+      problems.addAll(r.problems());
+      r = new ModuleResult(r.form(), r.formEvidence(), r.verdict(), r.types(), r.base(), r.builtAgainst(), problems, r.blob());
+      String blob = r.blob() == null ? null : BlobPaths.forModule(release, f.path());
+      return new Outcome(ModuleRow.of(at, r, blob), blob, r.blob());
+    } catch (Exception e) {
+      // Damaged input (or a bug) becomes a row with its reason, never a failed bundle.
+      problems.add(describe(e));
+      return Outcome.rowOnly(ModuleRow.unreadable(at, problems));
+    }
+  }
+
+  static String describe(Exception e) {
+    String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return e instanceof RuntimeException ? "internal error (" + e.getClass().getSimpleName() + "): " + msg : msg;
+  }
+}
