@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -46,11 +47,12 @@ public final class Rebaser {
     }
     TypeMatcher matcher = new TypeMatcher(oldBase, newBase);
     Map<Integer, List<String>> users = baseUsers(module);
+    Set<Integer> byValue = PointerUses.baseIdsUsedByValue(module);
     List<BaseReference> refs = new ArrayList<>();
     Map<Integer, Integer> mapping = new HashMap<>();
     boolean complete = true;
     for (Map.Entry<Integer, List<String>> e : users.entrySet()) {
-      BaseReference ref = resolve(e.getKey(), e.getValue(), matcher, index);
+      BaseReference ref = resolve(e.getKey(), e.getValue(), !byValue.contains(e.getKey()), matcher, index);
       refs.add(ref);
       if (ref.newId() >= 0) {
         mapping.put(ref.oldId(), ref.newId());
@@ -62,11 +64,15 @@ public final class Rebaser {
     return new Result(refs, blob);
   }
 
-  private static BaseReference resolve(int oldId, List<String> usedBy, TypeMatcher m, BaseIndex index) {
+  /**
+   * @param behindPointer the module only ever points at this type, so only its identity matters
+   */
+  private static BaseReference resolve(int oldId, List<String> usedBy, boolean behindPointer, TypeMatcher m, BaseIndex index) {
     Btf oldBase = m.from();
     Btf newBase = m.to();
     String type = TypeMatcher.describe(oldBase, oldId);
-    boolean sameHere = newBase.hasId(oldId) && m.equivalent(oldId, oldId);
+    java.util.function.IntBinaryOperator same = (x, y) -> (behindPointer ? m.equivalentBehindPointer(x, y) : m.equivalent(x, y)) ? 1 : 0;
+    boolean sameHere = newBase.hasId(oldId) && same.applyAsInt(oldId, oldId) == 1;
     if (sameHere) {
       return new BaseReference(oldId, type, BaseReference.Status.UNCHANGED, oldId, null, null, List.of());
     }
@@ -76,7 +82,7 @@ public final class Rebaser {
     }
     int[] candidates = index.candidates(oldBase, oldId);
     for (int c : candidates) {
-      if (m.equivalent(oldId, c)) {
+      if (same.applyAsInt(oldId, c) == 1) {
         return new BaseReference(oldId, type, BaseReference.Status.MOVED, c, null, landsOn, usedBy);
       }
     }

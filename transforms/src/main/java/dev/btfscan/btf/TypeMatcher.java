@@ -42,6 +42,14 @@ public final class TypeMatcher {
     return equivalent(a, b, false);
   }
 
+  /**
+   * Whether {@code a} and {@code b} are the same type as seen through a pointer: named types by
+   * kind and name, qualifiers looked through, anonymous types whole.
+   */
+  public boolean equivalentBehindPointer(int a, int b) {
+    return equivalent(a, b, true);
+  }
+
   private boolean equivalent(int a, int b, boolean identityOnly) {
     if (a == 0 || b == 0) {
       return a == b;
