@@ -84,11 +84,21 @@ public final class BaseIndex {
     }
     int code = b.kindCode(id);
     String name = b.name(id);
-    sb.append(code).append(':').append(name == null ? "?" : name);
+    BtfKind kind = b.kind(id);
+    boolean referenced = depth < ANON_DEPTH;
+    if (referenced && (kind == BtfKind.STRUCT || kind == BtfKind.UNION || kind == BtfKind.FWD)) {
+      // A referenced aggregate may be a forward declaration on one side and a definition on the
+      // other (TypeMatcher accepts that behind a pointer), so they share a key.
+      sb.append("A:").append(name == null ? "?" : name);
+      if (name != null && !name.isEmpty()) {
+        return;
+      }
+    } else {
+      sb.append(code).append(':').append(name == null ? "?" : name);
+    }
     if (name != null && !name.isEmpty()) {
       return;
     }
-    BtfKind kind = b.kind(id);
     if (kind == null || depth == 0) {
       return;
     }

@@ -62,6 +62,12 @@ public final class TypeMatcher {
       // declaration stands for the struct or union it names).
       return sameIdentity(a, b);
     }
+    if (from.kind(a) == BtfKind.FWD && resolvesForward(a, b)) {
+      return true;
+    }
+    if (isEnumForward(a) && resolvesEnumForward(a, b)) {
+      return true;
+    }
     if (!sameHead(a, b)) {
       return false;
     }
@@ -84,6 +90,30 @@ public final class TypeMatcher {
     BtfKind ka = from.kind(a);
     BtfKind kb = to.kind(b);
     return ka == kb || isAggregateOrFwd(ka) && isAggregateOrFwd(kb);
+  }
+
+  /**
+   * A forward declaration is the same type as the struct or union it declares: C only uses an
+   * incomplete type through pointers, so nothing in it depends on the layout.
+   */
+  private boolean resolvesForward(int fwd, int b) {
+    BtfKind kb = to.kind(b);
+    BtfKind declared = from.kindFlag(fwd) ? BtfKind.UNION : BtfKind.STRUCT;
+    return (kb == declared || kb == BtfKind.FWD && to.kindFlag(b) == from.kindFlag(fwd))
+        && Objects.equals(from.name(fwd), to.name(b));
+  }
+
+  /** {@code enum foo;} is encoded as an ENUM with no enumerators (libbpf's "enum fwd"). */
+  private boolean isEnumForward(int a) {
+    return (from.kind(a) == BtfKind.ENUM || from.kind(a) == BtfKind.ENUM64) && from.vlen(a) == 0;
+  }
+
+  private boolean resolvesEnumForward(int fwd, int b) {
+    BtfKind kb = to.kind(b);
+    return (kb == BtfKind.ENUM || kb == BtfKind.ENUM64)
+        && from.sizeOrType(fwd) == to.sizeOrType(b)
+        && from.nameOffset(fwd) != 0
+        && Objects.equals(from.name(fwd), to.name(b));
   }
 
   private static boolean isAggregateOrFwd(BtfKind k) {
