@@ -8,6 +8,7 @@ import dev.btfscan.btf.BtfClassifier;
 import dev.btfscan.btf.BtfForm;
 import dev.btfscan.btf.BtfFormatException;
 import dev.btfscan.btf.BtfParser;
+import dev.btfscan.btf.DedupNormalizer;
 import dev.btfscan.btf.StandaloneRemapper;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,18 +24,25 @@ public final class ModuleAnalyzer {
 
   private final Collection<KnownKernel> scanned;
   private final Kernels kernels;
+  private final Normalization normalization;
 
   /** An analyzer that can attribute but not rebase (no kernel BTF at hand beyond the base). */
   public ModuleAnalyzer(Collection<KnownKernel> scanned) {
-    this(scanned, Kernels.NONE);
+    this(scanned, Kernels.NONE, Normalization.DEDUP);
+  }
+
+  public ModuleAnalyzer(Collection<KnownKernel> scanned, Kernels kernels) {
+    this(scanned, kernels, Normalization.DEDUP);
   }
 
   /**
    * @param scanned every vmlinux among the inputs, to name the build a split module came from
    * @param kernels their BTF, to resolve a foreign module's references and rebase it
+   * @param normalization how standalone BTF becomes split BTF on its base
    */
-  public ModuleAnalyzer(Collection<KnownKernel> scanned, Kernels kernels) {
+  public ModuleAnalyzer(Collection<KnownKernel> scanned, Kernels kernels, Normalization normalization) {
     this.kernels = kernels;
+    this.normalization = normalization;
     // Sorted so that attribution is the same whatever order the kernels arrived in.
     this.scanned = scanned.stream()
         .sorted(java.util.Comparator.comparing(KnownKernel::release).thenComparing(KnownKernel::source))
@@ -82,7 +90,14 @@ public final class ModuleAnalyzer {
       problems.add("module BTF is " + framed.order() + " but the base is " + base.btf().order());
       return new ModuleResult(BtfForm.STANDALONE, cls.evidence(), Verdict.MISMATCH, types, base, null, problems, null);
     }
-    byte[] blob = StandaloneRemapper.renumber(framed, base.btf());
+    byte[] blob;
+    if (normalization == Normalization.DEDUP) {
+      DedupNormalizer.Result d = DedupNormalizer.dedup(framed, kernels.index(base));
+      blob = d.blob();
+      problems.add("dedup: " + d.dedupedTypes() + " of " + types + " types are the base's; " + d.ownTypes() + " own types kept");
+    } else {
+      blob = StandaloneRemapper.renumber(framed, base.btf());
+    }
     try {
       List<String> after = Validation.errors(BtfParser.parse(blob, base.btf()));
       if (!after.isEmpty()) {
