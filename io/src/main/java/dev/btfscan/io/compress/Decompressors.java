@@ -1,0 +1,117 @@
+package dev.btfscan.io.compress;
+
+import com.github.luben.zstd.ZstdInputStream;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
+import org.tukaani.xz.LZMAInputStream;
+import org.tukaani.xz.XZInputStream;
+
+/**
+ * Opens decoders for {@link Compression} formats. Every returned stream is bounded by
+ * {@link DecompressionLimits} and reports malformed input as IOException (never as an unchecked
+ * exception), and every decoder accepts concatenated streams where the format allows them
+ * (multi-member gzip, multi-stream xz/bzip2/zstd), because packagers produce them.
+ */
+public final class Decompressors {
+  /** Memory limit for xz/lzma dictionaries: xz -9 needs 65 MiB; a crafted header may ask for 4 GiB. */
+  private static final int XZ_MEMORY_LIMIT_KIB = 256 * 1024;
+
+  private Decompressors() {}
+
+  /**
+   * Wraps {@code in} with the decoder for {@code compression}. The header of the format is read
+   * eagerly for some formats, so a garbled header fails here with IOException.
+   */
+  public static InputStream open(InputStream in, Compression compression, DecompressionLimits limits) throws IOException {
+    CountingInputStream counted = new CountingInputStream(in);
+    InputStream decoded;
+    try {
+      decoded = decoder(counted, compression);
+    } catch (IOException e) {
+      throw new IOException("cannot open " + compression.displayName() + " " + limits.description() + ": "
+          + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new IOException("corrupt " + compression.displayName() + " " + limits.description() + ": " + e, e);
+    }
+    return new LimitedInputStream(decoded, counted, limits, compression);
+  }
+
+  /**
+   * Detects the compression from the first bytes of {@code in} and opens its decoder. The
+   * detected format is available from the result; the returned stream starts at the first
+   * decoded byte.
+   */
+  public static Opened detectAndOpen(InputStream in, DecompressionLimits limits) throws IOException {
+    BufferedInputStream buffered = in instanceof BufferedInputStream ? (BufferedInputStream) in : new BufferedInputStream(in);
+    byte[] head = peek(buffered, Compression.MAX_MAGIC_LENGTH);
+    Compression compression = Compression.detect(head);
+    return new Opened(compression, open(buffered, compression, limits));
+  }
+
+  /** Reads up to {@code n} bytes without consuming them; {@code in} must support mark. */
+  public static byte[] peek(InputStream in, int n) throws IOException {
+    if (!in.markSupported()) {
+      throw new IllegalArgumentException("peek needs a stream that supports mark/reset");
+    }
+    in.mark(n);
+    byte[] head = new byte[n];
+    int got = 0;
+    while (got < n) {
+      int r = in.read(head, got, n - got);
+      if (r < 0) {
+        break;
+      }
+      got += r;
+    }
+    in.reset();
+    return got == n ? head : Arrays.copyOf(head, got);
+  }
+
+  private static InputStream decoder(InputStream in, Compression compression) throws IOException {
+    switch (compression) {
+      case NONE:
+        return in;
+      case GZIP:
+        return GzipCompressorInputStream.builder().setInputStream(in).setDecompressConcatenated(true).get();
+      case BZIP2:
+        return new BZip2CompressorInputStream(in, true);
+      case XZ:
+        return new XZInputStream(in, XZ_MEMORY_LIMIT_KIB);
+      case LZMA:
+        return new LZMAInputStream(in, XZ_MEMORY_LIMIT_KIB);
+      case ZSTD:
+        return new ZstdInputStream(in);
+      case LZ4_FRAME:
+        return new FramedLZ4CompressorInputStream(in, true);
+      case LZ4_LEGACY:
+        return new Lz4LegacyInputStream(in);
+      case LZOP:
+        return new LzopInputStream(in);
+    }
+    throw new AssertionError(compression);
+  }
+
+  /** A decoder together with the format that was detected for it. */
+  public static final class Opened {
+    private final Compression compression;
+    private final InputStream stream;
+
+    Opened(Compression compression, InputStream stream) {
+      this.compression = compression;
+      this.stream = stream;
+    }
+
+    public Compression compression() {
+      return compression;
+    }
+
+    public InputStream stream() {
+      return stream;
+    }
+  }
+}
