@@ -1,11 +1,14 @@
 package dev.btfscan.analysis;
 
 import dev.btfscan.btf.BaseFingerprint;
+import dev.btfscan.btf.BaseReference;
+import dev.btfscan.btf.Rebaser;
 import dev.btfscan.btf.Btf;
 import dev.btfscan.btf.BtfClassifier;
 import dev.btfscan.btf.BtfForm;
 import dev.btfscan.btf.BtfFormatException;
 import dev.btfscan.btf.BtfParser;
+import dev.btfscan.btf.DedupNormalizer;
 import dev.btfscan.btf.StandaloneRemapper;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,10 +19,30 @@ import java.util.List;
  * split BTF, validate, and normalize into split form. A plain library: the Beam DoFn only feeds it.
  */
 public final class ModuleAnalyzer {
-  private final Collection<KnownKernel> scanned;
+  /** Problem lines spent on individual references of a mismatched module. */
+  private static final int MAX_EXPLAINED = 10;
 
-  /** @param scanned every vmlinux among the inputs, to name the build a split module came from */
+  private final Collection<KnownKernel> scanned;
+  private final Kernels kernels;
+  private final Normalization normalization;
+
+  /** An analyzer that can attribute but not rebase (no kernel BTF at hand beyond the base). */
   public ModuleAnalyzer(Collection<KnownKernel> scanned) {
+    this(scanned, Kernels.NONE, Normalization.DEDUP);
+  }
+
+  public ModuleAnalyzer(Collection<KnownKernel> scanned, Kernels kernels) {
+    this(scanned, kernels, Normalization.DEDUP);
+  }
+
+  /**
+   * @param scanned every vmlinux among the inputs, to name the build a split module came from
+   * @param kernels their BTF, to resolve a foreign module's references and rebase it
+   * @param normalization how standalone BTF becomes split BTF on its base
+   */
+  public ModuleAnalyzer(Collection<KnownKernel> scanned, Kernels kernels, Normalization normalization) {
+    this.kernels = kernels;
+    this.normalization = normalization;
     // Sorted so that attribution is the same whatever order the kernels arrived in.
     this.scanned = scanned.stream()
         .sorted(java.util.Comparator.comparing(KnownKernel::release).thenComparing(KnownKernel::source))
@@ -67,7 +90,14 @@ public final class ModuleAnalyzer {
       problems.add("module BTF is " + framed.order() + " but the base is " + base.btf().order());
       return new ModuleResult(BtfForm.STANDALONE, cls.evidence(), Verdict.MISMATCH, types, base, null, problems, null);
     }
-    byte[] blob = StandaloneRemapper.renumber(framed, base.btf());
+    byte[] blob;
+    if (normalization == Normalization.DEDUP) {
+      DedupNormalizer.Result d = DedupNormalizer.dedup(framed, kernels.index(base));
+      blob = d.blob();
+      problems.add("dedup: " + d.dedupedTypes() + " of " + types + " types are the base's; " + d.ownTypes() + " own types kept");
+    } else {
+      blob = StandaloneRemapper.renumber(framed, base.btf());
+    }
     try {
       List<String> after = Validation.errors(BtfParser.parse(blob, base.btf()));
       if (!after.isEmpty()) {
@@ -100,6 +130,13 @@ public final class ModuleAnalyzer {
       problems.add("built against a base with " + fp.strings() + " string bytes"
           + (built.release() != null ? " (" + built.release() + ")" : " (no scanned kernel matches)")
           + ", checked against " + describe(base) + " with " + base.strings());
+      KernelBase own = built.release() == null ? null : kernels.byRelease(built.release());
+      if (own != null && own.strings() == fp.strings()) {
+        return rebase(raw, own, base, cls, types, built, problems);
+      }
+      problems.add("the vmlinux it was built against is not among the inputs: references cannot be resolved, only checked on "
+          + describe(base));
+      problems.addAll(wrongOnTarget(raw, base));
       return new ModuleResult(BtfForm.SPLIT, cls.evidence(), Verdict.MISMATCH, types, base, built, problems, null);
     }
     if (fp.typesAtLeast() > base.types()) {
@@ -123,6 +160,53 @@ public final class ModuleAnalyzer {
       return new ModuleResult(BtfForm.SPLIT, cls.evidence(), v, types, base, built, problems, null);
     }
     return new ModuleResult(BtfForm.SPLIT, cls.evidence(), Verdict.OK, types, base, built, problems, raw);
+  }
+
+  /** Resolves a foreign split module's references in {@code target} and rebases it if they all resolve. */
+  private ModuleResult rebase(byte[] raw, KernelBase own, KernelBase target, BtfClassifier.Classification cls,
+      long types, BuiltAgainst built, List<String> problems) {
+    Btf onOwn;
+    try {
+      onOwn = BtfParser.parse(raw, own.btf());
+    } catch (BtfFormatException e) {
+      problems.add(".BTF on " + describe(own) + ": " + e.getMessage());
+      return new ModuleResult(BtfForm.SPLIT, cls.evidence(), Verdict.INVALID, types, target, built, problems, null);
+    }
+    Rebaser.Result r = Rebaser.rebase(onOwn, kernels.index(target));
+    Explanation why = new Explanation(describe(own), r.references());
+    String counts = String.format("base references: %d unchanged, %d moved, %d changed, %d gone; %d ids now land on another type",
+        why.count(BaseReference.Status.UNCHANGED), why.count(BaseReference.Status.MOVED),
+        why.count(BaseReference.Status.CHANGED), why.count(BaseReference.Status.GONE), why.wrong());
+    problems.add(counts);
+    if (r.rebased()) {
+      List<String> after = Validation.errors(parseOrThrow(r.blob(), target));
+      if (after.isEmpty()) {
+        return new ModuleResult(BtfForm.SPLIT, cls.evidence(), Verdict.RELOCATED, types, target, built, problems, r.blob(), why);
+      }
+      after.forEach(p -> problems.add("rebased blob: " + p));
+    }
+    why.notable(MAX_EXPLAINED).stream()
+        .filter(x -> x.status() != BaseReference.Status.MOVED)
+        .forEach(x -> problems.add(x.toString()));
+    return new ModuleResult(BtfForm.SPLIT, cls.evidence(), Verdict.MISMATCH, types, target, built, problems, null, why);
+  }
+
+  /** What the target base alone proves about a module built for another: ids that land on types of an impossible kind. */
+  private static List<String> wrongOnTarget(byte[] raw, KernelBase target) {
+    try {
+      List<String> errors = Validation.errors(BtfParser.parse(raw, target.btf()));
+      return errors.stream().map(e -> "read on " + describe(target) + ": " + e).toList();
+    } catch (BtfFormatException e) {
+      return List.of("read on " + describe(target) + ": " + e.getMessage());
+    }
+  }
+
+  private static Btf parseOrThrow(byte[] blob, KernelBase base) {
+    try {
+      return BtfParser.parse(blob, base.btf());
+    } catch (BtfFormatException e) {
+      throw new IllegalStateException("rebasing produced unreadable BTF: " + e.getMessage(), e);
+    }
   }
 
   private ModuleResult distilled(ModuleBtf module, Btf framed, BtfClassifier.Classification cls, KernelBase base, List<String> problems) {

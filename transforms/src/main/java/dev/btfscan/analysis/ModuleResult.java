@@ -11,6 +11,7 @@ import java.util.List;
  * @param base the base it was checked against, or {@code null}
  * @param builtAgainst for split BTF, the base it was built against; else {@code null}
  * @param blob the normalized split BTF to write, or {@code null}
+ * @param explanation for split BTF built on another scanned base: how each reference resolves
  */
 public record ModuleResult(
     BtfForm form,
@@ -20,4 +21,12 @@ public record ModuleResult(
     KernelBase base,
     BuiltAgainst builtAgainst,
     List<String> problems,
-    byte[] blob) {}
+    byte[] blob,
+    Explanation explanation) {
+
+  /** A result without a cross-build explanation. */
+  public ModuleResult(BtfForm form, String formEvidence, Verdict verdict, long types, KernelBase base,
+      BuiltAgainst builtAgainst, List<String> problems, byte[] blob) {
+    this(form, formEvidence, verdict, types, base, builtAgainst, problems, blob, null);
+  }
+}

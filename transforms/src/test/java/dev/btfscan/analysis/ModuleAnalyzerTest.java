@@ -94,7 +94,7 @@ class ModuleAnalyzerTest {
   @Test
   void standaloneModuleIsRenumberedOntoTheBaseKeepingNamesKindsAndAnonymity() throws Exception {
     Btf base = base("");
-    ModuleResult r = new ModuleAnalyzer(List.of()).analyze(new ModuleBtf(standaloneModule(), null), kernel("1.0", base));
+    ModuleResult r = new ModuleAnalyzer(List.of(), Kernels.NONE, Normalization.RENUMBER).analyze(new ModuleBtf(standaloneModule(), null), kernel("1.0", base));
     assertEquals(BtfForm.STANDALONE, r.form());
     assertEquals(Verdict.REMAPPED, r.verdict(), r.problems().toString());
     Btf split = BtfParser.parse(r.blob(), base);
@@ -110,6 +110,19 @@ class ModuleAnalyzerTest {
     int ptr = split.startId() + 2;
     assertEquals("", split.name(ptr));
     assertEquals("list_head", split.name(split.sizeOrType(ptr)));
+  }
+
+  @Test
+  void standaloneModuleIsDedupedByDefaultLeavingOnlyItsOwnTypes() throws Exception {
+    Btf base = base("");
+    ModuleResult r = new ModuleAnalyzer(List.of()).analyze(new ModuleBtf(standaloneModule(), null), kernel("1.0", base));
+    assertEquals(Verdict.REMAPPED, r.verdict(), r.problems().toString());
+    Btf split = BtfParser.parse(r.blob(), base);
+    assertEquals(1, split.typeCount(), "int, list_head and its pointer are the base's");
+    int demo = split.startId();
+    assertEquals("demo", split.name(demo));
+    assertEquals(1, split.word(demo, 4), "member a is the base's int");
+    assertEquals(3, split.word(demo, 7), "member l is the base's list_head pointer");
   }
 
   @Test

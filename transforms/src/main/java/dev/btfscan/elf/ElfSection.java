@@ -1,0 +1,31 @@
+package dev.btfscan.elf;
+
+/**
+ * One entry of the section header table, reduced to what extraction needs.
+ *
+ * @param index position in the section header table
+ * @param name resolved through the section name string table ("" when the file has none)
+ * @param type {@code sh_type}; {@link #SHT_NOBITS} sections occupy no file bytes
+ * @param offset {@code sh_offset}, checked to lie inside the file for sections with file bytes
+ * @param size {@code sh_size}
+ */
+public record ElfSection(int index, String name, int type, long offset, long size) {
+  public static final int SHT_NULL = 0;
+  public static final int SHT_NOBITS = 8;
+
+  /** Whether the section occupies bytes of the file (not NULL, not NOBITS, not empty). */
+  public boolean hasFileBytes() {
+    return type != SHT_NULL && type != SHT_NOBITS && size > 0;
+  }
+
+  /** One past the last file byte. */
+  public long end() {
+    return offset + size;
+  }
+
+  /** "{@code .BTF [off 0x1c0, size 0x2a4]}", the form every message uses. */
+  public String describe() {
+    return (name.isEmpty() ? "section [" + index + "]" : name)
+        + " [off 0x" + Long.toHexString(offset) + ", size 0x" + Long.toHexString(size) + "]";
+  }
+}
