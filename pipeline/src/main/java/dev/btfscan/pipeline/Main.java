@@ -20,7 +20,16 @@ public final class Main implements Runnable {
 
   /** The configured parser, shared with tests. */
   public static CommandLine commandLine() {
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    return new CommandLine(new Main())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          // Users get the reason, not a stack trace; BTFSCAN_DEBUG=1 shows the trace.
+          cmd.getErr().println("btf-scan: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+          if (System.getenv("BTFSCAN_DEBUG") != null) {
+            e.printStackTrace(cmd.getErr());
+          }
+          return 2;
+        });
   }
 
   @Override

@@ -53,6 +53,11 @@ final class ScanCommand implements Callable<Integer> {
           + "larger entries are reported, not read.")
   long maxEntryBytes;
 
+  @Option(names = "--normalize", paramLabel = "MODE", defaultValue = "dedup",
+      description = "How standalone BTF becomes split BTF on its base: dedup (types the base has become "
+          + "references to it; default) or renumber (every type kept, ids and strings shifted).")
+  String normalize;
+
   @Option(names = "--quiet", description = "No progress line on stderr.")
   boolean quiet;
 
@@ -61,7 +66,8 @@ final class ScanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Set<FailOn> gates = failOn.isEmpty() ? EnumSet.noneOf(FailOn.class) : EnumSet.copyOf(failOn);
-    ScanConfig config = new ScanConfig(inputs, output, against, gates, maxEntryBytes, quiet, beamArgs);
+    ScanConfig config = new ScanConfig(inputs, output, against, gates, maxEntryBytes, quiet,
+        dev.btfscan.analysis.Normalization.parse(normalize), beamArgs);
     return ScanPipeline.run(config);
   }
 

@@ -16,4 +16,5 @@ public record ScanConfig(
     Set<FailOn> failOn,
     long maxEntryBytes,
     boolean quiet,
+    dev.btfscan.analysis.Normalization normalization,
     List<String> beamArgs) {}

@@ -2,6 +2,10 @@ package dev.btfscan.transforms;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.btfscan.analysis.KernelBase;
+import dev.btfscan.analysis.Kernels;
+import dev.btfscan.analysis.Normalization;
+import dev.btfscan.btf.BaseIndex;
+import dev.btfscan.btf.BtfFormatException;
 import dev.btfscan.analysis.KnownKernel;
 import dev.btfscan.analysis.ModuleAnalyzer;
 import dev.btfscan.analysis.ModuleBtf;
@@ -9,7 +13,6 @@ import dev.btfscan.analysis.ModuleResult;
 import dev.btfscan.analysis.Verdict;
 import dev.btfscan.elf.ModuleImage;
 import dev.btfscan.io.KernelFile;
-import dev.btfscan.io.sink.BlobPaths;
 import dev.btfscan.report.Json;
 import dev.btfscan.report.ModuleLocation;
 import dev.btfscan.report.ModuleRow;
@@ -35,6 +38,7 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, KV<String, String>> 
   private final PCollectionView<Map<String, KernelBtf>> bases;
   private final PCollectionView<List<KnownKernel>> scanned;
   private final String againstKey;
+  private final Normalization normalization;
   private final BlobWriter blobs;
 
   /**
@@ -45,10 +49,12 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, KV<String, String>> 
       PCollectionView<Map<String, KernelBtf>> bases,
       PCollectionView<List<KnownKernel>> scanned,
       String againstKey,
+      Normalization normalization,
       BlobWriter blobs) {
     this.bases = bases;
     this.scanned = scanned;
     this.againstKey = againstKey;
+    this.normalization = normalization;
     this.blobs = blobs;
   }
 
@@ -83,34 +89,55 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, KV<String, String>> 
   private Outcome analyze(KernelFile f, Map<String, KernelBtf> baseMap, List<KnownKernel> known) {
     List<String> problems = new ArrayList<>(f.problems());
     String pathRelease = f.release() == null ? "" : f.release();
-    ModuleLocation at = new ModuleLocation(f.packageName(), f.path(), ModuleNames.fromPath(f.path()), pathRelease, "", "");
+    ModuleLocation at = new ModuleLocation(f.packageName(), f.path(), f.moduleName(), pathRelease, "", "");
     if (f.bytes() == null) {
       return Outcome.rowOnly(ModuleRow.unreadable(at, problems));
     }
     try {
       ModuleImage image = ModuleImage.fromStored(f.bytes());
       String release = pathRelease;
-      String vermagic = image.modinfo().release();
+      String vermagic = image.modinfo().release().orElse(null);
       if (vermagic != null && !vermagic.isEmpty()) {
         if (!pathRelease.isEmpty() && !pathRelease.equals(vermagic)) {
           problems.add("vermagic release " + vermagic + " disagrees with the path's release " + pathRelease);
         }
         release = vermagic;
       }
-      String name = image.modinfo().name() != null ? image.modinfo().name() : at.module();
-      at = new ModuleLocation(f.packageName(), f.path(), name, release, image.arch(), image.compression().displayName());
+      String name = image.modinfo().name().orElse(at.module());
+      at = new ModuleLocation(f.packageName(), f.path(), name, release, image.machine(), image.compression().displayName());
       KernelBtf kernel = baseMap.get(againstKey != null ? againstKey : release);
       KernelBase base = kernel == null ? null : BaseCache.get(kernel);
-      ModuleResult r = new ModuleAnalyzer(known).analyze(new ModuleBtf(image.btf(), image.btfBase()), base);
+      ModuleResult r = new ModuleAnalyzer(known, kernelsOf(baseMap), normalization)
+          .analyze(new ModuleBtf(image.btf().orElse(null), image.btfBase().orElse(null)), base);
       problems.addAll(r.problems());
       r = new ModuleResult(r.form(), r.formEvidence(), r.verdict(), r.types(), r.base(), r.builtAgainst(), problems, r.blob());
-      String blob = r.blob() == null ? null : BlobPaths.forModule(release, f.path());
+      String blob = r.blob() == null ? null : BlobPaths.forModule(release, f.packageName(), f.path());
       return new Outcome(ModuleRow.of(at, r, blob), blob, r.blob());
     } catch (Exception e) {
       // Damaged input (or a bug) becomes a row with its reason, never a failed bundle.
       problems.add(describe(e));
       return Outcome.rowOnly(ModuleRow.unreadable(at, problems));
     }
+  }
+
+  /** The side input's kernels, parsed and indexed once per worker through {@link BaseCache}. */
+  private static Kernels kernelsOf(Map<String, KernelBtf> baseMap) {
+    return new Kernels() {
+      @Override
+      public KernelBase byRelease(String release) {
+        KernelBtf k = baseMap.get(release);
+        try {
+          return k == null ? null : BaseCache.get(k);
+        } catch (BtfFormatException e) {
+          return null; // its kernels.jsonl row already says why
+        }
+      }
+
+      @Override
+      public BaseIndex index(KernelBase base) {
+        return BaseCache.index(base);
+      }
+    };
   }
 
   static String describe(Exception e) {

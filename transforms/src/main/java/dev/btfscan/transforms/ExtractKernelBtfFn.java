@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.btfscan.btf.Btf;
 import dev.btfscan.btf.BtfParser;
 import dev.btfscan.io.KernelFile;
-import dev.btfscan.io.sink.BlobPaths;
-import dev.btfscan.kernel.KernelImage;
 import dev.btfscan.report.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,17 +42,18 @@ public final class ExtractKernelBtfFn extends DoFn<KernelFile, KV<String, String
       if (f.bytes() == null) {
         throw new java.io.IOException("not read");
       }
-      KernelImage.Extracted image = KernelImage.extract(f.bytes());
-      if (image.release() != null && !image.release().isEmpty()) {
-        if (!release.isEmpty() && !release.equals(image.release())) {
-          problems.add("image banner release " + image.release() + " disagrees with the path's release " + release);
+      BtfFiles.Found image = BtfFiles.load(f.bytes());
+      String banner = image.release();
+      if (banner != null && !banner.isEmpty()) {
+        if (!release.isEmpty() && !release.equals(banner)) {
+          problems.add("image release " + banner + " disagrees with the path's release " + release);
         }
-        release = image.release();
+        release = banner;
       }
       byte[] raw = image.btf();
       Btf btf = BtfParser.parse(raw);
       String sha = Sha256.hex(raw);
-      String blob = BlobPaths.forKernel(release, f.path());
+      String blob = BlobPaths.forKernel(release, f.packageName(), f.path());
       blobs.write(blob, raw);
       row.put("release", release);
       row.put("arch", image.arch());
