@@ -86,4 +86,35 @@ public final class TypeRefs {
         break;
     }
   }
+
+  /** The type-id word indexes of a record, as an array (for code that needs them more than once). */
+  public static int[] typeIdSlots(BtfKind kind, int vlen) {
+    Slots s = new Slots();
+    forEachTypeIdSlot(kind, vlen, s);
+    return s.toArray();
+  }
+
+  /** The string-offset word indexes of a record, its own name first. */
+  public static int[] nameSlots(BtfKind kind, int vlen) {
+    Slots s = new Slots();
+    forEachNameSlot(kind, vlen, s);
+    return s.toArray();
+  }
+
+  private static final class Slots implements SlotVisitor {
+    private int[] slots = new int[8];
+    private int count;
+
+    @Override
+    public void slot(int wordIndex) {
+      if (count == slots.length) {
+        slots = java.util.Arrays.copyOf(slots, count * 2);
+      }
+      slots[count++] = wordIndex;
+    }
+
+    int[] toArray() {
+      return java.util.Arrays.copyOf(slots, count);
+    }
+  }
 }

@@ -1,0 +1,120 @@
+package dev.btfscan.io.pkg;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Classifies sanitised package paths ({@link EntryPath#path()}): kernel modules, kernel image
+ * candidates, the kernel release a path belongs to and a module's name. Pure string rules: the
+ * bytes are checked later (an "image candidate" may turn out to hold no BTF).
+ */
+public final class KernelFiles {
+  /** Suffixes kmod loads; the compression is still detected from magic bytes when decoding. */
+  private static final String[] MODULE_SUFFIXES = {".ko", ".ko.xz", ".ko.zst", ".ko.gz"};
+
+  /** {@code lib/modules/<release>/...} anywhere in the path (also usr/lib/..., usr/lib/debug/lib/...). */
+  private static final Pattern MODULES_DIR = Pattern.compile("(?:^|/)lib/modules/([^/]+)/");
+  /** Versioned image names: vmlinuz-6.1.0-13-amd64, vmlinux-6.1.0-13-amd64, Image-6.1.0. */
+  private static final Pattern VERSIONED_IMAGE = Pattern.compile("(?:vmlinuz|vmlinux|Image)-(.+)");
+  /** A raw BTF blob named after its release (BTFHub style): 5.4.0-1009-aws.btf. */
+  private static final Pattern RELEASE_BTF = Pattern.compile("([0-9][^/]*)\\.btf");
+
+  private KernelFiles() {}
+
+  /** MODULE, KERNEL_IMAGE or OTHER for a sanitised path. */
+  public static KernelFileKind classify(String path) {
+    if (isModule(path)) {
+      return KernelFileKind.MODULE;
+    }
+    if (isKernelImage(path)) {
+      return KernelFileKind.KERNEL_IMAGE;
+    }
+    return KernelFileKind.OTHER;
+  }
+
+  /** Whether the file name ends with .ko, .ko.xz, .ko.zst or .ko.gz (and has a stem). */
+  public static boolean isModule(String path) {
+    return moduleSuffix(fileName(path)) != null;
+  }
+
+  /**
+   * Kernel image candidates: {@code boot/vmlinuz-<rel>}, {@code boot/vmlinux-<rel>},
+   * {@code boot/Image-<rel>}, {@code [usr/]lib/modules/<rel>/vmlinuz} (and {@code vmlinux}),
+   * {@code vmlinux-<rel>} and {@code vmlinux} anywhere (debug packages), {@code Image},
+   * {@code Image.gz}, and raw BTF files {@code *.btf}.
+   */
+  public static boolean isKernelImage(String path) {
+    String name = fileName(path);
+    String dir = path.length() > name.length() ? path.substring(0, path.length() - name.length() - 1) : "";
+    if (name.equals("vmlinux") || name.equals("Image") || name.equals("Image.gz")) {
+      return true;
+    }
+    if (name.startsWith("vmlinux-") && name.length() > "vmlinux-".length()) {
+      return true;
+    }
+    if ((name.startsWith("vmlinuz-") || name.startsWith("Image-")) && (dir.equals("boot") || dir.endsWith("/boot"))) {
+      return !name.endsWith(".hmac") && !name.endsWith(".sig");
+    }
+    if (name.equals("vmlinuz") && MODULES_DIR.matcher(path).find()) {
+      return true;
+    }
+    return name.endsWith(".btf") && name.length() > ".btf".length();
+  }
+
+  /**
+   * The kernel release a path names: the directory after {@code lib/modules/}, else the suffix of
+   * a versioned image name ({@code vmlinuz-<rel>}), else the stem of {@code <rel>.btf}; null when
+   * the path says nothing.
+   */
+  public static String releaseFromPath(String path) {
+    Matcher m = MODULES_DIR.matcher(path);
+    if (m.find()) {
+      return m.group(1);
+    }
+    String name = fileName(path);
+    Matcher v = VERSIONED_IMAGE.matcher(name);
+    if (v.matches()) {
+      String release = v.group(1);
+      for (String compressed : new String[] {".gz", ".xz", ".zst", ".lz4", ".bz2"}) {
+        if (release.endsWith(compressed)) {
+          release = release.substring(0, release.length() - compressed.length());
+        }
+      }
+      return release.isEmpty() ? null : release;
+    }
+    Matcher b = RELEASE_BTF.matcher(name);
+    if (b.matches()) {
+      return b.group(1);
+    }
+    return null;
+  }
+
+  /**
+   * The module name the kernel uses: file name without {@code .ko[.ext]}, '-' replaced by '_'
+   * (as kmod/modprobe normalise); null when the path is not a module.
+   */
+  public static String moduleName(String path) {
+    String name = fileName(path);
+    String suffix = moduleSuffix(name);
+    if (suffix == null) {
+      return null;
+    }
+    return name.substring(0, name.length() - suffix.length()).replace('-', '_');
+  }
+
+  private static String moduleSuffix(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    for (String suffix : MODULE_SUFFIXES) {
+      if (lower.endsWith(suffix) && name.length() > suffix.length()) {
+        return suffix;
+      }
+    }
+    return null;
+  }
+
+  private static String fileName(String path) {
+    int slash = path.lastIndexOf('/');
+    return slash < 0 ? path : path.substring(slash + 1);
+  }
+}

@@ -1,0 +1,79 @@
+package dev.btfscan.io.pkg;
+
+import dev.btfscan.io.compress.Compression;
+import dev.btfscan.io.compress.DecompressionLimits;
+import dev.btfscan.io.compress.Decompressors;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Reads a package in one streaming pass and hands each entry to an {@link EntryVisitor}. The format
+ * is found from the bytes (RPM lead, ar magic, tar header under any supported compression); the
+ * package is never buffered whole, in memory or on disk.
+ *
+ * <p>Failures of any kind (truncation, corrupt headers, decompression bombs, unchecked exceptions
+ * from the archive libraries) surface as one {@link PackageReadException} after the entries read
+ * so far were visited.
+ */
+public final class PackageReader {
+  private static final int BUFFER = 1 << 16;
+
+  private PackageReader() {}
+
+  /** Reads with {@link DecompressionLimits#defaults()}; returns the detected format. */
+  public static PackageFormat read(String packageName, InputStream in, EntryVisitor visitor) throws IOException {
+    return read(packageName, in, visitor, DecompressionLimits.defaults());
+  }
+
+  /**
+   * Reads the package in {@code in} (not closed here). {@code payloadLimits} bounds the
+   * decompressed payload (data.tar, rpm cpio, compressed tar).
+   */
+  public static PackageFormat read(String packageName, InputStream in, EntryVisitor visitor,
+      DecompressionLimits payloadLimits) throws IOException {
+    ReadContext.CountingStream counted = new ReadContext.CountingStream(in);
+    ReadContext ctx = new ReadContext(packageName, visitor, counted);
+    try {
+      BufferedInputStream buffered = new BufferedInputStream(counted, BUFFER);
+      PackageFormat container = PackageFormat.detectContainer(Decompressors.peek(buffered, 8));
+      if (container == PackageFormat.RPM) {
+        RpmReader.read(buffered, ctx, payloadLimits);
+        return PackageFormat.RPM;
+      }
+      if (container == PackageFormat.DEB) {
+        DebReader.read(buffered, ctx, payloadLimits);
+        return PackageFormat.DEB;
+      }
+      readTar(buffered, ctx, payloadLimits);
+      return PackageFormat.TAR;
+    } catch (IOException | RuntimeException e) {
+      throw ctx.failure(e);
+    }
+  }
+
+  /** Reads a directory tree as a package, files sorted by path. */
+  public static PackageFormat readTree(String packageName, TreeSource tree, EntryVisitor visitor) throws IOException {
+    ReadContext ctx = new ReadContext(packageName, visitor, () -> 0L);
+    try {
+      DirectoryReader.read(tree, ctx);
+      return PackageFormat.DIRECTORY;
+    } catch (IOException | RuntimeException e) {
+      throw ctx.failure(e);
+    }
+  }
+
+  private static void readTar(BufferedInputStream in, ReadContext ctx, DecompressionLimits limits) throws IOException {
+    Compression compression = Compression.detect(Decompressors.peek(in, Compression.MAX_MAGIC_LENGTH));
+    InputStream tar = in;
+    if (compression != Compression.NONE) {
+      tar = new BufferedInputStream(
+          Decompressors.open(in, compression, limits.withDescription("payload of " + ctx.packageName())), BUFFER);
+    }
+    if (!PackageFormat.looksLikeTar(Decompressors.peek(tar, PackageFormat.TAR_HEAD_LENGTH))) {
+      String what = compression == Compression.NONE ? "" : compression.displayName() + "-compressed data that is ";
+      throw ctx.failure("not a package: " + what + "not rpm, deb or tar", null);
+    }
+    TarReader.read(tar, ctx);
+  }
+}

@@ -1,0 +1,130 @@
+package dev.btfscan.io.pkg;
+
+import dev.btfscan.io.util.BoundedInputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * State of one pass over one package, shared by the format readers: hands entries to the visitor,
+ * flags duplicates, counts entries and tracks the stored-byte offset for error messages.
+ */
+final class ReadContext {
+  private final String packageName;
+  private final EntryVisitor visitor;
+  private final Offset offset;
+  private final Set<String> seen = new HashSet<>();
+  private long entries;
+
+  ReadContext(String packageName, EntryVisitor visitor, Offset offset) {
+    this.packageName = packageName;
+    this.visitor = visitor;
+    this.offset = offset;
+  }
+
+  String packageName() {
+    return packageName;
+  }
+
+  long entries() {
+    return entries;
+  }
+
+  /** Hands a regular file to the visitor with content limited to {@code size}, then skips the rest. */
+  void file(String rawName, long size, InputStream archive) throws IOException {
+    PackageEntry entry = entry(rawName, EntryType.REGULAR, size, null);
+    BoundedInputStream content = new BoundedInputStream(archive, size, true, "entry " + entry.path());
+    visitor.visitFile(entry, content);
+    content.drain();
+  }
+
+  /** Reports a directory, link or special entry. */
+  void other(String rawName, EntryType type, String linkTarget) throws IOException {
+    visitor.visitOther(entry(rawName, type, 0, linkTarget));
+  }
+
+  private PackageEntry entry(String rawName, EntryType type, long size, String linkTarget) {
+    EntryPath path = EntryPath.sanitize(rawName);
+    boolean duplicate = !seen.add(path.path());
+    entries++;
+    return new PackageEntry(packageName, path, type, size, linkTarget, duplicate);
+  }
+
+  /** Wraps a failure with the package name, position and entry count. */
+  PackageReadException failure(String reason, Throwable cause) {
+    return new PackageReadException(packageName, reason, offset.get(), entries, cause);
+  }
+
+  PackageReadException failure(Throwable cause) {
+    if (cause instanceof PackageReadException) {
+      return (PackageReadException) cause;
+    }
+    return failure(describe(cause), cause);
+  }
+
+  /** The message of a failure as it should read in a report. */
+  static String describe(Throwable e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (e instanceof EOFException && !message.toLowerCase(java.util.Locale.ROOT).contains("truncated")) {
+      return "truncated: " + message;
+    }
+    if (e instanceof RuntimeException) {
+      return "malformed: " + e.getClass().getSimpleName() + ": " + message;
+    }
+    return message;
+  }
+
+  /** Source of the current stored-byte offset. */
+  interface Offset {
+    long get();
+  }
+
+  /** Counts the bytes read from the stored package. */
+  static final class CountingStream extends FilterInputStream implements Offset {
+    private long count;
+
+    CountingStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public long get() {
+      return count;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = in.read();
+      if (b >= 0) {
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        count += n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long s = in.skip(n);
+      if (s > 0) {
+        count += s;
+      }
+      return s;
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.btfscan.io.pkg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class KernelFilesTest {
+  @ParameterizedTest
+  @CsvSource({
+      "lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko, xfs",
+      "usr/lib/modules/6.6.7-arch1-1/kernel/net/key/af_key.ko.zst, af_key",
+      "lib/modules/5.14.0-362.el9.x86_64/kernel/drivers/net/e1000e/e1000e.ko.xz, e1000e",
+      "lib/modules/6.1.0/kernel/drivers/hid/hid-generic.ko.gz, hid_generic",
+      "lib/modules/6.1.0/extra/nvidia-drm.ko, nvidia_drm",
+  })
+  void recognisesModulesAndNormalisesTheirNames(String path, String name) {
+    assertEquals(KernelFileKind.MODULE, KernelFiles.classify(path));
+    assertEquals(name, KernelFiles.moduleName(path));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "boot/vmlinuz-6.1.0-13-amd64", "boot/vmlinux-6.1.0-13-amd64", "boot/Image-6.1.0-13-arm64",
+      "lib/modules/6.1.0/vmlinuz", "usr/lib/modules/6.6.7-arch1-1/vmlinuz",
+      "usr/lib/debug/boot/vmlinux-6.1.0-13-amd64", "usr/lib/debug/lib/modules/5.14.0/vmlinux",
+      "vmlinux", "Image", "Image.gz", "btf/5.4.0-1009-aws.btf", "vmlinux.btf",
+  })
+  void recognisesKernelImageCandidates(String path) {
+    assertEquals(KernelFileKind.KERNEL_IMAGE, KernelFiles.classify(path));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "boot/System.map-6.1.0", "boot/config-6.1.0", "boot/.vmlinuz-6.1.0.hmac", "boot/vmlinuz-6.1.0.hmac",
+      "lib/modules/6.1.0/modules.dep", "usr/share/doc/vmlinuz-notes/README", "usr/src/linux/vmlinuz",
+      "lib/modules/6.1.0/kernel/fs/xfs/.ko", ".btf", "usr/bin/ko",
+  })
+  void ignoresEverythingElse(String path) {
+    assertEquals(KernelFileKind.OTHER, KernelFiles.classify(path));
+    assertNull(KernelFiles.moduleName(path));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko, 6.1.0-13-amd64",
+      "usr/lib/modules/6.6.7-arch1-1/vmlinuz, 6.6.7-arch1-1",
+      "usr/lib/debug/lib/modules/5.14.0-362.el9.x86_64/vmlinux, 5.14.0-362.el9.x86_64",
+      "boot/vmlinuz-6.1.0-13-amd64, 6.1.0-13-amd64",
+      "usr/lib/debug/boot/vmlinux-6.1.0-13-amd64, 6.1.0-13-amd64",
+      "boot/Image-6.1.0-13-arm64, 6.1.0-13-arm64",
+      "boot/vmlinux-6.2.0.gz, 6.2.0",
+      "btf/5.4.0-1009-aws.btf, 5.4.0-1009-aws",
+  })
+  void takesTheReleaseFromThePath(String path, String release) {
+    assertEquals(release, KernelFiles.releaseFromPath(path));
+  }
+
+  @Test
+  void saysNothingWhenThePathHasNoRelease() {
+    assertNull(KernelFiles.releaseFromPath("vmlinux"));
+    assertNull(KernelFiles.releaseFromPath("boot/Image.gz"));
+    assertNull(KernelFiles.releaseFromPath("vmlinux.btf"));
+    assertNull(KernelFiles.releaseFromPath("lib/modules"));
+  }
+}

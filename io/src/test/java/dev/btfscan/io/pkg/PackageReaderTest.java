@@ -1,0 +1,222 @@
+package dev.btfscan.io.pkg;
+
+import static dev.btfscan.io.testing.TestPackages.Entry.dir;
+import static dev.btfscan.io.testing.TestPackages.Entry.file;
+import static dev.btfscan.io.testing.TestPackages.Entry.symlink;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.btfscan.io.compress.Compression;
+import dev.btfscan.io.compress.DecompressionBombException;
+import dev.btfscan.io.compress.DecompressionLimits;
+import dev.btfscan.io.testing.TestPackages;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PackageReaderTest {
+  static final List<TestPackages.Entry> ENTRIES = List.of(
+      dir("lib/modules/6.1.0-13-amd64"),
+      file("lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko", "xfs module"),
+      file("lib/modules/6.1.0-13-amd64/kernel/net/af_key.ko.xz", "af_key compressed"),
+      symlink("lib/modules/6.1.0-13-amd64/build", "/usr/src/linux-headers-6.1.0-13-amd64"),
+      file("boot/vmlinuz-6.1.0-13-amd64", "kernel image"));
+
+  static final List<String> FILES = List.of(
+      "lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko=xfs module",
+      "lib/modules/6.1.0-13-amd64/kernel/net/af_key.ko.xz=af_key compressed",
+      "boot/vmlinuz-6.1.0-13-amd64=kernel image");
+
+  enum TestCompression {
+    NONE, GZIP, BZIP2, XZ, ZSTD;
+
+    Compression compression() {
+      return Compression.valueOf(name());
+    }
+  }
+
+  private static RecordingVisitor read(String name, byte[] pkg, PackageFormat expected) throws IOException {
+    RecordingVisitor v = new RecordingVisitor();
+    assertEquals(expected, PackageReader.read(name, new ByteArrayInputStream(pkg), v));
+    return v;
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestCompression.class)
+  void readsTarUnderEachCompression(TestCompression c) throws IOException {
+    RecordingVisitor v = read("linux.tar", TestPackages.tar(ENTRIES, c.compression()), PackageFormat.TAR);
+    assertEquals(FILES, v.files);
+    assertEquals(List.of("lib/modules/6.1.0-13-amd64 DIRECTORY",
+        "lib/modules/6.1.0-13-amd64/build SYMLINK -> /usr/src/linux-headers-6.1.0-13-amd64"), v.others);
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestCompression.class)
+  void readsDebDataTarUnderEachCompression(TestCompression c) throws IOException {
+    RecordingVisitor v = read("linux.deb", TestPackages.deb(ENTRIES, c.compression()), PackageFormat.DEB);
+    assertEquals(FILES, v.files);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = TestCompression.class, names = {"GZIP", "BZIP2", "XZ", "ZSTD", "NONE"})
+  void readsRpmWithNewcPayload(TestCompression c) throws IOException {
+    RecordingVisitor v = read("linux.rpm", TestPackages.rpm(ENTRIES, c.compression()), PackageFormat.RPM);
+    assertEquals(FILES, v.files);
+    assertEquals(List.of("lib/modules/6.1.0-13-amd64 DIRECTORY",
+        "lib/modules/6.1.0-13-amd64/build SYMLINK -> /usr/src/linux-headers-6.1.0-13-amd64"), v.others);
+    assertEquals("./lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko", v.entries.get(1).rawName());
+  }
+
+  @Test
+  void readsRpmWithStrippedLargeFilePayload() throws IOException {
+    RecordingVisitor v = read("large.rpm", TestPackages.rpmStripped(ENTRIES, Compression.XZ), PackageFormat.RPM);
+    assertEquals(FILES, v.files);
+    assertEquals(List.of("lib/modules/6.1.0-13-amd64 DIRECTORY",
+        "lib/modules/6.1.0-13-amd64/build SYMLINK -> /usr/src/linux-headers-6.1.0-13-amd64"), v.others);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"demo-kernel-xz.rpm", "demo-kernel-zstd.rpm", "demo-kernel-gzip.rpm",
+      "demo-kernel-xz.deb", "demo-kernel-zstd.deb", "demo-kernel-gzip.deb"})
+  void readsPackagesBuiltByRpmbuildAndDpkgDeb(String name) throws IOException {
+    byte[] pkg = resource(name);
+    RecordingVisitor v = read(name, pkg, name.endsWith(".rpm") ? PackageFormat.RPM : PackageFormat.DEB);
+    assertEquals(List.of(
+        "boot/vmlinuz-6.1.0-test=fake kernel image\n",
+        "lib/modules/6.1.0-test/kernel/fs/demo-fs.ko=fake module demo-fs\n"),
+        v.files.stream().sorted().collect(java.util.stream.Collectors.toList()));
+    assertTrue(v.others.contains("lib/modules/6.1.0-test/build SYMLINK -> /usr/src/linux-6.1.0-test"), v.others.toString());
+  }
+
+  @Test
+  void flagsDuplicatesAndVisitsEachCopy() throws IOException {
+    byte[] tar = TestPackages.tar(List.of(file("./a.ko", "one"), file("a.ko", "two")), Compression.NONE);
+    RecordingVisitor v = read("dup.tar", tar, PackageFormat.TAR);
+    assertEquals(List.of("a.ko=one", "a.ko=two (dup)"), v.files);
+  }
+
+  @Test
+  void flagsEscapingNames() throws IOException {
+    byte[] tar = TestPackages.tar(List.of(file("../../etc/evil.ko", "x")), Compression.NONE);
+    RecordingVisitor v = read("evil.tar", tar, PackageFormat.TAR);
+    assertEquals("../../etc/evil.ko", v.entries.get(0).path());
+    assertEquals("'..' escapes the package root", v.entries.get(0).unsafeReason());
+  }
+
+  @Test
+  void visitorMayLeaveContentUnreadOrCloseIt() throws IOException {
+    byte[] tar = TestPackages.tar(ENTRIES, Compression.XZ);
+    List<String> seen = new java.util.ArrayList<>();
+    PackageReader.read("t", new ByteArrayInputStream(tar), (entry, content) -> {
+      seen.add(entry.path());
+      if (seen.size() == 1) {
+        content.close();
+      }
+    });
+    assertEquals(3, seen.size());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tar.xz", "deb", "rpm", "rpm-stripped"})
+  void truncatedPackageFailsAfterVisitingTheEntriesBeforeTheBreak(String kind) throws IOException {
+    byte[] big = new byte[300_000];
+    new java.util.Random(1).nextBytes(big); // incompressible, so the cut lands inside this entry
+    List<TestPackages.Entry> entries = List.of(file("first.ko", "first"), file("big.ko", big), file("last.ko", "last"));
+    byte[] pkg;
+    switch (kind) {
+      case "tar.xz":
+        pkg = TestPackages.tar(entries, Compression.XZ);
+        break;
+      case "deb":
+        pkg = TestPackages.deb(entries, Compression.ZSTD);
+        break;
+      case "rpm":
+        pkg = TestPackages.rpm(entries, Compression.GZIP);
+        break;
+      default:
+        pkg = TestPackages.rpmStripped(entries, Compression.XZ);
+    }
+    byte[] truncated = Arrays.copyOf(pkg, pkg.length / 2);
+    RecordingVisitor v = new RecordingVisitor();
+    PackageReadException e = assertThrows(PackageReadException.class,
+        () -> PackageReader.read("cut." + kind, new ByteArrayInputStream(truncated), v));
+    assertEquals(List.of("first.ko=first"), v.files);
+    assertEquals("cut." + kind, e.packageName());
+    assertTrue(e.entriesRead() >= 1, "entries " + e.entriesRead());
+    assertTrue(e.offset() > 0 && e.offset() <= truncated.length, "offset " + e.offset());
+    assertTrue(e.getMessage().startsWith("cut." + kind + ": "), e.getMessage());
+    assertTrue(e.reason().toLowerCase().contains("truncated") || e.reason().toLowerCase().contains("eof")
+        || e.reason().toLowerCase().contains("unexpected end"), e.reason());
+  }
+
+  @Test
+  void rejectsDataThatIsNoPackage() {
+    byte[] elf = new byte[1024];
+    elf[0] = 0x7f;
+    elf[1] = 'E';
+    PackageReadException e = assertThrows(PackageReadException.class,
+        () -> PackageReader.read("x.bin", new ByteArrayInputStream(elf), new RecordingVisitor()));
+    assertEquals("not a package: not rpm, deb or tar", e.reason());
+  }
+
+  @Test
+  void rejectsDebWithoutData() throws IOException {
+    byte[] deb = TestPackages.deb(ENTRIES, Compression.XZ);
+    // rename the member: "data.tar.xz" -> "dat0.tar.xz" (same length keeps the ar layout)
+    String s = new String(deb, StandardCharsets.ISO_8859_1).replace("data.tar.xz", "dat0.tar.xz");
+    PackageReadException e = assertThrows(PackageReadException.class, () -> PackageReader.read("nodata.deb",
+        new ByteArrayInputStream(s.getBytes(StandardCharsets.ISO_8859_1)), new RecordingVisitor()));
+    assertEquals("deb has no data.tar member", e.reason());
+  }
+
+  @Test
+  void reportsPayloadBombsAsPackageFailures() throws IOException {
+    byte[] tar = TestPackages.tar(List.of(file("zeros.ko", new byte[3 << 20])), Compression.XZ);
+    PackageReadException e = assertThrows(PackageReadException.class, () -> PackageReader.read("bomb.tar.xz",
+        new ByteArrayInputStream(tar), new RecordingVisitor(), DecompressionLimits.defaults().withMaxOutputBytes(1 << 20)));
+    assertTrue(e.getCause() instanceof DecompressionBombException, String.valueOf(e.getCause()));
+    assertEquals("xz payload of bomb.tar.xz expands beyond 1 MiB limit", e.reason());
+  }
+
+  @Test
+  void readsADirectoryTreeInSortedOrder(@TempDir Path dir) throws IOException {
+    write(dir.resolve("lib/modules/6.1.0/kernel/b.ko"), "b");
+    write(dir.resolve("lib/modules/6.1.0/kernel/a.ko"), "a");
+    write(dir.resolve("boot/vmlinuz-6.1.0"), "k");
+    RecordingVisitor v = new RecordingVisitor();
+    assertEquals(PackageFormat.DIRECTORY, PackageReader.readTree("tree", new LocalTreeSource(dir), v));
+    assertEquals(List.of("boot/vmlinuz-6.1.0=k", "lib/modules/6.1.0/kernel/a.ko=a", "lib/modules/6.1.0/kernel/b.ko=b"),
+        v.files);
+  }
+
+  private static void write(Path p, String content) throws IOException {
+    Files.createDirectories(p.getParent());
+    try (OutputStream out = Files.newOutputStream(p)) {
+      out.write(content.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  static byte[] resource(String name) throws IOException {
+    try (InputStream in = PackageReaderTest.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IOException("missing test resource " + name + " (run generate.sh next to it)");
+      }
+      return in.readAllBytes();
+    }
+  }
+}

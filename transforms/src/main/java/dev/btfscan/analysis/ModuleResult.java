@@ -1,0 +1,32 @@
+package dev.btfscan.analysis;
+
+import dev.btfscan.btf.BtfForm;
+import java.util.List;
+
+/**
+ * The analysis of one module's BTF against one base: what the report row says beyond where the
+ * module was found.
+ *
+ * @param types the module's own type count (void excluded), -1 when unreadable
+ * @param base the base it was checked against, or {@code null}
+ * @param builtAgainst for split BTF, the base it was built against; else {@code null}
+ * @param blob the normalized split BTF to write, or {@code null}
+ * @param explanation for split BTF built on another scanned base: how each reference resolves
+ */
+public record ModuleResult(
+    BtfForm form,
+    String formEvidence,
+    Verdict verdict,
+    long types,
+    KernelBase base,
+    BuiltAgainst builtAgainst,
+    List<String> problems,
+    byte[] blob,
+    Explanation explanation) {
+
+  /** A result without a cross-build explanation. */
+  public ModuleResult(BtfForm form, String formEvidence, Verdict verdict, long types, KernelBase base,
+      BuiltAgainst builtAgainst, List<String> problems, byte[] blob) {
+    this(form, formEvidence, verdict, types, base, builtAgainst, problems, blob, null);
+  }
+}

@@ -1,0 +1,52 @@
+package dev.btfscan.transforms;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.apache.beam.sdk.coders.CustomCoder;
+
+/**
+ * The raw BTF of one vmlinux, as shared with every module of its release (side input).
+ *
+ * @param source {@code package:path} of the image it came from, or the {@code --against} file
+ * @param sha256 of {@link #btf}, hex: identifies the base in caches and reports
+ */
+public record KernelBtf(String release, String source, String sha256, byte[] btf) {
+
+  /** A compact, deterministic coder: no Java serialization on the wire. */
+  public static final class Coder extends CustomCoder<KernelBtf> {
+    private static final long serialVersionUID = 1L;
+    public static final Coder INSTANCE = new Coder();
+
+    @Override
+    public void encode(KernelBtf k, OutputStream out) throws IOException {
+      DataOutputStream d = new DataOutputStream(out);
+      d.writeUTF(k.release());
+      d.writeUTF(k.source());
+      d.writeUTF(k.sha256());
+      d.writeInt(k.btf().length);
+      d.write(k.btf());
+      d.flush();
+    }
+
+    @Override
+    public KernelBtf decode(InputStream in) throws IOException {
+      DataInputStream d = new DataInputStream(in);
+      String release = d.readUTF();
+      String source = d.readUTF();
+      String sha = d.readUTF();
+      int n = d.readInt();
+      if (n < 0) {
+        throw new IOException("negative BTF length " + n);
+      }
+      byte[] btf = new byte[n];
+      d.readFully(btf);
+      return new KernelBtf(release, source, sha, btf);
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+  }
+}

@@ -1,0 +1,105 @@
+package dev.btfscan.btf;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * BtfWriter gives back the exact input bytes, and swapping the byte order twice is the identity;
+ * a swapped blob dumps exactly like the original. Over every real fixture blob and the built ones.
+ */
+class BtfRoundTripTest {
+  /** Big-endian copies of the vmlinux bases, so swapped modules have a base of their order. */
+  private static final Map<String, Btf> SWAPPED_BASES = new ConcurrentHashMap<>();
+
+  /** A fixture blob with the release of its vmlinux base ({@code null} standalone), or the built split blob. */
+  record Blob(byte[] bytes, String baseRelease, boolean builtSplit) {}
+
+  static Stream<Arguments> blobs() {
+    List<Arguments> all = new ArrayList<>();
+    for (String release : List.of(BtfTestData.RELEASE_53, BtfTestData.RELEASE_47)) {
+      all.add(Arguments.of(Named.of("vmlinux " + release,
+          new Blob(BtfTestData.vmlinuxBytes(release), null, false))));
+      for (String module : BtfTestData.modules(release)) {
+        all.add(Arguments.of(Named.of(module, new Blob(BtfTestData.btfSection(module), release, false))));
+      }
+    }
+    all.add(Arguments.of(Named.of("built all-kinds", new Blob(KindBlobs.allKinds(ByteOrder.LITTLE_ENDIAN), null, false))));
+    all.add(Arguments.of(Named.of("built split on all-kinds", new Blob(null, null, true))));
+    return all.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("blobs")
+  void writingInTheBlobsOwnOrderGivesBackTheInputBytes(Blob blob) throws Exception {
+    Btf btf = parse(blob);
+    assertArrayEquals(input(blob), BtfWriter.write(btf));
+    assertArrayEquals(input(blob), BtfWriter.write(btf, btf.order()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("blobs")
+  void bigEndianThenParseThenLittleEndianGivesBackTheInputBytes(Blob blob) throws Exception {
+    Btf btf = parse(blob);
+    byte[] input = input(blob);
+    byte[] big = BtfWriter.write(btf, ByteOrder.BIG_ENDIAN);
+    assertFalse(Arrays.equals(input, big), "swapping changed nothing");
+    Btf swapped = BtfParser.parse(big, swappedBase(blob));
+    assertEquals(ByteOrder.BIG_ENDIAN, swapped.order());
+    assertEquals(btf.typeCount(), swapped.typeCount());
+    assertArrayEquals(input, BtfWriter.write(swapped, ByteOrder.LITTLE_ENDIAN));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("blobs")
+  void theSwappedBlobDumpsExactlyLikeTheOriginal(Blob blob) throws Exception {
+    Btf btf = parse(blob);
+    Btf swapped = BtfParser.parse(BtfWriter.write(btf, ByteOrder.BIG_ENDIAN), swappedBase(blob));
+    assertEquals(BtfDumper.dump(btf), BtfDumper.dump(swapped));
+  }
+
+  private static Btf allKindsBase(ByteOrder order) throws BtfFormatException {
+    return BtfParser.parse(KindBlobs.allKinds(order));
+  }
+
+  private static byte[] input(Blob blob) throws BtfFormatException {
+    return blob.builtSplit()
+        ? KindBlobs.splitOnAllKinds(allKindsBase(ByteOrder.LITTLE_ENDIAN), ByteOrder.LITTLE_ENDIAN)
+        : blob.bytes();
+  }
+
+  private static Btf parse(Blob blob) throws BtfFormatException {
+    if (blob.builtSplit()) {
+      return BtfParser.parse(input(blob), allKindsBase(ByteOrder.LITTLE_ENDIAN));
+    }
+    return BtfParser.parse(blob.bytes(), blob.baseRelease() == null ? null : BtfTestData.vmlinux(blob.baseRelease()));
+  }
+
+  private static Btf swappedBase(Blob blob) throws BtfFormatException {
+    if (blob.builtSplit()) {
+      return allKindsBase(ByteOrder.BIG_ENDIAN);
+    }
+    if (blob.baseRelease() == null) {
+      return null;
+    }
+    Btf cached = SWAPPED_BASES.get(blob.baseRelease());
+    if (cached == null) {
+      cached = BtfParser.parse(
+          BtfWriter.write(BtfTestData.vmlinux(blob.baseRelease()), ByteOrder.BIG_ENDIAN));
+      SWAPPED_BASES.put(blob.baseRelease(), cached);
+    }
+    return cached;
+  }
+}

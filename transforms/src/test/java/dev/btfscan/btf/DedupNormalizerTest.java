@@ -1,0 +1,58 @@
+package dev.btfscan.btf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.btfscan.fixtures.Fixtures;
+import dev.btfscan.testing.RealBtf;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Standalone BTF of the out-of-tree fixture module ({@code pahole -J}) normalized by dedup against
+ * the Debian 53 vmlinux, compared with what {@code pahole -J --btf_base} made of the same module.
+ */
+class DedupNormalizerTest {
+  static final Btf VMLINUX = RealBtf.vmlinux(RealBtf.R53);
+
+  @Test
+  void dedupKeepsExactlyTheOwnTypesPaholeKeepsAndEachIsTheSameType() throws Exception {
+    Btf standalone = BtfParser.parse(Fixtures.bytes("oot/btfscan_demo-standalone.btf"));
+    Btf pahole = BtfParser.parse(Fixtures.bytes("oot/btfscan_demo-split.btf"), VMLINUX);
+    DedupNormalizer.Result r = DedupNormalizer.dedup(standalone, BaseIndex.of(VMLINUX));
+    Btf ours = BtfParser.parse(r.blob(), VMLINUX);
+
+    assertEquals(pahole.typeCount(), ours.typeCount(), "own types after dedup");
+    assertEquals(standalone.typeCount() - ours.typeCount(), r.dedupedTypes());
+    // Every named own type has its twin in pahole's output, same kind, name and layout.
+    Map<String, Integer> theirs = new HashMap<>();
+    for (int id = pahole.startId(); id < pahole.endId(); id++) {
+      theirs.put(TypeMatcher.describe(pahole, id), id);
+    }
+    TypeMatcher same = new TypeMatcher(ours, pahole);
+    int named = 0;
+    for (int id = ours.startId(); id < ours.endId(); id++) {
+      if (ours.nameOffset(id) == 0) {
+        continue;
+      }
+      String what = TypeMatcher.describe(ours, id);
+      Integer twin = theirs.get(what);
+      assertTrue(twin != null, what + " is not in pahole's split BTF");
+      assertTrue(same.equivalent(id, twin), what + ": " + same.difference(id, twin));
+      named++;
+    }
+    assertTrue(named > 15, "the fixture module defines many named types");
+  }
+
+  @Test
+  void everyReferenceInTheDedupedBlobResolvesOnTheBase() throws Exception {
+    Btf standalone = BtfParser.parse(Fixtures.bytes("oot/btfscan_demo-standalone.btf"));
+    Btf ours = BtfParser.parse(DedupNormalizer.dedup(standalone, BaseIndex.of(VMLINUX)).blob(), VMLINUX);
+    for (int id = ours.startId(); id < ours.endId(); id++) {
+      for (int s : TypeRefs.typeIdSlots(ours.kind(id), ours.vlen(id))) {
+        assertTrue(ours.hasId(ours.word(id, s)), "type [" + id + "] slot " + s);
+      }
+    }
+  }
+}
