@@ -14,13 +14,19 @@ public final class PackageReadException extends IOException {
   private final String reason;
   private final long offset;
   private final long entriesRead;
+  private final PackageFormat format;
+  private final String entryPath;
 
-  public PackageReadException(String packageName, String reason, long offset, long entriesRead, Throwable cause) {
-    super(packageName + ": " + reason + " (at offset " + offset + ", after " + entriesRead + " entries)", cause);
+  public PackageReadException(String packageName, String reason, long offset, long entriesRead, String entryPath,
+      PackageFormat format, Throwable cause) {
+    super(packageName + ": " + reason + " (at offset " + offset + ", after " + entriesRead + " entries"
+        + (entryPath == null ? "" : ", inside " + entryPath) + ")", cause);
+    this.entryPath = entryPath;
     this.packageName = packageName;
     this.reason = reason;
     this.offset = offset;
     this.entriesRead = entriesRead;
+    this.format = format;
   }
 
   public String packageName() {
@@ -37,7 +43,18 @@ public final class PackageReadException extends IOException {
     return offset;
   }
 
+  /** Entries completely read (and visited) before the failure. */
   public long entriesRead() {
     return entriesRead;
+  }
+
+  /** Sanitised path of the entry whose content was being read when it failed, or null. */
+  public String entryPath() {
+    return entryPath;
+  }
+
+  /** The format, when it was recognised before the failure; null otherwise. */
+  public PackageFormat format() {
+    return format;
   }
 }

@@ -37,6 +37,9 @@ public final class PackageReader {
     try {
       BufferedInputStream buffered = new BufferedInputStream(counted, BUFFER);
       PackageFormat container = PackageFormat.detectContainer(Decompressors.peek(buffered, 8));
+      if (container != null) {
+        ctx.format(container);
+      }
       if (container == PackageFormat.RPM) {
         RpmReader.read(buffered, ctx, payloadLimits);
         return PackageFormat.RPM;
@@ -55,6 +58,7 @@ public final class PackageReader {
   /** Reads a directory tree as a package, files sorted by path. */
   public static PackageFormat readTree(String packageName, TreeSource tree, EntryVisitor visitor) throws IOException {
     ReadContext ctx = new ReadContext(packageName, visitor, () -> 0L);
+    ctx.format(PackageFormat.DIRECTORY);
     try {
       DirectoryReader.read(tree, ctx);
       return PackageFormat.DIRECTORY;
@@ -74,6 +78,7 @@ public final class PackageReader {
       String what = compression == Compression.NONE ? "" : compression.displayName() + "-compressed data that is ";
       throw ctx.failure("not a package: " + what + "not rpm, deb or tar", null);
     }
+    ctx.format(PackageFormat.TAR);
     TarReader.read(tar, ctx);
   }
 }

@@ -18,6 +18,9 @@ final class ReadContext {
   private final Offset offset;
   private final Set<String> seen = new HashSet<>();
   private long entries;
+  private PackageFormat format;
+  /** Path of the entry being visited, so a failure inside it can name it. */
+  private String current;
 
   ReadContext(String packageName, EntryVisitor visitor, Offset offset) {
     this.packageName = packageName;
@@ -33,12 +36,19 @@ final class ReadContext {
     return entries;
   }
 
+  /** Records the detected format so a later failure can still name it. */
+  void format(PackageFormat format) {
+    this.format = format;
+  }
+
   /** Hands a regular file to the visitor with content limited to {@code size}, then skips the rest. */
   void file(String rawName, long size, InputStream archive) throws IOException {
     PackageEntry entry = entry(rawName, EntryType.REGULAR, size, null);
     BoundedInputStream content = new BoundedInputStream(archive, size, true, "entry " + entry.path());
+    current = entry.path();
     visitor.visitFile(entry, content);
     content.drain();
+    current = null;
   }
 
   /** Reports a directory, link or special entry. */
@@ -55,7 +65,8 @@ final class ReadContext {
 
   /** Wraps a failure with the package name, position and entry count. */
   PackageReadException failure(String reason, Throwable cause) {
-    return new PackageReadException(packageName, reason, offset.get(), entries, cause);
+    long complete = current == null ? entries : entries - 1;
+    return new PackageReadException(packageName, reason, offset.get(), complete, current, format, cause);
   }
 
   PackageReadException failure(Throwable cause) {
@@ -67,7 +78,8 @@ final class ReadContext {
 
   /** The message of a failure as it should read in a report. */
   static String describe(Throwable e) {
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    String message = e.getMessage() != null ? e.getMessage()
+        : e instanceof EOFException ? "unexpected end of data" : e.getClass().getSimpleName();
     if (e instanceof EOFException && !message.toLowerCase(java.util.Locale.ROOT).contains("truncated")) {
       return "truncated: " + message;
     }

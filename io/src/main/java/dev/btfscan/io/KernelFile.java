@@ -1,0 +1,128 @@
+package dev.btfscan.io;
+
+import dev.btfscan.io.pkg.KernelFileKind;
+import dev.btfscan.io.pkg.KernelFiles;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.apache.beam.sdk.coders.DefaultCoder;
+
+/**
+ * A kernel module or kernel image candidate found in a package, with its bytes as stored in the
+ * package (a {@code .ko.xz} is still compressed: decompression happens downstream, in parallel).
+ * {@link #bytes()} is null when the entry was not read (too large); {@link #problems()} says why.
+ */
+@DefaultCoder(KernelFileCoder.class)
+public final class KernelFile {
+  private final String packageName;
+  private final String path;
+  private final String rawName;
+  private final KernelFileKind kind;
+  private final String release;
+  private final String unsafeReason;
+  private final long size;
+  private final boolean duplicate;
+  private final byte[] bytes;
+  private final List<String> problems;
+
+  public KernelFile(String packageName, String path, String rawName, KernelFileKind kind, String release,
+      String unsafeReason, long size, boolean duplicate, byte[] bytes, List<String> problems) {
+    this.packageName = Objects.requireNonNull(packageName, "packageName");
+    this.path = Objects.requireNonNull(path, "path");
+    this.rawName = Objects.requireNonNull(rawName, "rawName");
+    this.kind = Objects.requireNonNull(kind, "kind");
+    this.release = release;
+    this.unsafeReason = unsafeReason;
+    this.size = size;
+    this.duplicate = duplicate;
+    this.bytes = bytes;
+    this.problems = List.copyOf(problems);
+  }
+
+  /** The package's file name (directory name for trees). */
+  public String packageName() {
+    return packageName;
+  }
+
+  /** Sanitised path inside the package, the report key. */
+  public String path() {
+    return path;
+  }
+
+  /** Name exactly as stored in the archive. */
+  public String rawName() {
+    return rawName;
+  }
+
+  /** MODULE or KERNEL_IMAGE. */
+  public KernelFileKind kind() {
+    return kind;
+  }
+
+  /** Kernel release derived from the path, or null. */
+  public String release() {
+    return release;
+  }
+
+  /** Why the entry name is unsafe, or null. */
+  public String unsafeReason() {
+    return unsafeReason;
+  }
+
+  /** Size declared by the archive. */
+  public long size() {
+    return size;
+  }
+
+  /** True when an earlier entry of the package had the same sanitised path. */
+  public boolean isDuplicate() {
+    return duplicate;
+  }
+
+  /** The bytes as stored (maybe compressed), or null when not read. Do not modify. */
+  public byte[] bytes() {
+    return bytes;
+  }
+
+  /** Problems with this entry; empty when none. */
+  public List<String> problems() {
+    return problems;
+  }
+
+  /** Module name as the kernel knows it ('-' as '_'), or null for kernel images. */
+  public String moduleName() {
+    return kind == KernelFileKind.MODULE ? KernelFiles.moduleName(path) : null;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof KernelFile)) {
+      return false;
+    }
+    KernelFile that = (KernelFile) o;
+    return size == that.size
+        && duplicate == that.duplicate
+        && packageName.equals(that.packageName)
+        && path.equals(that.path)
+        && rawName.equals(that.rawName)
+        && kind == that.kind
+        && Objects.equals(release, that.release)
+        && Objects.equals(unsafeReason, that.unsafeReason)
+        && Arrays.equals(bytes, that.bytes)
+        && problems.equals(that.problems);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(packageName, path, rawName, kind, release, unsafeReason, size, duplicate,
+        Arrays.hashCode(bytes), problems);
+  }
+
+  @Override
+  public String toString() {
+    return "KernelFile{" + packageName + ":" + path + " " + kind + " release=" + release + " size=" + size
+        + (bytes == null ? " (not read)" : "") + (duplicate ? " duplicate" : "")
+        + (unsafeReason == null ? "" : " unsafe=" + unsafeReason) + (problems.isEmpty() ? "" : " problems=" + problems)
+        + "}";
+  }
+}

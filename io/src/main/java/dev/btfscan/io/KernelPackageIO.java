@@ -1,0 +1,103 @@
+package dev.btfscan.io;
+
+import dev.btfscan.io.compress.DecompressionLimits;
+import java.util.Objects;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/**
+ * Reads kernel packages (rpm, deb, tar[.gz|.xz|.zst|.bz2], directory trees) from any Beam
+ * filesystem and emits their kernel modules and kernel image candidates.
+ *
+ * <pre>{@code
+ * PCollectionTuple found = pipeline
+ *     .apply(Create.of("/data/linux-image-*.deb", "gs://bucket/rpms/", "/data/tree/"))
+ *     .apply(KernelPackageIO.read());
+ * PCollection<KernelFile> files = found.get(KernelPackageIO.KERNEL_FILES);
+ * PCollection<PackageSummary> summaries = found.get(KernelPackageIO.SUMMARIES);
+ * }</pre>
+ *
+ * <p>Inputs are file paths, globs, or directories (a directory, or any input ending in '/', is read
+ * as one tree package). Every input yields summaries: one per package, or one with a problem when
+ * the input matches nothing.
+ */
+public final class KernelPackageIO {
+  /** Modules and kernel image candidates, spread across workers. */
+  public static final TupleTag<KernelFile> KERNEL_FILES = new TupleTag<KernelFile>("kernelFiles") {};
+  /** One summary per package (or per unmatched input). */
+  public static final TupleTag<PackageSummary> SUMMARIES = new TupleTag<PackageSummary>("summaries") {};
+
+  /** Entries larger than this are reported without bytes. */
+  public static final long DEFAULT_MAX_ENTRY_BYTES = 256L << 20;
+  private static final long MAX_ENTRY_BYTES_LIMIT = Integer.MAX_VALUE - 16;
+
+  private KernelPackageIO() {}
+
+  /** Reads with a 256 MiB entry cap and {@link DecompressionLimits#defaults()} for payloads. */
+  public static Read read() {
+    return new Read(DEFAULT_MAX_ENTRY_BYTES, DecompressionLimits.defaults());
+  }
+
+  /** The read transform; configure with {@code withX}, each returning a modified copy. */
+  public static final class Read extends PTransform<PCollection<String>, PCollectionTuple> {
+    private static final long serialVersionUID = 1L;
+    private final long maxEntryBytes;
+    private final DecompressionLimits payloadLimits;
+
+    private Read(long maxEntryBytes, DecompressionLimits payloadLimits) {
+      this.maxEntryBytes = maxEntryBytes;
+      this.payloadLimits = payloadLimits;
+    }
+
+    /** Module/image entries above this size are emitted with a problem and no bytes. */
+    public Read withMaxEntryBytes(long maxEntryBytes) {
+      if (maxEntryBytes < 0 || maxEntryBytes > MAX_ENTRY_BYTES_LIMIT) {
+        throw new IllegalArgumentException("maxEntryBytes must be between 0 and " + MAX_ENTRY_BYTES_LIMIT + ", got "
+            + maxEntryBytes);
+      }
+      return new Read(maxEntryBytes, payloadLimits);
+    }
+
+    /** Limits for decompressing whole payloads (data.tar, rpm cpio, compressed tar). */
+    public Read withPayloadLimits(DecompressionLimits payloadLimits) {
+      return new Read(maxEntryBytes, Objects.requireNonNull(payloadLimits, "payloadLimits"));
+    }
+
+    public long maxEntryBytes() {
+      return maxEntryBytes;
+    }
+
+    public DecompressionLimits payloadLimits() {
+      return payloadLimits;
+    }
+
+    @Override
+    public PCollectionTuple expand(PCollection<String> inputs) {
+      PCollectionTuple matched = inputs.apply("Match Packages",
+          ParDo.of(new MatchPackagesFn())
+              .withOutputTags(MatchPackagesFn.LOCATIONS, TupleTagList.of(MatchPackagesFn.UNMATCHED)));
+      // A glob matches in one bundle; reshuffle so packages are read on different workers.
+      PCollection<String> locations = matched.get(MatchPackagesFn.LOCATIONS).setCoder(StringUtf8Coder.of())
+          .apply("Spread Packages", Reshuffle.viaRandomKey());
+      PCollectionTuple read = locations.apply("Read Packages",
+          ParDo.of(new ReadPackageFn(maxEntryBytes, payloadLimits))
+              .withOutputTags(KERNEL_FILES, TupleTagList.of(SUMMARIES)));
+      // One package yields thousands of modules in one bundle; spread them for the BTF stages.
+      PCollection<KernelFile> files = read.get(KERNEL_FILES).setCoder(KernelFileCoder.of())
+          .apply("Spread Kernel Files", Reshuffle.viaRandomKey());
+      PCollection<PackageSummary> summaries = PCollectionList
+          .of(matched.get(MatchPackagesFn.UNMATCHED).setCoder(PackageSummaryCoder.of()))
+          .and(read.get(SUMMARIES).setCoder(PackageSummaryCoder.of()))
+          .apply("Collect Summaries", Flatten.pCollections());
+      return PCollectionTuple.of(KERNEL_FILES, files).and(SUMMARIES, summaries);
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package dev.btfscan.io;
+
+import dev.btfscan.io.compress.DecompressionLimits;
+import dev.btfscan.io.pkg.EntryVisitor;
+import dev.btfscan.io.pkg.KernelFileKind;
+import dev.btfscan.io.pkg.KernelFiles;
+import dev.btfscan.io.pkg.PackageEntry;
+import dev.btfscan.io.pkg.PackageFormat;
+import dev.btfscan.io.pkg.PackageReadException;
+import dev.btfscan.io.pkg.PackageReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+
+/**
+ * Streams one package (a file, or a directory when the location ends with '/') and emits a
+ * {@link KernelFile} per module or kernel image candidate, then one {@link PackageSummary}. Never
+ * throws on bad input: read failures end up in the summary's problems, and the kernel files found
+ * before the failure are still emitted.
+ */
+final class ReadPackageFn extends DoFn<String, KernelFile> {
+  private final long maxEntryBytes;
+  private final DecompressionLimits payloadLimits;
+
+  private final Counter packages = Metrics.counter(ReadPackageFn.class, "packages");
+  private final Counter failedPackages = Metrics.counter(ReadPackageFn.class, "failedPackages");
+  private final Counter entries = Metrics.counter(ReadPackageFn.class, "entries");
+  private final Counter modules = Metrics.counter(ReadPackageFn.class, "modules");
+  private final Counter kernelImages = Metrics.counter(ReadPackageFn.class, "kernelImages");
+  private final Counter bytes = Metrics.counter(ReadPackageFn.class, "bytes");
+  private final Counter oversized = Metrics.counter(ReadPackageFn.class, "oversizedEntries");
+
+  ReadPackageFn(long maxEntryBytes, DecompressionLimits payloadLimits) {
+    this.maxEntryBytes = maxEntryBytes;
+    this.payloadLimits = payloadLimits;
+  }
+
+  @ProcessElement
+  public void process(@Element String location, MultiOutputReceiver out) {
+    packages.inc();
+    String name = packageName(location);
+    Emitter emitter = new Emitter(name, out.get(KernelPackageIO.KERNEL_FILES));
+    List<String> problems = new ArrayList<>();
+    String format = "unknown";
+    try {
+      PackageFormat f;
+      if (location.endsWith("/")) {
+        f = PackageReader.readTree(name, new BeamTreeSource(location), emitter);
+      } else {
+        try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(location, false)))) {
+          f = PackageReader.read(name, in, emitter, payloadLimits);
+        }
+      }
+      format = formatName(f);
+    } catch (PackageReadException e) {
+      failedPackages.inc();
+      format = formatName(e.format());
+      problems.add(describe(e));
+    } catch (Exception e) {
+      // opening failed, or something unexpected: still a report row, never a failed bundle
+      failedPackages.inc();
+      problems.add("cannot read " + location + ": " + e);
+    }
+    out.get(KernelPackageIO.SUMMARIES).output(new PackageSummary(name, location, format, emitter.entries,
+        emitter.modules, emitter.images, problems));
+  }
+
+  /**
+   * "truncated after 12 entries at offset 4096: ...", "truncated after 12 entries, inside
+   * lib/modules/x/y.ko, at offset ...: ..." or "read failed after ...: reason".
+   */
+  static String describe(PackageReadException e) {
+    String reason = e.reason();
+    String where = " after " + e.entriesRead() + " entries"
+        + (e.entryPath() == null ? "" : ", inside " + e.entryPath() + ",") + " at offset " + e.offset() + ": ";
+    if (reason.startsWith("truncated: ")) {
+      return "truncated" + where + reason.substring("truncated: ".length());
+    }
+    if (reason.startsWith("truncated")) {
+      return "truncated" + where + reason;
+    }
+    return "read failed" + where + reason;
+  }
+
+  private static String formatName(PackageFormat f) {
+    return f == null ? "unknown" : f.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The last path segment of a location, without a trailing '/'. */
+  static String packageName(String location) {
+    String s = location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
+    int slash = s.lastIndexOf('/');
+    return slash < 0 ? s : s.substring(slash + 1);
+  }
+
+  /** Visitor that turns module and image entries into elements and counts the rest. */
+  private final class Emitter implements EntryVisitor {
+    private final String packageName;
+    private final OutputReceiver<KernelFile> out;
+    long entries;
+    long modules;
+    long images;
+
+    Emitter(String packageName, OutputReceiver<KernelFile> out) {
+      this.packageName = packageName;
+      this.out = out;
+    }
+
+    @Override
+    public void visitFile(PackageEntry entry, InputStream content) throws IOException {
+      count();
+      KernelFileKind kind = KernelFiles.classify(entry.path());
+      if (kind == KernelFileKind.OTHER) {
+        return; // the reader skips the unread content
+      }
+      if (kind == KernelFileKind.MODULE) {
+        modules++;
+        ReadPackageFn.this.modules.inc();
+      } else {
+        images++;
+        kernelImages.inc();
+      }
+      List<String> problems = new ArrayList<>();
+      if (entry.isDuplicate()) {
+        problems.add("duplicate entry name in package");
+      }
+      byte[] data = null;
+      if (entry.size() > maxEntryBytes) {
+        oversized.inc();
+        problems.add("entry of " + entry.size() + " bytes exceeds the " + maxEntryBytes + "-byte cap; not read");
+      } else {
+        // size <= maxEntryBytes <= Integer.MAX_VALUE - 16 is checked when the cap is set
+        data = content.readNBytes((int) entry.size());
+        bytes.inc(data.length);
+      }
+      out.output(new KernelFile(packageName, entry.path(), entry.rawName(), kind, KernelFiles.releaseFromPath(entry.path()),
+          entry.unsafeReason(), entry.size(), entry.isDuplicate(), data, problems));
+    }
+
+    @Override
+    public void visitOther(PackageEntry entry) {
+      count();
+    }
+
+    private void count() {
+      entries++;
+      ReadPackageFn.this.entries.inc();
+    }
+  }
+}

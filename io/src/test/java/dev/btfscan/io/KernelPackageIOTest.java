@@ -1,0 +1,185 @@
+package dev.btfscan.io;
+
+import static dev.btfscan.io.testing.TestPackages.Entry.dir;
+import static dev.btfscan.io.testing.TestPackages.Entry.file;
+import static dev.btfscan.io.testing.TestPackages.Entry.symlink;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.btfscan.io.compress.Compression;
+import dev.btfscan.io.pkg.KernelFileKind;
+import dev.btfscan.io.testing.TestPackages;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KernelPackageIOTest {
+  private static final List<TestPackages.Entry> ENTRIES = List.of(
+      dir("lib/modules/6.1.0-13-amd64"),
+      file("lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko", "xfs module"),
+      file("lib/modules/6.1.0-13-amd64/kernel/net/key/af-key.ko.xz", "af_key compressed"),
+      file("lib/modules/6.1.0-13-amd64/modules.dep", "deps"),
+      symlink("lib/modules/6.1.0-13-amd64/build", "/usr/src/linux-headers-6.1.0-13-amd64"),
+      file("boot/vmlinuz-6.1.0-13-amd64", "kernel image"));
+
+  @TempDir
+  Path dir;
+
+  private static Pipeline pipeline() {
+    PipelineOptions options = PipelineOptionsFactory.create();
+    options.setRunner(DirectRunner.class);
+    return Pipeline.create(options);
+  }
+
+  private Path write(String name, byte[] bytes) throws IOException {
+    Path p = dir.resolve(name);
+    Files.createDirectories(p.getParent());
+    Files.write(p, bytes);
+    return p;
+  }
+
+  private static KernelFile module(String pkg, String path, String content) {
+    return new KernelFile(pkg, path, path, KernelFileKind.MODULE, "6.1.0-13-amd64", null, content.length(), false,
+        content.getBytes(StandardCharsets.UTF_8), List.of());
+  }
+
+  private static KernelFile image(String pkg, String path, String content) {
+    return new KernelFile(pkg, path, path, KernelFileKind.KERNEL_IMAGE, "6.1.0-13-amd64", null, content.length(),
+        false, content.getBytes(StandardCharsets.UTF_8), List.of());
+  }
+
+  private static List<KernelFile> expectedFiles(String pkg, String rawPrefix) {
+    List<KernelFile> out = new ArrayList<>();
+    for (KernelFile f : List.of(
+        module(pkg, "lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko", "xfs module"),
+        module(pkg, "lib/modules/6.1.0-13-amd64/kernel/net/key/af-key.ko.xz", "af_key compressed"),
+        image(pkg, "boot/vmlinuz-6.1.0-13-amd64", "kernel image"))) {
+      out.add(new KernelFile(f.packageName(), f.path(), rawPrefix + f.path(), f.kind(), f.release(), f.unsafeReason(),
+          f.size(), f.isDuplicate(), f.bytes(), f.problems()));
+    }
+    return out;
+  }
+
+  @Test
+  void emitsModulesImagesAndOneSummaryPerPackage() throws IOException {
+    Path deb = write("in/linux-image.deb", TestPackages.deb(ENTRIES, Compression.XZ));
+    Path rpm = write("in/kernel-core.rpm", TestPackages.rpm(ENTRIES, Compression.ZSTD));
+    Path tar = write("in/linux.pkg.tar.zst", TestPackages.tar(ENTRIES, Compression.ZSTD));
+    Path tree = dir.resolve("tree");
+    write("tree/lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko", "xfs module".getBytes(StandardCharsets.UTF_8));
+    write("tree/boot/vmlinuz-6.1.0-13-amd64", "kernel image".getBytes(StandardCharsets.UTF_8));
+
+    Pipeline p = pipeline();
+    PCollectionTuple out = p
+        .apply(Create.of(dir.resolve("in").toString() + "/*", tree.toString(), dir.resolve("missing.rpm").toString()))
+        .apply(KernelPackageIO.read());
+
+    List<KernelFile> expected = new ArrayList<>();
+    expected.addAll(expectedFiles("linux-image.deb", ""));
+    expected.addAll(expectedFiles("kernel-core.rpm", "./"));
+    expected.addAll(expectedFiles("linux.pkg.tar.zst", ""));
+    expected.add(module("tree", "lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko", "xfs module"));
+    expected.add(image("tree", "boot/vmlinuz-6.1.0-13-amd64", "kernel image"));
+    PAssert.that(out.get(KernelPackageIO.KERNEL_FILES)).containsInAnyOrder(expected);
+
+    PAssert.that(out.get(KernelPackageIO.SUMMARIES)).containsInAnyOrder(
+        new PackageSummary("linux-image.deb", deb.toString(), "deb", 6, 2, 1, List.of()),
+        new PackageSummary("kernel-core.rpm", rpm.toString(), "rpm", 6, 2, 1, List.of()),
+        new PackageSummary("linux.pkg.tar.zst", tar.toString(), "tar", 6, 2, 1, List.of()),
+        new PackageSummary("tree", tree + "/", "directory", 2, 1, 1, List.of()),
+        new PackageSummary("missing.rpm", dir.resolve("missing.rpm").toString(), "unknown", 0, 0, 0,
+            List.of("no such package: " + dir.resolve("missing.rpm"))));
+
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    assertEquals(4, counter(result, "packages"));
+    assertEquals(7, counter(result, "modules"));
+    assertEquals(4, counter(result, "kernelImages"));
+  }
+
+  @Test
+  void truncatedPackageKeepsEarlierEntriesAndReportsWhere() throws IOException {
+    byte[] big = new byte[400_000];
+    new java.util.Random(3).nextBytes(big);
+    byte[] tar = TestPackages.tar(List.of(
+        file("lib/modules/6.1.0-13-amd64/kernel/a.ko", "first"),
+        file("lib/modules/6.1.0-13-amd64/kernel/big.ko", big),
+        file("lib/modules/6.1.0-13-amd64/kernel/z.ko", "last")), Compression.GZIP);
+    Path cut = write("cut.tar.gz", Arrays.copyOf(tar, tar.length / 2));
+
+    Pipeline p = pipeline();
+    PCollectionTuple out = p.apply(Create.of(cut.toString())).apply(KernelPackageIO.read());
+    PAssert.that(out.get(KernelPackageIO.KERNEL_FILES).apply(MapElements.into(TypeDescriptors.strings())
+        .via(KernelFile::path))).containsInAnyOrder("lib/modules/6.1.0-13-amd64/kernel/a.ko");
+    PAssert.that(out.get(KernelPackageIO.SUMMARIES)).satisfies(summaries -> {
+      PackageSummary s = summaries.iterator().next();
+      assertEquals("tar", s.format());
+      assertEquals(2, s.entriesSeen());
+      assertEquals(1, s.problems().size());
+      assertTrue(s.problems().get(0).startsWith(
+          "truncated after 1 entries, inside lib/modules/6.1.0-13-amd64/kernel/big.ko, at offset "), s.problems().get(0));
+      assertTrue(s.problems().get(0).endsWith(": unexpected end of data"), s.problems().get(0));
+      return null;
+    });
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void garbageInputBecomesASummaryProblem() throws IOException {
+    byte[] text = "definitely not a package, only some text".getBytes(StandardCharsets.UTF_8);
+    Path junk = write("junk.rpm", text);
+    Pipeline p = pipeline();
+    PCollectionTuple out = p.apply(Create.of(junk.toString())).apply(KernelPackageIO.read());
+    PAssert.that(out.get(KernelPackageIO.KERNEL_FILES)).empty();
+    PAssert.that(out.get(KernelPackageIO.SUMMARIES)).containsInAnyOrder(new PackageSummary("junk.rpm", junk.toString(),
+        "unknown", 0, 0, 0, List.of("read failed after 0 entries at offset " + text.length + ": not a package: not rpm, deb or tar")));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void oversizedEntriesAreEmittedWithoutBytes() throws IOException {
+    Path tar = write("big.tar", TestPackages.tar(List.of(
+        file("lib/modules/6.1.0-13-amd64/kernel/small.ko", "tiny"),
+        file("lib/modules/6.1.0-13-amd64/kernel/large.ko", "larger than the cap")), Compression.NONE));
+    Pipeline p = pipeline();
+    PCollection<KernelFile> files = p.apply(Create.of(tar.toString()))
+        .apply(KernelPackageIO.read().withMaxEntryBytes(10)).get(KernelPackageIO.KERNEL_FILES);
+    PAssert.that(files).containsInAnyOrder(
+        module("big.tar", "lib/modules/6.1.0-13-amd64/kernel/small.ko", "tiny"),
+        new KernelFile("big.tar", "lib/modules/6.1.0-13-amd64/kernel/large.ko", "lib/modules/6.1.0-13-amd64/kernel/large.ko",
+            KernelFileKind.MODULE, "6.1.0-13-amd64", null, 19, false, null,
+            List.of("entry of 19 bytes exceeds the 10-byte cap; not read")));
+    p.run().waitUntilFinish();
+  }
+
+  private static long counter(PipelineResult result, String name) {
+    MetricQueryResults metrics = result.metrics().queryMetrics(MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.named(ReadPackageFn.class, name)).build());
+    List<Long> values = StreamSupport.stream(metrics.getCounters().spliterator(), false)
+        .map(MetricResult::getAttempted).collect(Collectors.toList());
+    return values.stream().mapToLong(Long::longValue).sum();
+  }
+}

@@ -1,0 +1,155 @@
+package dev.btfscan.kernel;
+
+import dev.btfscan.btf.Btf;
+import dev.btfscan.btf.BtfFormatException;
+import dev.btfscan.btf.BtfHeader;
+import dev.btfscan.btf.BtfParser;
+import dev.btfscan.elf.ElfFormatException;
+import dev.btfscan.elf.ElfSection;
+import dev.btfscan.elf.ElfSectionTable;
+import dev.btfscan.io.compress.Compression;
+import dev.btfscan.io.compress.DecompressionLimits;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Recognises a kernel image by its structure and takes the BTF out. Structural magics are tried
+ * before compression magics: a raw Image or bzImage starts with executable code that must not be
+ * mistaken for a compressed stream, while a whole-file compressed image has nothing else at the
+ * fixed offsets. At most one level of decompression is followed.
+ */
+final class KernelImageReader {
+  private KernelImageReader() {}
+
+  static KernelImage read(byte[] file, DecompressionLimits limits) throws KernelImageException {
+    if (file.length == 0) {
+      throw new KernelImageException("empty kernel image file");
+    }
+    if (BzImage.matches(file)) {
+      return bzImage(file, limits);
+    }
+    if (EfiZboot.matches(file)) {
+      return zboot(file, limits);
+    }
+    Optional<KernelImage> plain = uncompressed(file, "");
+    if (plain.isPresent()) {
+      return plain.get();
+    }
+    Compression c = Compression.detect(Arrays.copyOf(file, Math.min(file.length, Compression.MAX_MAGIC_LENGTH)));
+    if (c != Compression.NONE) {
+      return wholeFileCompressed(file, c, limits);
+    }
+    throw new KernelImageException("unrecognised kernel image (first bytes " + Hex.bytes(file, 0, 8)
+        + "): not a bzImage (\"HdrS\" at 0x202), EFI zboot (\"zimg\" at 4), arm64/riscv Image (magic at 0x38),"
+        + " ELF, raw BTF, or one of the last three compressed");
+  }
+
+  /** raw BTF, ELF, or Image; {@code suffix} is appended to the format ("" or ".gz"). */
+  private static Optional<KernelImage> uncompressed(byte[] data, String suffix) throws KernelImageException {
+    if (BtfHeader.hasMagic(data, 0)) {
+      return Optional.of(raw(data, "raw" + suffix));
+    }
+    if (ElfSectionTable.hasMagic(data)) {
+      return Optional.of(elf(data, "elf" + suffix, Optional.empty()));
+    }
+    Optional<String> arch = RawImageHeader.arch(data);
+    if (arch.isPresent()) {
+      return Optional.of(image(data, "Image" + suffix, arch));
+    }
+    return Optional.empty();
+  }
+
+  private static KernelImage bzImage(byte[] file, DecompressionLimits limits) throws KernelImageException {
+    BzImage bz = BzImage.parse(file);
+    String format = "bzImage+" + Compressors.kernelName(bz.compression());
+    byte[] vmlinux = decompress(file, bz.payloadStart(), bz.streamLength(), bz.compression(),
+        bz.decompressedSize(), limits, format + " payload");
+    if (!ElfSectionTable.hasMagic(vmlinux)) {
+      throw new KernelImageException(format + " payload decompressed to " + Hex.of(vmlinux.length)
+          + " bytes that are not a vmlinux ELF (first bytes " + Hex.bytes(vmlinux, 0, 8) + ")");
+    }
+    return elf(vmlinux, format, bz.setupRelease());
+  }
+
+  private static KernelImage zboot(byte[] file, DecompressionLimits limits) throws KernelImageException {
+    EfiZboot z = EfiZboot.parse(file);
+    String format = "zboot+" + Compressors.kernelName(z.compression());
+    byte[] image = decompress(file, z.payloadStart(), z.payloadLength(), z.compression(), 0, limits,
+        format + " payload");
+    // zboot wraps arm64, riscv and loongarch Images; the last have no header this code knows, and
+    // the BTF search does not depend on it.
+    return image(image, format, RawImageHeader.arch(image));
+  }
+
+  private static KernelImage wholeFileCompressed(byte[] file, Compression c, DecompressionLimits limits)
+      throws KernelImageException {
+    // gzip's trailer holds the size mod 2^32: a good first allocation for Image.gz.
+    long hint = c == Compression.GZIP && file.length >= 4
+        ? Integer.toUnsignedLong(ByteBuffer.wrap(file, file.length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt())
+        : 0;
+    String what = Compressors.kernelName(c) + "-compressed kernel image";
+    byte[] inner = decompress(file, 0, file.length, c, hint, limits, what);
+    Optional<KernelImage> img = uncompressed(inner, "." + Compressors.suffix(c));
+    if (img.isEmpty()) {
+      throw new KernelImageException(what + " decompressed to " + Hex.of(inner.length)
+          + " bytes that are not an Image, ELF or raw BTF (first bytes " + Hex.bytes(inner, 0, 8) + ")");
+    }
+    return img.get();
+  }
+
+  private static KernelImage raw(byte[] data, String format) throws KernelImageException {
+    Btf btf = parse(data, 0, data.length, format);
+    long size = btf.header().blobSize();
+    if (size != data.length) {
+      throw new KernelImageException(format + " BTF blob of " + Hex.of(size) + " bytes is followed by "
+          + (data.length - size) + " unexpected bytes");
+    }
+    return new KernelImage(format, data.clone(), Optional.empty(), Optional.empty());
+  }
+
+  private static KernelImage elf(byte[] vmlinux, String format, Optional<String> fallbackRelease)
+      throws KernelImageException {
+    ElfSectionTable t;
+    try {
+      t = ElfSectionTable.read(vmlinux);
+    } catch (ElfFormatException e) {
+      throw new KernelImageException(format + ": damaged vmlinux ELF: " + e.getMessage(), e);
+    }
+    ElfSection s = t.find(".BTF").orElseThrow(() -> new KernelImageException(
+        format + ": vmlinux has no .BTF section (kernel built without CONFIG_DEBUG_INFO_BTF?)"));
+    if (!s.hasFileBytes()) {
+      throw new KernelImageException(format + ": vmlinux .BTF section " + s.describe() + " holds no file bytes");
+    }
+    parse(vmlinux, (int) s.offset(), (int) s.size(), format + " .BTF section");
+    Optional<String> release = LinuxBanner.release(vmlinux).or(() -> fallbackRelease);
+    return new KernelImage(format, t.bytes(s), release, Optional.of(t.machineName()));
+  }
+
+  private static KernelImage image(byte[] image, String format, Optional<String> arch) throws KernelImageException {
+    BtfLocator.Located at = BtfLocator.largest(image).orElseThrow(() -> new KernelImageException(
+        format + ": no valid BTF blob in " + Hex.of(image.length) + " bytes (no BTF magic starts a blob whose"
+            + " header, types and strings check out; kernel built without CONFIG_DEBUG_INFO_BTF?)"));
+    byte[] btf = Arrays.copyOfRange(image, at.offset(), at.offset() + at.length());
+    return new KernelImage(format, btf, LinuxBanner.release(image), arch);
+  }
+
+  private static Btf parse(byte[] data, int offset, int length, String what) throws KernelImageException {
+    try {
+      return BtfParser.parse(data, offset, length, null);
+    } catch (BtfFormatException e) {
+      throw new KernelImageException(what + " is not valid BTF: " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] decompress(byte[] src, int offset, int length, Compression c, long hint,
+      DecompressionLimits limits, String what) throws KernelImageException {
+    try {
+      return PayloadDecompressor.decompress(src, offset, length, c, hint, limits);
+    } catch (IOException e) {
+      throw new KernelImageException("cannot decompress " + what + ": " + e.getMessage(), e);
+    }
+  }
+}

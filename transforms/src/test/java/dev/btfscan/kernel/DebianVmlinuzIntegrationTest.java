@@ -1,0 +1,72 @@
+package dev.btfscan.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.btfscan.fixtures.Fixtures;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Optional;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real Debian 12 cloud kernel (bzImage, LZ4 legacy payload): the BTF taken by
+ * {@link KernelImage} must equal, byte for byte, what dd + lz4 -d + objcopy take from the same file.
+ * Needs the package in the cache: {@code cd ~/.cache/btf-scan/debian && apt-get download
+ * linux-image-6.1.0-53-cloud-amd64-unsigned}.
+ */
+@Tag("integration")
+class DebianVmlinuzIntegrationTest {
+  private static final String RELEASE = "6.1.0-53-cloud-amd64";
+
+  @TempDir Path dir;
+
+  @Test
+  void bzImageBtfEqualsObjcopyOfTheLz4DecompressedVmlinux() throws Exception {
+    Path deb = findDeb();
+    Path root = Files.createDirectories(dir.resolve("root"));
+    run("dpkg-deb", "-x", deb.toString(), root.toString());
+    Path vmlinuz = root.resolve("boot/vmlinuz-" + RELEASE);
+    Path ref = Files.createDirectories(dir.resolve("ref"));
+    run("sh", script().toString(), vmlinuz.toString(), ref.toString());
+    byte[] expected = Files.readAllBytes(ref.resolve("vmlinux.btf"));
+
+    KernelImage k = KernelImage.read(Files.readAllBytes(vmlinuz));
+
+    assertEquals("bzImage+lz4", k.format());
+    assertEquals(expected.length, k.btf().length);
+    assertArrayEquals(expected, k.btf());
+    assertEquals(Optional.of(RELEASE), k.release());
+    assertEquals(Optional.of("x86_64"), k.arch());
+  }
+
+  private static Path findDeb() throws IOException {
+    Path cache = Fixtures.cache().resolve("debian");
+    assumeTrue(Files.isDirectory(cache), "no package cache at " + cache);
+    try (DirectoryStream<Path> s =
+        Files.newDirectoryStream(cache, "linux-image-" + RELEASE + "-unsigned*.deb")) {
+      for (Path p : s) {
+        return p;
+      }
+    }
+    assumeTrue(false, "linux-image-" + RELEASE + "-unsigned not in " + cache);
+    throw new AssertionError("unreachable");
+  }
+
+  private static Path script() throws URISyntaxException {
+    return Paths.get(DebianVmlinuzIntegrationTest.class.getResource("/kernel/extract-bzimage-btf.sh").toURI());
+  }
+
+  private static void run(String... cmd) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.waitFor(), String.join(" ", cmd) + " failed:\n" + out);
+  }
+}
