@@ -38,12 +38,8 @@ public final class BtfFiles {
           String how = m.compression() == Compression.NONE ? "elf" : "elf+" + m.compression().displayName();
           return new Found(m.btf().get(), how, m.modinfo().release().orElse(null), m.machine());
         }
-        throw new IOException("ELF file without a .BTF section");
       } catch (ElfFormatException e) {
-        if (ElfSectionTable.hasMagic(file)) {
-          throw new IOException(e.getMessage(), e);
-        }
-        // compressed, but not an ELF inside: a compressed kernel image (Image.gz) perhaps
+        // Not a module: a vmlinux ELF or a compressed kernel image, which KernelImage reads.
       }
     }
     try {
