@@ -68,21 +68,28 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, KV<String, String>> 
       // Outside analyze(): failing to write output is the run's failure, not the module's.
       blobs.write(out.blobPath(), out.blob());
     }
-    ObjectNode row = out.row();
-    String line = Json.line(row);
     String key = ReportKeys.of(f.packageName(), f.path());
-    c.output(KV.of(key, line));
-    String verdict = row.path("verdict").asText();
+    c.output(KV.of(key, Json.line(out.row())));
+    String verdict = out.row().path("verdict").asText();
     Metrics.counter(AnalyzeModuleFn.class, "verdict-" + verdict).inc();
-    if (verdict.equals(Verdict.MISMATCH.label()) || verdict.equals(Verdict.INVALID.label())) {
-      c.output(ScanTags.MISMATCH_ROWS, KV.of(key, line));
+    if (out.mismatchRow() != null) {
+      c.output(ScanTags.MISMATCH_ROWS, KV.of(key, Json.line(out.mismatchRow())));
     }
   }
 
-  /** The row, and the blob to write at the path the row names. */
-  private record Outcome(ObjectNode row, String blobPath, byte[] blob) {
-    static Outcome rowOnly(ObjectNode row) {
-      return new Outcome(row, null, null);
+  /** The rows, and the blob to write at the path the row names. */
+  private record Outcome(ObjectNode row, ObjectNode mismatchRow, String blobPath, byte[] blob) {
+    /** A module that could not be analyzed: invalid, so also a mismatches row (without references). */
+    static Outcome unreadable(ObjectNode row) {
+      ObjectNode m = row.deepCopy();
+      m.putNull("references");
+      return new Outcome(row, m, null, null);
+    }
+
+    static Outcome of(ModuleLocation at, ModuleResult r, String blobPath) {
+      ObjectNode row = ModuleRow.of(at, r, blobPath);
+      boolean bad = r.verdict() == Verdict.MISMATCH || r.verdict() == Verdict.INVALID;
+      return new Outcome(row, bad ? ModuleRow.mismatch(row, r) : null, blobPath, r.blob());
     }
   }
 
@@ -91,7 +98,7 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, KV<String, String>> 
     String pathRelease = f.release() == null ? "" : f.release();
     ModuleLocation at = new ModuleLocation(f.packageName(), f.path(), f.moduleName(), pathRelease, "", "");
     if (f.bytes() == null) {
-      return Outcome.rowOnly(ModuleRow.unreadable(at, problems));
+      return Outcome.unreadable(ModuleRow.unreadable(at, problems));
     }
     try {
       ModuleImage image = ModuleImage.fromStored(f.bytes());
@@ -109,14 +116,13 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, KV<String, String>> 
       KernelBase base = kernel == null ? null : BaseCache.get(kernel);
       ModuleResult r = new ModuleAnalyzer(known, kernelsOf(baseMap), normalization)
           .analyze(new ModuleBtf(image.btf().orElse(null), image.btfBase().orElse(null)), base);
-      problems.addAll(r.problems());
-      r = new ModuleResult(r.form(), r.formEvidence(), r.verdict(), r.types(), r.base(), r.builtAgainst(), problems, r.blob());
+      r = r.withProblemsFirst(problems);
       String blob = r.blob() == null ? null : BlobPaths.forModule(release, f.packageName(), f.path());
-      return new Outcome(ModuleRow.of(at, r, blob), blob, r.blob());
+      return Outcome.of(at, r, blob);
     } catch (Exception e) {
       // Damaged input (or a bug) becomes a row with its reason, never a failed bundle.
       problems.add(describe(e));
-      return Outcome.rowOnly(ModuleRow.unreadable(at, problems));
+      return Outcome.unreadable(ModuleRow.unreadable(at, problems));
     }
   }
 
