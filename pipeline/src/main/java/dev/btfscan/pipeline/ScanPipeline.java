@@ -105,8 +105,12 @@ public final class ScanPipeline {
     return options;
   }
 
+  /** The report rows as collections, for tests to assert on before they are written. */
+  record Rows(PCollection<KV<String, String>> modules, PCollection<KV<String, String>> mismatches,
+      PCollection<KV<String, String>> kernels) {}
+
   /** Adds the scan to {@code p}, writing every report under {@code staging}. */
-  static void build(Pipeline p, ScanConfig config, KernelBtf againstFile, String staging) {
+  static Rows build(Pipeline p, ScanConfig config, KernelBtf againstFile, String staging) {
     String root = staging.endsWith("/") ? staging : staging + "/";
     BlobWriter blobs = new BlobWriter(root);
     PCollectionTuple read = p
@@ -147,6 +151,7 @@ public final class ScanPipeline {
     read.get(KernelPackageIO.SUMMARIES)
         .apply("Package rows", ParDo.of(new PackageRowFn()))
         .apply("Write packages", WriteSortedLines.to(root + PACKAGES));
+    return new Rows(modules.get(ScanTags.MODULE_ROWS), modules.get(ScanTags.MISMATCH_ROWS), kernels.get(ScanTags.KERNEL_ROWS));
   }
 
   /** Names the build a split module came from: a scanned vmlinux's (types, strings). */

@@ -1,0 +1,133 @@
+package dev.btfscan.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.btfscan.fixtures.Fixtures;
+import dev.btfscan.report.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scan end to end over the committed fixture packages, as `./run.sh scan` runs it. */
+class ScanPipelineTest {
+  @TempDir static Path tmp;
+  static Path out;
+  static ScanFixtures.Result result;
+
+  @BeforeAll
+  static void scanEveryFixturePackage() throws Exception {
+    out = tmp.resolve("out");
+    result = ScanFixtures.run(ScanFixtures.config(ScanFixtures.packages(), out), 2);
+  }
+
+  static List<JsonNode> modules() throws Exception {
+    return ScanFixtures.lines(out, ScanPipeline.MODULES).stream().map(l -> (JsonNode) Json.parse(l)).toList();
+  }
+
+  @Test
+  void everyModuleFileInEveryPackageHasExactlyOneRow() throws Exception {
+    Map<String, Long> perPackage = new TreeMap<>();
+    for (JsonNode row : modules()) {
+      perPackage.merge(row.path("package").asText(), 1L, Long::sum);
+    }
+    for (String line : ScanFixtures.lines(out, ScanPipeline.PACKAGES)) {
+      JsonNode p = Json.parse(line);
+      assertEquals(p.path("modules").asLong(), perPackage.getOrDefault(p.path("package").asText(), 0L), line);
+      assertEquals(0, p.path("problems").size(), line);
+    }
+    assertEquals(ScanFixtures.packages().size(), ScanFixtures.lines(out, ScanPipeline.PACKAGES).size());
+    assertEquals(0, result.exitCode());
+  }
+
+  @Test
+  void splitModulesAreOkAndTheStandaloneOneIsRemappedOnTheReleaseVmlinux() throws Exception {
+    for (JsonNode row : modules()) {
+      String module = row.path("module").asText();
+      String expected = module.equals("btfscan_demo") ? "remapped" : "ok";
+      assertEquals(expected, row.path("verdict").asText(), row.toString());
+      assertEquals("6.1.0-53-cloud-amd64", row.path("release").asText());
+      assertEquals(95057, row.path("base").path("types").asLong());
+      assertFalse(row.path("path").asText().startsWith("/") || row.path("path").asText().startsWith("./"));
+      assertTrue(Files.isRegularFile(out.resolve(row.path("blob").asText())), row.toString());
+      if (expected.equals("ok")) {
+        assertEquals(1691411, row.path("built_against").path("strings").asLong());
+        assertEquals("6.1.0-53-cloud-amd64", row.path("built_against").path("release").asText());
+      }
+    }
+  }
+
+  @Test
+  void theSameModuleThroughEveryPackageFormatGivesTheSameVerdictFiguresAndBlobBytes() throws Exception {
+    Map<String, String> figures = new HashMap<>();
+    Map<String, byte[]> blobs = new HashMap<>();
+    for (JsonNode row : modules()) {
+      String module = row.path("module").asText();
+      String mine = row.path("verdict").asText() + " " + row.path("btf").asText() + " " + row.path("types")
+          + " " + row.path("built_against") + " " + row.path("base").path("types");
+      byte[] blob = Files.readAllBytes(out.resolve(row.path("blob").asText()));
+      String seen = figures.putIfAbsent(module, mine);
+      if (seen != null) {
+        assertEquals(seen, mine, module + " in " + row.path("package").asText());
+        assertArrayEquals(blobs.get(module), blob, module + " in " + row.path("package").asText());
+      } else {
+        blobs.put(module, blob);
+      }
+    }
+    assertEquals(3, figures.size(), "af_key, dm_zero and btfscan_demo: " + figures.keySet());
+  }
+
+  @Test
+  void moduleCompressionIsDetectedByMagic() throws Exception {
+    for (JsonNode row : modules()) {
+      String path = row.path("path").asText();
+      String expected = path.endsWith(".ko.xz") ? "xz" : path.endsWith(".ko.zst") ? "zstd" : path.endsWith(".ko.gz") ? "gzip" : "none";
+      assertEquals(expected, row.path("compression").asText(), path);
+    }
+  }
+
+  @Test
+  void outputsAreTheSameBytesWhateverTheParallelism() throws Exception {
+    Path other = tmp.resolve("serial");
+    ScanFixtures.run(ScanFixtures.config(ScanFixtures.packages(), other), 1);
+    try (Stream<Path> files = Files.walk(out)) {
+      for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        Path twin = other.resolve(out.relativize(f));
+        assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(twin), out.relativize(f).toString());
+      }
+    }
+    try (Stream<Path> a = Files.walk(out); Stream<Path> b = Files.walk(other)) {
+      assertEquals(a.count(), b.count());
+    }
+  }
+
+  @Test
+  void aSplitModuleOfAnotherBuildIsMismatchWithItsBuiltAgainstFigures() throws Exception {
+    Path o = tmp.resolve("against");
+    Path tree = tmp.resolve("tree47/lib/modules/6.1.0-47-cloud-amd64/kernel/net/key");
+    Files.createDirectories(tree);
+    Files.copy(Fixtures.path("modules/6.1.0-47-cloud-amd64/af_key.ko"), tree.resolve("af_key.ko"));
+    Path vmlinux53 = tmp.resolve("vmlinux-6.1.0-53-cloud-amd64.btf");
+    Files.write(vmlinux53, ScanFixtures.unxz("kernels/6.1.0-53-cloud-amd64.btf.xz"));
+    ScanFixtures.Result r = ScanFixtures.run(ScanFixtures.config(List.of(tmp.resolve("tree47").toString()), o,
+        vmlinux53.toString(), EnumSet.of(FailOn.MISMATCH)), 2);
+    List<String> rows = ScanFixtures.lines(o, ScanPipeline.MODULES);
+    assertEquals(1, rows.size());
+    JsonNode row = Json.parse(rows.get(0));
+    assertEquals("mismatch", row.path("verdict").asText(), row.toString());
+    assertEquals(1689866, row.path("built_against").path("strings").asLong(), "the 47 build's vmlinux string length");
+    assertEquals(1, ScanFixtures.lines(o, ScanPipeline.MISMATCHES).size());
+    assertEquals(Gates.GATE_TRIPPED, r.exitCode(), "--fail-on mismatch trips after the outputs are written");
+  }
+}
