@@ -63,8 +63,11 @@ public final class BtfValidator {
   static final int MAX_CHAIN = 32;
   /** sizeof(void *) on the 64-bit targets this tool scans. */
   static final int PTR_SIZE = 8;
-  /** Hops a size computation follows before it gives up on a chain (a cycle, reported apart). */
-  private static final int MAX_HOPS = 4096;
+  /**
+   * Hops a size computation follows before it gives up on a chain: twice the kernel's own limits,
+   * so a cycle (reported apart) costs each type at most this much.
+   */
+  private static final int MAX_HOPS = 2 * MAX_CHAIN;
 
   private static final long NO_SIZE = -1;
   private static final long BAD = -2;
@@ -181,7 +184,7 @@ public final class BtfValidator {
       return "[" + Integer.toUnsignedString(id) + "] (out of range)";
     }
     String name = btf.name(id);
-    return "[" + id + "] " + kindLabel(id) + (name == null ? "" : " '" + name + "'");
+    return "[" + id + "] " + kindLabel(id) + (name == null || name.isEmpty() ? "" : " '" + name + "'");
   }
 
   private String lastId() {
@@ -681,9 +684,13 @@ public final class BtfValidator {
 
   // ---- type tags -----------------------------------------------------------------------------
 
-  /** btf_check_type_tags: modifier chains short and acyclic, type tags before other modifiers. */
+  /**
+   * btf_check_type_tags: modifier chains short and acyclic, type tags before other modifiers. A
+   * failing chain is reported once: types whose chain runs into it are not reported again.
+   */
   private void checkTypeTags() {
     int goodId = start - 1;
+    boolean[] bad = null;
     for (int i = start; i < end; i++) {
       BtfKind k = btf.kind(i);
       if (k == null || !k.isModifier()) {
@@ -692,16 +699,19 @@ public final class BtfValidator {
       boolean inTags = k == BtfKind.TYPE_TAG;
       int cur = i;
       int limit = MAX_CHAIN;
+      String problem = null;
       while (k != null && k.isModifier()) {
+        if (bad != null && btf.isOwnId(cur) && bad[cur - start]) {
+          bad[i - start] = true;
+          break;
+        }
         if (limit-- == 0) {
-          error(Stage.TYPE_TAGS, i, -1, 2, "Max chain length or cycle detected: more than " + MAX_CHAIN
-              + " modifiers from here");
+          problem = "Max chain length or cycle detected: more than " + MAX_CHAIN + " modifiers from here";
           break;
         }
         if (k == BtfKind.TYPE_TAG) {
           if (!inTags) {
-            error(Stage.TYPE_TAGS, i, -1, 2, "Type tags don't precede modifiers: " + describe(cur)
-                + " follows a modifier in this chain");
+            problem = "Type tags don't precede modifiers: " + describe(cur) + " follows a modifier in this chain";
             break;
           }
         } else {
@@ -712,12 +722,28 @@ public final class BtfValidator {
         }
         int next = btf.word(cur, 2);
         if (!btf.hasId(next)) {
-          error(Stage.TYPE_TAGS, i, -1, 2, "chain reaches invalid type id " + Integer.toUnsignedString(next)
-              + " (" + lastId() + "); the kernel fails module BTF here with no message");
+          problem = "chain reaches invalid type id " + Integer.toUnsignedString(next) + " (" + lastId()
+              + "); the kernel fails module BTF here with no message";
           break;
         }
         cur = next;
         k = btf.kind(cur);
+      }
+      if (problem != null) {
+        error(Stage.TYPE_TAGS, i, -1, 2, problem);
+        if (bad == null) {
+          bad = new boolean[end - start];
+        }
+        // Mark the whole chain from i (each type once) so that types running into it stay quiet.
+        int c = i;
+        while (btf.isOwnId(c) && !bad[c - start]) {
+          bad[c - start] = true;
+          BtfKind ck = btf.kind(c);
+          if (ck == null || !ck.isModifier()) {
+            break;
+          }
+          c = btf.word(c, 2);
+        }
       }
       goodId = i;
     }
@@ -1210,7 +1236,7 @@ public final class BtfValidator {
       return;
     }
     int idx = btf.word(id, 3);
-    if (idx == -1) {
+    if (idx == -1 || idx < -1) { // below -1: reported by checkMeta
       return;
     }
     if (tk == BtfKind.VAR || tk == BtfKind.TYPEDEF) {
