@@ -27,8 +27,14 @@ public final class Btf {
   private final int startId;
   private final int startStrOff;
   private final int stringsStart;
+  private final int availableLength;
 
   Btf(byte[] data, BtfHeader header, KindLayout layout, int[] offsets, int count, Btf base) {
+    this(data, header, layout, offsets, count, base, (int) header.blobSize());
+  }
+
+  Btf(byte[] data, BtfHeader header, KindLayout layout, int[] offsets, int count, Btf base,
+      int availableLength) {
     this.data = data;
     this.buf = ByteBuffer.wrap(data).order(header.order());
     this.header = header;
@@ -39,6 +45,16 @@ public final class Btf {
     this.startId = base == null ? 1 : base.endId();
     this.startStrOff = base == null ? 0 : base.endStringOffset();
     this.stringsStart = header.offset() + header.hdrLen() + header.strOff();
+    this.availableLength = availableLength;
+  }
+
+  /**
+   * Bytes the blob was parsed from (for a module, the size of its {@code .BTF} section). The
+   * kernel requires the sections to fill exactly this many bytes after the header; bytes beyond
+   * the last section are reported by {@link BtfValidator}.
+   */
+  public int availableLength() {
+    return availableLength;
   }
 
   public BtfHeader header() {

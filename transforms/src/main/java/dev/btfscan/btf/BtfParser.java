@@ -73,7 +73,7 @@ public final class BtfParser {
       offsets[count++] = pos;
       pos += (int) size;
     }
-    return new Btf(data, h, layout, offsets, count, base);
+    return new Btf(data, h, layout, offsets, count, base, length);
   }
 
   /** Bytes of a record: 12 common bytes, the kind data, and vlen elements. */

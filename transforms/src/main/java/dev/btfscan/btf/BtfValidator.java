@@ -1,0 +1,1358 @@
+package dev.btfscan.btf;
+
+import dev.btfscan.btf.BtfProblem.Severity;
+import dev.btfscan.btf.BtfProblem.Stage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The checks the kernel makes on vmlinux and module BTF (kernel/bpf/btf.c), run on a parsed blob
+ * so that a damaged or mismatched module gets a precise list of problems rather than the kernel's
+ * single log line or its silent {@code -EINVAL}.
+ *
+ * <p>Only the blob's own types are checked; references into the base are checked for range and
+ * for the kind they land on. What is checked, by {@link Stage}:
+ *
+ * <ul>
+ *   <li>HEADER: the sections fill the blob after the header with no gap, overlap or trailing bytes
+ *       (btf_check_sec_info), a standalone blob has types.
+ *   <li>STRINGS: the string section is last, ends with NUL, is at most 16 MiB, and a base or
+ *       standalone one starts with NUL (split ones may be empty) (btf_parse_str_sec).
+ *   <li>META: info bits, kind, name offsets in range, names valid where the kernel demands it, and
+ *       the per-kind rules: vlen, kind_flag, INT encodings, ENUM and FLOAT sizes, FUNC and VAR
+ *       linkage, struct member offsets in order and inside the struct, DATASEC variables sorted
+ *       and inside the section, DECL_TAG component index.
+ *   <li>TYPE_TAGS: modifier chains at most 32 long, type tags before other modifiers.
+ *   <li>RESOLVE: every type id in range and pointing at a kind that makes sense where it is used
+ *       (a member cannot be a FUNC, a modifier cannot name a FUNC, a FUNC names a FUNC_PROTO, a
+ *       DATASEC lists VARs, ...), members fit their struct (bitfields included), arrays index by
+ *       a regular int and fit in 4 GiB, prototypes have named params and varargs only last, and no
+ *       reference cycle that does not pass through a pointer or a function prototype.
+ *   <li>LINT, as warnings: name offsets into the middle of a string (the mark of a module read
+ *       against the wrong base), INT sizes other than 1, 2, 4, 8, 16.
+ * </ul>
+ *
+ * <p>Problems the kernel rejects on some versions only (kind_flag on tags, non-identifier section
+ * names before 6.5, info bits of the 2026 widened format) are warnings. The name rules are those of
+ * 6.1: identifiers are {@code [A-Za-z_.][A-Za-z0-9_.]*} shorter than 512 bytes; INT and FLOAT names
+ * are not checked (INT names contain spaces).
+ *
+ * <p>Cost: three linear passes over the type section and an iterative depth-first search over the
+ * by-value reference graph, with a few {@code int[]} the size of the type count; nothing is
+ * allocated per type unless a problem is reported. Any bytes that {@link BtfParser} accepts give a
+ * result, never an exception.
+ *
+ * <p>A new kind must be added to the per-kind switches in {@code checkMeta} and {@code
+ * checkResolve}; its id and name slots come from {@link TypeRefs}.
+ */
+public final class BtfValidator {
+  /** Problems reported by {@link #validate(Btf)}; the rest are only counted. */
+  public static final int DEFAULT_MAX_PROBLEMS = 100;
+
+  /** BTF_MAX_TYPE: the largest type id the kernel accepts. */
+  static final int MAX_TYPE_ID = 0x000fffff;
+  /** BTF_MAX_NAME_OFFSET: the largest (global) string offset the kernel accepts. */
+  static final int MAX_NAME_OFFSET = 0x00ffffff;
+  /** BTF_INFO_MASK: kind (5 bits), vlen (16 bits), kind_flag. */
+  static final int INFO_MASK = 0x9f00ffff;
+  /** BTF_INT_MASK: encoding, offset, nr_bits. */
+  static final int INT_MASK = 0x0fff00ff;
+  /** KSYM_NAME_LEN since 6.1: names must be shorter. */
+  static final int KSYM_NAME_LEN = 512;
+  /** btf_check_type_tags' chain limit (and MAX_RESOLVE_DEPTH). */
+  static final int MAX_CHAIN = 32;
+  /** sizeof(void *) on the 64-bit targets this tool scans. */
+  static final int PTR_SIZE = 8;
+  /**
+   * Hops a size computation follows before it gives up on a chain: twice the kernel's own limits,
+   * so a cycle (reported apart) costs each type at most this much.
+   */
+  private static final int MAX_HOPS = 2 * MAX_CHAIN;
+
+  private static final long NO_SIZE = -1;
+  private static final long BAD = -2;
+  private static final long OVERFLOW = -3;
+
+  private final Btf btf;
+  private final int start;
+  private final int end;
+  private final int blobStart;
+  private final int maxProblems;
+  private final List<BtfProblem> problems = new ArrayList<>();
+  private long errors;
+  private long warnings;
+
+  private BtfValidator(Btf btf, int maxProblems) {
+    this.btf = btf;
+    this.start = btf.startId();
+    this.end = btf.endId();
+    this.blobStart = btf.header().offset();
+    this.maxProblems = maxProblems;
+  }
+
+  /** Validates {@code btf}'s own types, reporting the first {@link #DEFAULT_MAX_PROBLEMS}. */
+  public static ValidationResult validate(Btf btf) {
+    return validate(btf, DEFAULT_MAX_PROBLEMS);
+  }
+
+  /** Validates {@code btf}'s own types, reporting the first {@code maxProblems} problems. */
+  public static ValidationResult validate(Btf btf, int maxProblems) {
+    if (maxProblems < 0) {
+      throw new IllegalArgumentException("maxProblems " + maxProblems + " < 0");
+    }
+    BtfValidator v = new BtfValidator(btf, maxProblems);
+    v.checkSections();
+    v.checkStrings();
+    v.checkAllMetas();
+    v.checkTypeTags();
+    v.checkAllTypes();
+    v.checkCycles();
+    return new ValidationResult(v.problems, v.errors, v.warnings);
+  }
+
+  // ---- reporting ---------------------------------------------------------------------------
+
+  private boolean count(Severity sev) {
+    if (sev == Severity.ERROR) {
+      errors++;
+    } else {
+      warnings++;
+    }
+    return problems.size() < maxProblems;
+  }
+
+  private void blobProblem(Severity sev, Stage stage, long offset, String message) {
+    if (count(sev)) {
+      problems.add(new BtfProblem(sev, stage, -1, null, null, -1, null, offset, message));
+    }
+  }
+
+  private void error(Stage stage, int id, int member, int word, String message) {
+    typeProblem(Severity.ERROR, stage, id, member, word, message);
+  }
+
+  private void warning(Stage stage, int id, int member, int word, String message) {
+    typeProblem(Severity.WARNING, stage, id, member, word, message);
+  }
+
+  /** A problem in own type {@code id}, at its word {@code word} (-1: the record start). */
+  private void typeProblem(Severity sev, Stage stage, int id, int member, int word, String message) {
+    if (!count(sev)) {
+      return;
+    }
+    long offset = btf.recordOffset(id) - blobStart + 4L * Math.max(word, 0);
+    problems.add(new BtfProblem(
+        sev, stage, id, kindLabel(id), btf.name(id), member, memberName(id, member), offset,
+        message));
+  }
+
+  private String kindLabel(int id) {
+    int code = btf.kindCode(id);
+    BtfKind k = BtfKind.of(code);
+    return k != null ? k.label() : code == 0 ? "UNKN" : "KIND_" + code;
+  }
+
+  /** The name of member {@code m}: its name slot from {@link TypeRefs}, or a DATASEC var's name. */
+  private String memberName(int id, int m) {
+    if (m < 0) {
+      return null;
+    }
+    BtfKind k = btf.kind(id);
+    if (k == BtfKind.DATASEC) {
+      int var = btf.word(id, 3 + 3 * m);
+      return var > 0 && btf.hasId(var) ? btf.name(var) : null;
+    }
+    int[] slot = {-1};
+    int[] seen = {0};
+    TypeRefs.forEachNameSlot(k, btf.vlen(id), w -> {
+      if (seen[0]++ == m + 1) {
+        slot[0] = w;
+      }
+    });
+    if (slot[0] < 0) {
+      return null;
+    }
+    int off = btf.word(id, slot[0]);
+    return off == 0 ? null : btf.string(off);
+  }
+
+  private String describe(int id) {
+    if (id == 0) {
+      return "[0] void";
+    }
+    if (!btf.hasId(id)) {
+      return "[" + Integer.toUnsignedString(id) + "] (out of range)";
+    }
+    String name = btf.name(id);
+    return "[" + id + "] " + kindLabel(id) + (name == null || name.isEmpty() ? "" : " '" + name + "'");
+  }
+
+  private String lastId() {
+    return "last id " + (end - 1);
+  }
+
+  // ---- header and strings --------------------------------------------------------------------
+
+  private void checkSections() {
+    BtfHeader h = btf.header();
+    long expected = (long) btf.availableLength() - h.hdrLen();
+    String[] names = h.hasLayoutFields()
+        ? new String[] {"type", "string", "kind-layout"} : new String[] {"type", "string"};
+    long[][] secs = new long[names.length][];
+    for (int i = 0; i < names.length; i++) {
+      long off = i == 0 ? h.typeOff() : i == 1 ? h.strOff() : h.layoutOff();
+      long len = i == 0 ? h.typeLen() : i == 1 ? h.strLen() : h.layoutLen();
+      secs[i] = new long[] {off, len, i};
+    }
+    java.util.Arrays.sort(secs, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+    long total = 0;
+    for (long[] s : secs) {
+      String name = names[(int) s[2]];
+      long secStart = h.hdrLen() + s[0];
+      if (s[0] > expected) {
+        blobProblem(Severity.ERROR, Stage.HEADER, secStart,
+            "Invalid section offset: " + name + " section starts at " + s[0]
+                + ", past the " + expected + " bytes after the header");
+        return;
+      }
+      if (total < s[0]) {
+        blobProblem(Severity.ERROR, Stage.HEADER, h.hdrLen() + total,
+            "Unsupported section found: " + (s[0] - total) + " unaccounted bytes before the "
+                + name + " section at " + s[0]);
+      } else if (total > s[0]) {
+        blobProblem(Severity.ERROR, Stage.HEADER, secStart,
+            "Section overlap found: " + name + " section at " + s[0]
+                + " starts inside the previous section, which ends at " + total);
+      }
+      total = Math.max(total, s[0] + s[1]);
+    }
+    if (total > expected) {
+      blobProblem(Severity.ERROR, Stage.HEADER, -1,
+          "Total section length too long: sections end at " + total + ", the blob has " + expected
+              + " bytes after the header");
+    } else if (total < expected) {
+      blobProblem(Severity.ERROR, Stage.HEADER, h.hdrLen() + total,
+          "Unsupported section found: " + (expected - total) + " trailing bytes after the last section");
+    }
+    if (!btf.isSplit() && h.typeLen() == 0) {
+      blobProblem(Severity.ERROR, Stage.HEADER, 8, "No type found: standalone BTF with an empty type section");
+    }
+    if ((long) end - 1 > MAX_TYPE_ID) {
+      blobProblem(Severity.ERROR, Stage.META, -1,
+          "Exceeded max num of types: last id " + (end - 1) + " > " + MAX_TYPE_ID);
+    }
+  }
+
+  private void checkStrings() {
+    BtfHeader h = btf.header();
+    int len = h.strLen();
+    long secStart = (long) h.hdrLen() + h.strOff();
+    if ((long) h.strOff() + len != (long) btf.availableLength() - h.hdrLen()) {
+      blobProblem(Severity.ERROR, Stage.STRINGS, secStart,
+          "String section is not at the end: it ends at " + (secStart + len) + " of "
+              + btf.availableLength() + " bytes");
+    }
+    if (btf.isSplit() && len == 0) {
+      return;
+    }
+    if (len == 0) {
+      blobProblem(Severity.ERROR, Stage.STRINGS, secStart, "Invalid string section: empty (a base or standalone section holds at least the empty string)");
+      return;
+    }
+    if ((long) btf.endStringOffset() - 1 > MAX_NAME_OFFSET) {
+      blobProblem(Severity.ERROR, Stage.STRINGS, secStart,
+          "Invalid string section: strings end at offset " + btf.endStringOffset()
+              + ", past the largest name offset " + MAX_NAME_OFFSET);
+    }
+    if (btf.stringByte(len - 1) != 0) {
+      blobProblem(Severity.ERROR, Stage.STRINGS, secStart + len - 1,
+          "Invalid string section: last byte is 0x" + Integer.toHexString(btf.stringByte(len - 1))
+              + ", not NUL (last string not terminated)");
+    }
+    if (!btf.isSplit() && btf.stringByte(0) != 0) {
+      blobProblem(Severity.ERROR, Stage.STRINGS, secStart,
+          "Invalid string section: a base or standalone section must start with NUL (the empty"
+              + " string at offset 0), found 0x" + Integer.toHexString(btf.stringByte(0)));
+    }
+  }
+
+  // ---- names ---------------------------------------------------------------------------------
+
+  /** Byte at global string offset {@code off} (which must be valid). */
+  private int strByte(int off) {
+    Btf b = btf;
+    while (off < b.startStringOffset()) {
+      b = b.base();
+    }
+    return b.stringByte(off - b.startStringOffset());
+  }
+
+  /** One past the last valid global offset of the section holding {@code off}. */
+  private int strSectionEnd(int off) {
+    Btf b = btf;
+    while (off < b.startStringOffset()) {
+      b = b.base();
+    }
+    return b.endStringOffset();
+  }
+
+  private boolean nameOffsetValid(int off) {
+    return off >= 0 && off <= MAX_NAME_OFFSET && btf.hasStringOffset(off);
+  }
+
+  /** Why the name at {@code off} (a valid offset) is not an identifier, or null when it is one. */
+  private String identifierProblem(int off) {
+    return nameProblem(off, false);
+  }
+
+  /**
+   * The kernel's btf_name_valid_identifier ({@code section == false}: 6.1's
+   * {@code [A-Za-z_.][A-Za-z0-9_.]*}) or btf_name_valid_section (any printable characters).
+   */
+  private String nameProblem(int off, boolean section) {
+    int limit = strSectionEnd(off);
+    int p = off;
+    for (int i = 0; ; i++, p++) {
+      if (p >= limit) {
+        return "name not NUL-terminated inside the string section";
+      }
+      int c = strByte(p);
+      if (c == 0) {
+        return i == 0 ? "empty name" : null;
+      }
+      if (i >= KSYM_NAME_LEN - 1) {
+        return "name longer than " + (KSYM_NAME_LEN - 1) + " bytes";
+      }
+      boolean ok = section ? c >= 0x20 && c < 0x7f
+          : c == '_' || c == '.' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+              || (i > 0 && c >= '0' && c <= '9');
+      if (!ok) {
+        return "'" + shortName(off) + "' is not a valid " + (section ? "section name" : "identifier")
+            + " (" + charDesc(c) + " at " + i + ")";
+      }
+    }
+  }
+
+  private String shortName(int off) {
+    String s = btf.string(off);
+    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+  }
+
+  private static String charDesc(int c) {
+    return c >= 0x20 && c < 0x7f ? "'" + (char) c + "'" : String.format("byte 0x%02x", c);
+  }
+
+  /**
+   * Checks a name slot: offset in range, at a string start (lint), and when {@code rule} says so,
+   * present and valid. Returns false when the offset is out of range.
+   */
+  private boolean checkName(int id, int member, int word, NameRule rule) {
+    int off = btf.word(id, word);
+    if (!nameOffsetValid(off)) {
+      error(Stage.META, id, member, word,
+          "Invalid " + (member >= 0 ? "member " : "") + "name_offset:" + Integer.toUnsignedString(off)
+              + " (strings end at " + btf.endStringOffset() + ")");
+      return false;
+    }
+    if (off != 0 && !btf.isStringStart(off)) {
+      warning(Stage.LINT, id, member, word,
+          "name_off " + off + " points into the middle of a string (reads as '" + shortName(off)
+              + "'): a split blob read against the wrong base?");
+    }
+    switch (rule) {
+      case ANY:
+        break;
+      case NONE:
+        if (off != 0) {
+          error(Stage.META, id, member, word,
+              "Invalid name: must be anonymous, has name_off " + off + " ('" + shortName(off) + "')");
+        }
+        break;
+      case OPTIONAL_IDENT:
+      case IDENT:
+        if (off == 0) {
+          if (rule == NameRule.IDENT) {
+            error(Stage.META, id, member, word, "Invalid name: a name is required");
+          }
+        } else {
+          String why = identifierProblem(off);
+          if (why != null) {
+            error(Stage.META, id, member, word, "Invalid name: " + why);
+          }
+        }
+        break;
+      case NON_EMPTY:
+        if (btf.string(off).isEmpty()) {
+          error(Stage.META, id, member, word, "Invalid name: must not be empty");
+        }
+        break;
+      case SECTION:
+        if (off == 0) {
+          error(Stage.META, id, member, word, "Invalid name: a section name is required");
+        } else {
+          String why = nameProblem(off, true);
+          if (why != null) {
+            error(Stage.META, id, member, word, "Invalid name: " + why);
+          } else if (identifierProblem(off) != null) {
+            warning(Stage.META, id, member, word,
+                "section name '" + shortName(off) + "' is not an identifier: kernels before 6.5 reject it");
+          }
+        }
+        break;
+    }
+    return true;
+  }
+
+  private enum NameRule {
+    ANY,
+    NONE,
+    OPTIONAL_IDENT,
+    IDENT,
+    NON_EMPTY,
+    SECTION
+  }
+
+  // ---- per-type metas --------------------------------------------------------------------------
+
+  private void checkAllMetas() {
+    for (int id = start; id < end; id++) {
+      checkMeta(id);
+    }
+  }
+
+  private void checkMeta(int id) {
+    int info = btf.info(id);
+    int code = btf.kindCode(id);
+    BtfKind kind = BtfKind.of(code);
+    int vlen = btf.vlen(id);
+    boolean kflag = info < 0;
+    if ((info & ~INFO_MASK) != 0) {
+      String msg = "Invalid btf_info:" + Integer.toHexString(info) + " (bits outside kind, vlen and"
+          + " kind_flag: kind " + code + ", vlen " + vlen + ")";
+      if (btf.header().hasLayoutFields()) {
+        warning(Stage.META, id, -1, 1, msg + "; only kernels reading the widened 2026 format accept it");
+      } else {
+        error(Stage.META, id, -1, 1, msg);
+      }
+    }
+    if (kind == null) {
+      if (code == 0) {
+        error(Stage.META, id, -1, 1, "Invalid kind:0 (UNKN)");
+      } else {
+        warning(Stage.META, id, -1, 1, "kind " + code + " is unknown here (sized by the kind-layout"
+            + " section); kernels that do not know it reject it as Invalid kind, not checked further");
+      }
+      checkName(id, -1, 0, NameRule.ANY);
+      return;
+    }
+    switch (kind) {
+      case INT:
+        checkName(id, -1, 0, NameRule.ANY);
+        vlenZero(id, vlen);
+        noKflag(id, kflag, Severity.ERROR);
+        checkIntMeta(id);
+        break;
+      case PTR:
+      case VOLATILE:
+      case CONST:
+      case RESTRICT:
+        checkName(id, -1, 0, NameRule.NONE);
+        vlenZero(id, vlen);
+        noKflag(id, kflag, Severity.ERROR);
+        break;
+      case TYPEDEF:
+        checkName(id, -1, 0, NameRule.IDENT);
+        vlenZero(id, vlen);
+        noKflag(id, kflag, Severity.ERROR);
+        break;
+      case TYPE_TAG:
+        checkName(id, -1, 0, NameRule.NON_EMPTY);
+        vlenZero(id, vlen);
+        noKflag(id, kflag, Severity.WARNING);
+        break;
+      case FWD:
+        checkName(id, -1, 0, NameRule.IDENT);
+        vlenZero(id, vlen);
+        if (btf.word(id, 2) != 0) {
+          error(Stage.META, id, -1, 2, "type != 0: a FWD has " + Integer.toUnsignedString(btf.word(id, 2)));
+        }
+        break;
+      case ARRAY:
+        checkName(id, -1, 0, NameRule.NONE);
+        vlenZero(id, vlen);
+        noKflag(id, kflag, Severity.ERROR);
+        if (btf.word(id, 2) != 0) {
+          error(Stage.META, id, -1, 2, "size != 0: an ARRAY has " + Integer.toUnsignedString(btf.word(id, 2)));
+        }
+        if (btf.word(id, 3) == 0) {
+          error(Stage.META, id, -1, 3, "Invalid elem: element type is void");
+        }
+        if (btf.word(id, 4) == 0) {
+          error(Stage.META, id, -1, 4, "Invalid index: index type is void");
+        }
+        break;
+      case STRUCT:
+      case UNION:
+        checkName(id, -1, 0, NameRule.OPTIONAL_IDENT);
+        checkStructMeta(id, kind == BtfKind.UNION, vlen, kflag);
+        break;
+      case ENUM:
+      case ENUM64:
+        checkEnumMeta(id, kind, vlen);
+        break;
+      case FUNC:
+        checkName(id, -1, 0, NameRule.IDENT);
+        if (vlen > 2) {
+          error(Stage.META, id, -1, 1, "Invalid func linkage: " + vlen + " (0 static, 1 global, 2 extern)");
+        }
+        noKflag(id, kflag, Severity.ERROR);
+        break;
+      case FUNC_PROTO:
+        checkName(id, -1, 0, NameRule.NONE);
+        noKflag(id, kflag, Severity.ERROR);
+        for (int i = 0; i < vlen; i++) {
+          int w = 3 + 2 * i;
+          int off = btf.word(id, w);
+          if (!nameOffsetValid(off)) {
+            error(Stage.META, id, i, w, "Invalid arg#" + (i + 1) + ": name_off "
+                + Integer.toUnsignedString(off) + " out of range (strings end at " + btf.endStringOffset() + ")");
+          } else if (off != 0) {
+            if (!btf.isStringStart(off)) {
+              warning(Stage.LINT, id, i, w, "name_off " + off + " points into the middle of a string"
+                  + " (reads as '" + shortName(off) + "'): a split blob read against the wrong base?");
+            }
+            String why = identifierProblem(off);
+            if (why != null) {
+              error(Stage.META, id, i, w, "Invalid arg#" + (i + 1) + ": " + why);
+            }
+          }
+        }
+        break;
+      case VAR:
+        vlenZero(id, vlen);
+        noKflag(id, kflag, Severity.ERROR);
+        checkName(id, -1, 0, NameRule.IDENT);
+        if (btf.word(id, 2) == 0) {
+          error(Stage.META, id, -1, 2, "Invalid type_id: a VAR cannot be void");
+        }
+        int linkage = btf.word(id, 3);
+        if (linkage != 0 && linkage != 1) {
+          error(Stage.META, id, -1, 3, "Linkage not supported: " + Integer.toUnsignedString(linkage)
+              + " (0 static, 1 global allocated)");
+        }
+        break;
+      case DATASEC:
+        checkDatasecMeta(id, vlen, kflag);
+        break;
+      case FLOAT:
+        checkName(id, -1, 0, NameRule.ANY);
+        vlenZero(id, vlen);
+        noKflag(id, kflag, Severity.ERROR);
+        int fsize = btf.word(id, 2);
+        if (fsize != 2 && fsize != 4 && fsize != 8 && fsize != 12 && fsize != 16) {
+          error(Stage.META, id, -1, 2, "Invalid type_size: " + Integer.toUnsignedString(fsize)
+              + " (a FLOAT is 2, 4, 8, 12 or 16 bytes)");
+        }
+        break;
+      case DECL_TAG:
+        if (checkName(id, -1, 0, NameRule.ANY) && btf.string(btf.nameOffset(id)).isEmpty()) {
+          error(Stage.META, id, -1, 0, "Invalid value: a DECL_TAG needs a non-empty value");
+        }
+        vlenZero(id, vlen);
+        noKflag(id, kflag, Severity.WARNING);
+        if (btf.word(id, 3) < -1) {
+          error(Stage.META, id, -1, 3, "Invalid component_idx: " + btf.word(id, 3));
+        }
+        break;
+    }
+  }
+
+  private void vlenZero(int id, int vlen) {
+    if (vlen != 0) {
+      error(Stage.META, id, -1, 1, "vlen != 0: " + kindLabel(id) + " has vlen " + vlen);
+    }
+  }
+
+  private void noKflag(int id, boolean kflag, Severity sev) {
+    if (kflag) {
+      typeProblem(sev, Stage.META, id, -1, 1, "Invalid btf_info kind_flag: " + kindLabel(id)
+          + " cannot set it" + (sev == Severity.WARNING ? " (newer kernels allow it, 6.1 does not)" : ""));
+    }
+  }
+
+  private void checkIntMeta(int id) {
+    int data = btf.word(id, 3);
+    long size = Integer.toUnsignedLong(btf.word(id, 2));
+    if ((data & ~INT_MASK) != 0) {
+      error(Stage.META, id, -1, 3, "Invalid int_data:" + Integer.toHexString(data)
+          + " (bits outside encoding, offset and nr_bits)");
+      return;
+    }
+    int bits = data & 0xff;
+    int offset = (data >>> 16) & 0xff;
+    int encoding = (data >>> 24) & 0x0f;
+    int nrBits = bits + offset;
+    if (nrBits > 128) {
+      error(Stage.META, id, -1, 3, "nr_bits exceeds 128: offset " + offset + " + bits " + bits + " = " + nrBits);
+    } else if ((nrBits + 7) / 8 > size) {
+      error(Stage.META, id, -1, 3, "nr_bits exceeds type_size: offset " + offset + " + bits " + bits
+          + " does not fit in " + size + " bytes");
+    }
+    if (encoding != 0 && encoding != 1 && encoding != 2 && encoding != 4) {
+      error(Stage.META, id, -1, 3, "Unsupported encoding 0x" + Integer.toHexString(encoding)
+          + " (one of SIGNED 1, CHAR 2, BOOL 4, or none)");
+    }
+    if (size != 1 && size != 2 && size != 4 && size != 8 && size != 16) {
+      warning(Stage.LINT, id, -1, 2, "INT size " + size + " is not 1, 2, 4, 8 or 16");
+    }
+  }
+
+  private void checkStructMeta(int id, boolean union, int vlen, boolean kflag) {
+    long size = Integer.toUnsignedLong(btf.word(id, 2));
+    long last = 0;
+    for (int i = 0; i < vlen; i++) {
+      int w = 3 + 3 * i;
+      checkName(id, i, w, NameRule.OPTIONAL_IDENT);
+      if (btf.word(id, w + 1) == 0) {
+        error(Stage.META, id, i, w + 1, "Invalid type_id: a member cannot be void");
+      }
+      int raw = btf.word(id, w + 2);
+      long bitOff = kflag ? raw & 0xffffff : Integer.toUnsignedLong(raw);
+      if (union && bitOff != 0) {
+        error(Stage.META, id, i, w + 2, "Invalid member bits_offset: union member at bit " + bitOff + ", must be 0");
+      }
+      if (last > bitOff) {
+        error(Stage.META, id, i, w + 2, "Invalid member bits_offset: bit " + bitOff
+            + " is before the previous member's bit " + last);
+      }
+      if ((bitOff + 7) / 8 > size) {
+        error(Stage.META, id, i, w + 2, "Member bits_offset exceeds its struct size: bit " + bitOff
+            + " in a " + size + "-byte " + kindLabel(id));
+      }
+      last = bitOff;
+    }
+  }
+
+  private void checkEnumMeta(int id, BtfKind kind, int vlen) {
+    long size = Integer.toUnsignedLong(btf.word(id, 2));
+    if (size > 8 || Long.bitCount(size) != 1) {
+      error(Stage.META, id, -1, 2, "Unexpected size " + size + " (an " + kind.label() + " is 1, 2, 4 or 8 bytes)");
+    }
+    checkName(id, -1, 0, NameRule.OPTIONAL_IDENT);
+    int step = kind == BtfKind.ENUM ? 2 : 3;
+    for (int i = 0; i < vlen; i++) {
+      checkName(id, i, 3 + step * i, NameRule.IDENT);
+    }
+  }
+
+  private void checkDatasecMeta(int id, int vlen, boolean kflag) {
+    long size = Integer.toUnsignedLong(btf.word(id, 2));
+    if (size == 0) {
+      error(Stage.META, id, -1, 2, "size == 0");
+    }
+    noKflag(id, kflag, Severity.ERROR);
+    checkName(id, -1, 0, NameRule.SECTION);
+    long lastEnd = 0;
+    long sum = 0;
+    for (int i = 0; i < vlen; i++) {
+      int w = 3 + 3 * i;
+      if (btf.word(id, w) == 0) {
+        error(Stage.META, id, i, w, "Invalid type_id: a section variable cannot be void");
+      }
+      long off = Integer.toUnsignedLong(btf.word(id, w + 1));
+      long vsize = Integer.toUnsignedLong(btf.word(id, w + 2));
+      if (off < lastEnd) {
+        error(Stage.META, id, i, w + 1, "Invalid offset: variable at " + off
+            + " overlaps the previous one, which ends at " + lastEnd + " (variables must be sorted)");
+      } else if (off >= size) {
+        error(Stage.META, id, i, w + 1, "Invalid offset: variable at " + off + " is outside the "
+            + size + "-byte section");
+      }
+      if (vsize == 0 || vsize > size) {
+        error(Stage.META, id, i, w + 2, "Invalid size: " + vsize + " in a " + size + "-byte section");
+      } else if (off + vsize > size) {
+        error(Stage.META, id, i, w + 1, "Invalid offset+size: variable [" + off + ", " + (off + vsize)
+            + ") runs past the " + size + "-byte section");
+      }
+      lastEnd = Math.max(lastEnd, off + vsize);
+      sum += vsize;
+    }
+    if (size < sum && size > 0) {
+      error(Stage.META, id, -1, 2, "Invalid btf_info size: variables total " + sum + " bytes, the section " + size);
+    }
+  }
+
+  // ---- type tags -----------------------------------------------------------------------------
+
+  /**
+   * btf_check_type_tags: modifier chains short and acyclic, type tags before other modifiers. A
+   * failing chain is reported once: types whose chain runs into it are not reported again.
+   */
+  private void checkTypeTags() {
+    int goodId = start - 1;
+    boolean[] bad = null;
+    for (int i = start; i < end; i++) {
+      BtfKind k = btf.kind(i);
+      if (k == null || !k.isModifier()) {
+        continue;
+      }
+      boolean inTags = k == BtfKind.TYPE_TAG;
+      int cur = i;
+      int limit = MAX_CHAIN;
+      String problem = null;
+      while (k != null && k.isModifier()) {
+        if (bad != null && btf.isOwnId(cur) && bad[cur - start]) {
+          bad[i - start] = true;
+          break;
+        }
+        if (limit-- == 0) {
+          problem = "Max chain length or cycle detected: more than " + MAX_CHAIN + " modifiers from here";
+          break;
+        }
+        if (k == BtfKind.TYPE_TAG) {
+          if (!inTags) {
+            problem = "Type tags don't precede modifiers: " + describe(cur) + " follows a modifier in this chain";
+            break;
+          }
+        } else {
+          inTags = false;
+        }
+        if (cur <= goodId) {
+          break;
+        }
+        int next = btf.word(cur, 2);
+        if (!btf.hasId(next)) {
+          problem = "chain reaches invalid type id " + Integer.toUnsignedString(next) + " (" + lastId()
+              + "); the kernel fails module BTF here with no message";
+          break;
+        }
+        cur = next;
+        k = btf.kind(cur);
+      }
+      if (problem != null) {
+        error(Stage.TYPE_TAGS, i, -1, 2, problem);
+        if (bad == null) {
+          bad = new boolean[end - start];
+        }
+        // Mark the whole chain from i (each type once) so that types running into it stay quiet.
+        int c = i;
+        while (btf.isOwnId(c) && !bad[c - start]) {
+          bad[c - start] = true;
+          BtfKind ck = btf.kind(c);
+          if (ck == null || !ck.isModifier()) {
+            break;
+          }
+          c = btf.word(c, 2);
+        }
+      }
+      goodId = i;
+    }
+  }
+
+  // ---- references, sizes, members --------------------------------------------------------------
+
+  private final SlotChecker slotChecker = new SlotChecker();
+
+  /** Range check of every type id slot, via {@link TypeRefs}. */
+  private final class SlotChecker implements TypeRefs.SlotVisitor {
+    int id;
+    BtfKind kind;
+
+    @Override
+    public void slot(int w) {
+      int ref = btf.word(id, w);
+      if (!btf.hasId(ref)) {
+        error(Stage.RESOLVE, id, memberOfSlot(kind, w), w, "invalid type id "
+            + Integer.toUnsignedString(ref) + " (" + lastId() + ")");
+      }
+    }
+  }
+
+  /** The vlen element a type id slot belongs to, -1 for the fixed words. */
+  private static int memberOfSlot(BtfKind kind, int w) {
+    switch (kind) {
+      case STRUCT:
+      case UNION:
+      case DATASEC:
+        return (w - 3) / 3;
+      case FUNC_PROTO:
+        return w >= 3 ? (w - 3) / 2 : -1;
+      default:
+        return -1;
+    }
+  }
+
+  private void checkAllTypes() {
+    for (int id = start; id < end; id++) {
+      BtfKind kind = btf.kind(id);
+      if (kind == null) {
+        continue;
+      }
+      slotChecker.id = id;
+      slotChecker.kind = kind;
+      TypeRefs.forEachTypeIdSlot(kind, btf.vlen(id), slotChecker);
+      checkResolve(id, kind);
+    }
+  }
+
+  /** Kinds the kernel never lets another type name (btf_type_is_resolve_source_only). */
+  private static boolean sourceOnly(BtfKind k) {
+    return k == BtfKind.VAR || k == BtfKind.DATASEC || k == BtfKind.DECL_TAG;
+  }
+
+  /** void, FWD, FUNC, FUNC_PROTO (btf_type_nosize). */
+  private boolean noSize(int id) {
+    if (id == 0) {
+      return true;
+    }
+    BtfKind k = btf.kind(id);
+    return k == BtfKind.FWD || k == BtfKind.FUNC || k == BtfKind.FUNC_PROTO;
+  }
+
+  /** The first non-modifier type from {@code id}: 0 for void, -1 out of range, -2 for a loop. */
+  private int skipModifiers(int id) {
+    for (int hops = 0; hops < MAX_HOPS; hops++) {
+      if (id == 0) {
+        return 0;
+      }
+      if (!btf.hasId(id)) {
+        return -1;
+      }
+      BtfKind k = btf.kind(id);
+      if (k == null || !k.isModifier()) {
+        return id;
+      }
+      id = btf.word(id, 2);
+    }
+    return -2;
+  }
+
+  /**
+   * The byte size of type {@code id} as btf_type_id_size sees it: {@link #NO_SIZE} for void, FWD,
+   * FUNC, FUNC_PROTO, VAR, DATASEC, DECL_TAG and unknown kinds, {@link #BAD} when a chain leaves the
+   * id range or loops, {@link #OVERFLOW} past 4 GiB.
+   */
+  private long sizeOf(int id) {
+    long mult = 1;
+    for (int hops = 0; hops < MAX_HOPS; hops++) {
+      int r = skipModifiers(id);
+      if (r < 0) {
+        return BAD;
+      }
+      if (r == 0) {
+        return NO_SIZE;
+      }
+      BtfKind k = btf.kind(r);
+      if (k == null) {
+        return NO_SIZE;
+      }
+      long size;
+      switch (k) {
+        case INT:
+        case STRUCT:
+        case UNION:
+        case ENUM:
+        case ENUM64:
+        case FLOAT:
+          size = Integer.toUnsignedLong(btf.word(r, 2));
+          break;
+        case PTR:
+          size = PTR_SIZE;
+          break;
+        case ARRAY:
+          mult *= Integer.toUnsignedLong(btf.word(r, 5));
+          if (mult > 0xffffffffL) {
+            return OVERFLOW;
+          }
+          id = btf.word(r, 3);
+          continue;
+        default:
+          return NO_SIZE;
+      }
+      size *= mult;
+      return size > 0xffffffffL ? OVERFLOW : size;
+    }
+    return BAD;
+  }
+
+  /** btf_type_int_is_regular: a whole u8, u16, u32, u64 or u128. */
+  private boolean isRegularInt(int id) {
+    if (btf.kind(id) != BtfKind.INT) {
+      return false;
+    }
+    int data = btf.word(id, 3);
+    int bits = data & 0xff;
+    int bytes = (bits + 7) / 8;
+    return bits % 8 == 0 && ((data >>> 16) & 0xff) == 0
+        && (bytes == 1 || bytes == 2 || bytes == 4 || bytes == 8 || bytes == 16);
+  }
+
+  private void checkResolve(int id, BtfKind kind) {
+    switch (kind) {
+      case PTR:
+      case TYPEDEF:
+      case VOLATILE:
+      case CONST:
+      case RESTRICT:
+      case TYPE_TAG:
+        checkModifierTarget(id);
+        break;
+      case VAR:
+        checkVarTarget(id);
+        break;
+      case ARRAY:
+        checkArray(id);
+        break;
+      case STRUCT:
+      case UNION:
+        checkMembers(id);
+        break;
+      case FUNC:
+        checkFunc(id);
+        break;
+      case FUNC_PROTO:
+        checkFuncProto(id);
+        break;
+      case DATASEC:
+        checkDatasecVars(id);
+        break;
+      case DECL_TAG:
+        checkDeclTag(id);
+        break;
+      case INT:
+      case ENUM:
+      case ENUM64:
+      case FWD:
+      case FLOAT:
+        break;
+    }
+  }
+
+  /** Modifiers and PTR: the target exists, is not a VAR/DATASEC/DECL_TAG, and is sized or void, FWD, FUNC_PROTO. */
+  private void checkModifierTarget(int id) {
+    int next = btf.word(id, 2);
+    if (next == 0 || !btf.hasId(next)) {
+      return;
+    }
+    BtfKind nk = btf.kind(next);
+    if (nk != null && sourceOnly(nk)) {
+      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: refers to " + describe(next));
+      return;
+    }
+    int r = skipModifiers(next);
+    if (r <= 0) {
+      return;
+    }
+    BtfKind rk = btf.kind(r);
+    // Through an own modifier, that modifier reports it.
+    boolean reportHere = r == next || !btf.isOwnId(next);
+    if (reportHere && (rk == BtfKind.FUNC || (rk != null && sourceOnly(rk)))) {
+      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: refers to " + describe(r)
+          + (r != next ? " through " + describe(next) : "")
+          + (rk == BtfKind.FUNC ? " (a FUNC is a declaration, not a type: use its FUNC_PROTO)" : ""));
+    }
+  }
+
+  private void checkVarTarget(int id) {
+    int next = btf.word(id, 2);
+    if (next == 0 || !btf.hasId(next)) {
+      return;
+    }
+    BtfKind nk = btf.kind(next);
+    if (nk != null && sourceOnly(nk)) {
+      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: refers to " + describe(next));
+      return;
+    }
+    if (sizeOf(next) == NO_SIZE) {
+      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: " + describe(next) + " has no size");
+    }
+  }
+
+  private void checkArray(int id) {
+    int index = btf.word(id, 4);
+    if (index != 0 && btf.hasId(index)) {
+      BtfKind ik = btf.kind(index);
+      int r = skipModifiers(index);
+      if (noSize(index) || (ik != null && sourceOnly(ik)) || (r > 0 && !isRegularInt(r)) || r == 0) {
+        error(Stage.RESOLVE, id, -1, 4, "Invalid index: " + describe(index) + " is not a regular INT");
+      }
+    }
+    int elem = btf.word(id, 3);
+    if (elem == 0 || !btf.hasId(elem)) {
+      return;
+    }
+    BtfKind ek = btf.kind(elem);
+    if (noSize(elem) || (ek != null && sourceOnly(ek))) {
+      error(Stage.RESOLVE, id, -1, 3, "Invalid elem: element type " + describe(elem) + " has no size");
+      return;
+    }
+    long elemSize = sizeOf(elem);
+    if (elemSize == NO_SIZE) {
+      error(Stage.RESOLVE, id, -1, 3, "Invalid elem: element type " + describe(elem) + " resolves to "
+          + describe(Math.max(skipModifiers(elem), 0)) + ", which has no size");
+      return;
+    }
+    int r = skipModifiers(elem);
+    if (r > 0 && btf.kind(r) == BtfKind.INT && !isRegularInt(r)) {
+      error(Stage.RESOLVE, id, -1, 3, "Invalid array of int: " + describe(r) + " is a bitfield int");
+    }
+    long n = Integer.toUnsignedLong(btf.word(id, 5));
+    if (elemSize >= 0 && n * elemSize > 0xffffffffL) {
+      error(Stage.RESOLVE, id, -1, 5, "Array size overflows U32_MAX: " + n + " x " + elemSize + " bytes");
+    }
+  }
+
+  private void checkMembers(int id) {
+    boolean kflag = btf.kindFlag(id);
+    long structSize = Integer.toUnsignedLong(btf.word(id, 2));
+    int vlen = btf.vlen(id);
+    for (int i = 0; i < vlen; i++) {
+      int w = 3 + 3 * i;
+      int mtype = btf.word(id, w + 1);
+      if (mtype == 0 || !btf.hasId(mtype)) {
+        continue;
+      }
+      BtfKind mk = btf.kind(mtype);
+      if (mk == null) {
+        continue;
+      }
+      if (noSize(mtype) || sourceOnly(mk)) {
+        error(Stage.RESOLVE, id, i, w + 1, "Invalid member: " + describe(mtype)
+            + (sourceOnly(mk) ? " cannot be a member" : " has no size"));
+        continue;
+      }
+      int r = skipModifiers(mtype);
+      if (r < 0) {
+        continue;
+      }
+      BtfKind rk = r == 0 ? null : btf.kind(r);
+      if (r == 0 || noSize(r) || (rk != null && sourceOnly(rk))) {
+        error(Stage.RESOLVE, id, i, w + 1, "Invalid member: " + describe(mtype) + " resolves to "
+            + describe(r) + ", which has no size");
+        continue;
+      }
+      if (rk == null) {
+        continue;
+      }
+      checkMemberPlacement(id, i, w + 2, btf.word(id, w + 2), kflag, structSize, r, rk);
+    }
+  }
+
+  /** The per-kind check_member / check_kflag_member of the member's resolved type. */
+  private void checkMemberPlacement(int id, int i, int w, int raw, boolean kflag, long structSize,
+      int r, BtfKind rk) {
+    long bitOff = kflag ? raw & 0xffffff : Integer.toUnsignedLong(raw);
+    int bitfield = kflag ? raw >>> 24 : 0;
+    String what = kindLabel(id);
+    switch (rk) {
+      case INT: {
+        int data = btf.word(r, 3);
+        int intBits = data & 0xff;
+        int intOff = (data >>> 16) & 0xff;
+        long nrBits;
+        long start;
+        if (kflag) {
+          if (!isRegularInt(r)) {
+            error(Stage.RESOLVE, id, i, w, "Invalid member base type: " + describe(r)
+                + " is not a regular int, a kind_flag struct needs one");
+            return;
+          }
+          if (bitfield == 0) {
+            if (bitOff % 8 != 0) {
+              error(Stage.RESOLVE, id, i, w, "Invalid member offset: bit " + bitOff + " is not byte aligned");
+              return;
+            }
+            nrBits = intBits;
+          } else if (bitfield > intBits) {
+            error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits in a "
+                + intBits + "-bit int");
+            return;
+          } else {
+            nrBits = bitfield;
+          }
+          start = bitOff;
+        } else {
+          start = bitOff + intOff;
+          nrBits = intBits;
+        }
+        long copyBits = nrBits + start % 8;
+        if (copyBits > 128) {
+          error(Stage.RESOLVE, id, i, w, "nr_copy_bits exceeds 128: " + copyBits);
+          return;
+        }
+        fits(id, i, w, start / 8, (copyBits + 7) / 8, structSize, what);
+        return;
+      }
+      case ENUM:
+      case ENUM64:
+        if (kflag) {
+          long nrBits = bitfield;
+          if (bitfield == 0) {
+            if (bitOff % 8 != 0) {
+              error(Stage.RESOLVE, id, i, w, "Member is not byte aligned: bit " + bitOff);
+              return;
+            }
+            nrBits = 32;
+          } else if (bitfield > 32) {
+            error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits for an enum");
+            return;
+          }
+          long endByte = (bitOff + nrBits + 7) / 8;
+          if (endByte > structSize) {
+            error(Stage.RESOLVE, id, i, w, "Member exceeds struct_size: bits [" + bitOff + ", "
+                + (bitOff + nrBits) + ") in a " + structSize + "-byte " + what);
+          }
+          return;
+        }
+        break;
+      default:
+        if (bitfield != 0) {
+          error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits on a "
+              + describe(r) + " (only INT and ENUM members can be bitfields)");
+          return;
+        }
+        break;
+    }
+    // Byte-sized members: STRUCT, UNION, ENUM (no kind_flag), PTR, ARRAY, FLOAT.
+    long size = rk == BtfKind.PTR ? PTR_SIZE : sizeOf(r);
+    if (size < 0) {
+      return;
+    }
+    if (rk == BtfKind.FLOAT) {
+      long align = Math.min(PTR_SIZE, size) * 8;
+      if (align > 0 && bitOff % align != 0) {
+        error(Stage.RESOLVE, id, i, w, "Member is not properly aligned: FLOAT at bit " + bitOff);
+        return;
+      }
+    } else if (bitOff % 8 != 0) {
+      error(Stage.RESOLVE, id, i, w, "Member is not byte aligned: bit " + bitOff);
+      return;
+    }
+    fits(id, i, w, bitOff / 8, size, structSize, what);
+  }
+
+  private void fits(int id, int i, int w, long byteOff, long size, long structSize, String what) {
+    if (byteOff > structSize || structSize - byteOff < size) {
+      error(Stage.RESOLVE, id, i, w, "Member exceeds struct_size: " + size + " bytes at byte " + byteOff
+          + " in a " + structSize + "-byte " + what);
+    }
+  }
+
+  private void checkFunc(int id) {
+    int proto = btf.word(id, 2);
+    if (!btf.hasId(proto)) {
+      return;
+    }
+    if (proto == 0 || btf.kind(proto) != BtfKind.FUNC_PROTO) {
+      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: " + describe(proto) + " is not a FUNC_PROTO");
+      return;
+    }
+    int n = btf.vlen(proto);
+    for (int i = 0; i < n; i++) {
+      if (btf.word(proto, 3 + 2 * i) == 0 && btf.word(proto, 4 + 2 * i) != 0) {
+        error(Stage.RESOLVE, id, -1, 2, "Invalid arg#" + (i + 1) + ": parameter " + i + " of "
+            + describe(proto) + " has no name (a FUNC's parameters must be named)");
+        return;
+      }
+    }
+  }
+
+  private void checkFuncProto(int id) {
+    int ret = btf.word(id, 2);
+    if (ret != 0 && btf.hasId(ret)) {
+      BtfKind rk = btf.kind(ret);
+      if ((rk != null && sourceOnly(rk)) || sizeOf(ret) == NO_SIZE) {
+        error(Stage.RESOLVE, id, -1, 2, "Invalid return type: " + describe(ret)
+            + (rk != null && sourceOnly(rk) ? "" : " has no size"));
+      }
+    }
+    int n = btf.vlen(id);
+    if (n == 0) {
+      return;
+    }
+    if (btf.word(id, 4 + 2 * (n - 1)) == 0) {
+      if (btf.word(id, 3 + 2 * (n - 1)) != 0) {
+        error(Stage.RESOLVE, id, n - 1, 3 + 2 * (n - 1), "Invalid arg#" + n + ": a vararg (void) parameter cannot have a name");
+      }
+      n--;
+    }
+    for (int i = 0; i < n; i++) {
+      int w = 4 + 2 * i;
+      int t = btf.word(id, w);
+      if (!btf.hasId(t)) {
+        continue;
+      }
+      if (t == 0) {
+        error(Stage.RESOLVE, id, i, w, "Invalid arg#" + (i + 1) + ": void parameter before the last (varargs only last)");
+        continue;
+      }
+      BtfKind tk = btf.kind(t);
+      if (tk != null && sourceOnly(tk)) {
+        error(Stage.RESOLVE, id, i, w, "Invalid arg#" + (i + 1) + ": parameter type " + describe(t));
+      } else if (sizeOf(t) == NO_SIZE) {
+        error(Stage.RESOLVE, id, i, w, "Invalid arg#" + (i + 1) + ": parameter type " + describe(t) + " has no size");
+      }
+    }
+  }
+
+  private void checkDatasecVars(int id) {
+    int vlen = btf.vlen(id);
+    for (int i = 0; i < vlen; i++) {
+      int w = 3 + 3 * i;
+      int var = btf.word(id, w);
+      if (var == 0 || !btf.hasId(var)) {
+        continue;
+      }
+      BtfKind vk = btf.kind(var);
+      if (vk != BtfKind.VAR) {
+        typeProblem(vk == BtfKind.FUNC ? Severity.WARNING : Severity.ERROR, Stage.RESOLVE, id, i, w,
+            "Not a VAR kind member: " + describe(var)
+                + (vk == BtfKind.FUNC ? " (an extern function; libbpf strips these before loading)" : ""));
+        continue;
+      }
+      int vt = btf.word(var, 2);
+      if (vt == 0 || !btf.hasId(vt)) {
+        continue;
+      }
+      long tsize = sizeOf(vt);
+      long vsize = Integer.toUnsignedLong(btf.word(id, w + 2));
+      if (tsize >= 0 && vsize < tsize) {
+        error(Stage.RESOLVE, id, i, w + 2, "Invalid size: " + vsize + " bytes for a variable of type "
+            + describe(vt) + " (" + tsize + " bytes)");
+      }
+    }
+  }
+
+  private void checkDeclTag(int id) {
+    int target = btf.word(id, 2);
+    if (!btf.hasId(target)) {
+      return;
+    }
+    BtfKind tk = target == 0 ? null : btf.kind(target);
+    if (tk != BtfKind.FUNC && tk != BtfKind.STRUCT && tk != BtfKind.UNION && tk != BtfKind.VAR
+        && tk != BtfKind.TYPEDEF) {
+      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: " + describe(target)
+          + " cannot be tagged (FUNC, STRUCT, UNION, VAR or TYPEDEF)");
+      return;
+    }
+    int idx = btf.word(id, 3);
+    if (idx == -1 || idx < -1) { // below -1: reported by checkMeta
+      return;
+    }
+    if (tk == BtfKind.VAR || tk == BtfKind.TYPEDEF) {
+      error(Stage.RESOLVE, id, -1, 3, "Invalid component_idx: " + idx + " on " + describe(target)
+          + ", which has no components (must be -1)");
+      return;
+    }
+    long vlen;
+    if (tk == BtfKind.FUNC) {
+      int proto = btf.word(target, 2);
+      if (proto == 0 || !btf.hasId(proto) || btf.kind(proto) != BtfKind.FUNC_PROTO) {
+        return;
+      }
+      vlen = btf.vlen(proto);
+    } else {
+      vlen = btf.vlen(target);
+    }
+    if (Integer.toUnsignedLong(idx) >= vlen) {
+      error(Stage.RESOLVE, id, -1, 3, "Invalid component_idx: " + Integer.toUnsignedString(idx)
+          + " but " + describe(target) + " has " + vlen);
+    }
+  }
+
+  // ---- cycles --------------------------------------------------------------------------------
+
+  /**
+   * Reference cycles that do not pass through a PTR or a FUNC_PROTO (a typedef loop, a struct
+   * containing itself by value): the kernel's "Loop detected". An iterative depth-first search with
+   * colors over the own types' by-value edges, taken from {@link TypeRefs}; base types cannot
+   * refer back to a split blob, so edges into the base end there.
+   */
+  private void checkCycles() {
+    int n = end - start;
+    if (n == 0) {
+      return;
+    }
+    int[] edgeStart = new int[n + 1];
+    EdgeCollector ec = new EdgeCollector(n);
+    for (int id = start; id < end; id++) {
+      edgeStart[id - start] = ec.size;
+      BtfKind k = btf.kind(id);
+      if (k != null && k != BtfKind.PTR && k != BtfKind.FUNC_PROTO) {
+        ec.id = id;
+        TypeRefs.forEachTypeIdSlot(k, btf.vlen(id), ec);
+      }
+    }
+    edgeStart[n] = ec.size;
+    int[] edges = ec.edges;
+    byte[] color = new byte[n]; // 0 white, 1 on the stack, 2 done
+    int[] next = new int[n];
+    int[] stack = new int[n];
+    for (int root = 0; root < n; root++) {
+      if (color[root] != 0) {
+        continue;
+      }
+      int sp = 0;
+      stack[sp++] = root;
+      color[root] = 1;
+      next[root] = edgeStart[root];
+      while (sp > 0) {
+        int u = stack[sp - 1];
+        if (next[u] < edgeStart[u + 1]) {
+          int v = edges[next[u]++];
+          if (color[v] == 0) {
+            color[v] = 1;
+            next[v] = edgeStart[v];
+            stack[sp++] = v;
+          } else if (color[v] == 1) {
+            reportCycle(stack, sp, v);
+          }
+        } else {
+          color[u] = 2;
+          sp--;
+        }
+      }
+    }
+  }
+
+  private void reportCycle(int[] stack, int sp, int v) {
+    int from = sp - 1;
+    while (from > 0 && stack[from] != v) {
+      from--;
+    }
+    StringBuilder path = new StringBuilder();
+    int len = sp - from;
+    for (int j = from; j < sp; j++) {
+      if (j - from == 8 && len > 10) {
+        path.append("... (").append(len - 9).append(" more) -> ");
+        j = sp - 1;
+      }
+      path.append(describe(stack[j] + start)).append(" -> ");
+    }
+    path.append('[').append(v + start).append(']');
+    error(Stage.RESOLVE, v + start, -1, -1, "Loop detected: reference cycle of " + len
+        + " type" + (len == 1 ? "" : "s") + " not broken by a pointer: " + path);
+  }
+
+  /** Collects by-value edges to own types (those that can close a cycle). */
+  private final class EdgeCollector implements TypeRefs.SlotVisitor {
+    int[] edges;
+    int size;
+    int id;
+
+    EdgeCollector(int n) {
+      edges = new int[Math.max(16, n * 2)];
+    }
+
+    @Override
+    public void slot(int w) {
+      int ref = btf.word(id, w);
+      if (btf.isOwnId(ref)) {
+        if (size == edges.length) {
+          edges = java.util.Arrays.copyOf(edges, edges.length * 2);
+        }
+        edges[size++] = ref - start;
+      }
+    }
+  }
+}
