@@ -55,6 +55,12 @@ class ScanPipelineTest {
   void splitModulesAreOkAndTheStandaloneOneIsRemappedOnTheReleaseVmlinux() throws Exception {
     for (JsonNode row : modules()) {
       String module = row.path("module").asText();
+      if (row.path("release").asText().equals("6.1.0-47-cloud-amd64")) {
+        // multi-release-47-53.tar.gz: no 47 vmlinux among the inputs, but the module tells its build.
+        assertEquals("no-vmlinux", row.path("verdict").asText(), row.toString());
+        assertEquals(1689866, row.path("built_against").path("strings").asLong());
+        continue;
+      }
       String expected = module.equals("btfscan_demo") ? "remapped" : "ok";
       assertEquals(expected, row.path("verdict").asText(), row.toString());
       assertEquals("6.1.0-53-cloud-amd64", row.path("release").asText());
@@ -73,7 +79,10 @@ class ScanPipelineTest {
     Map<String, String> figures = new HashMap<>();
     Map<String, byte[]> blobs = new HashMap<>();
     for (JsonNode row : modules()) {
-      String module = row.path("module").asText();
+      String module = row.path("module").asText() + "@" + row.path("release").asText();
+      if (row.path("blob").isNull()) {
+        continue;
+      }
       String mine = row.path("verdict").asText() + " " + row.path("btf").asText() + " " + row.path("types")
           + " " + row.path("built_against") + " " + row.path("base").path("types");
       byte[] blob = Files.readAllBytes(out.resolve(row.path("blob").asText()));
@@ -85,7 +94,7 @@ class ScanPipelineTest {
         blobs.put(module, blob);
       }
     }
-    assertEquals(3, figures.size(), "af_key, dm_zero and btfscan_demo: " + figures.keySet());
+    assertEquals(3, figures.size(), "af_key, dm_zero and btfscan_demo of 53: " + figures.keySet());
   }
 
   @Test

@@ -1,8 +1,9 @@
 package dev.btfscan.analysis;
 
 import dev.btfscan.btf.Btf;
-import dev.btfscan.btf.BtfKind;
-import dev.btfscan.btf.TypeRefs;
+import dev.btfscan.btf.BtfProblem;
+import dev.btfscan.btf.BtfValidator;
+import dev.btfscan.btf.ValidationResult;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,24 +13,17 @@ final class Validation {
 
   private Validation() {}
 
-  /** Errors that make the blob unusable on its base, at most {@value #MAX_LINES} lines. */
+  /** The validator's errors (warnings are not verdicts), at most {@value #MAX_LINES} lines. */
   static List<String> errors(Btf btf) {
-    List<String> out = new ArrayList<>(stringSectionErrors(btf));
-    for (int id = btf.startId(); id < btf.endId() && out.size() < MAX_LINES; id++) {
-      int[] w = btf.words(id);
-      BtfKind kind = btf.kind(id);
-      int vlen = btf.vlen(id);
-      for (int s : TypeRefs.typeIdSlots(kind, vlen)) {
-        if (Integer.toUnsignedLong(w[s]) >= btf.endId()) {
-          out.add("type [" + id + "] " + label(kind) + ": invalid type id " + Integer.toUnsignedLong(w[s])
-              + " (last id " + (btf.endId() - 1) + ")");
-        }
+    ValidationResult r = BtfValidator.validate(btf);
+    List<String> out = new ArrayList<>();
+    List<BtfProblem> errors = r.errors();
+    for (BtfProblem p : errors) {
+      if (out.size() == MAX_LINES) {
+        out.add("... and " + (r.errorCount() - MAX_LINES) + " more errors");
+        break;
       }
-      for (int s : TypeRefs.nameSlots(kind, vlen)) {
-        if (!btf.isStringStart(w[s])) {
-          out.add("type [" + id + "] " + label(kind) + ": invalid name offset " + Integer.toUnsignedLong(w[s]));
-        }
-      }
+      out.add(p.toString());
     }
     return out;
   }
@@ -42,9 +36,5 @@ final class Validation {
       out.add("string section is not NUL-terminated");
     }
     return out;
-  }
-
-  private static String label(BtfKind kind) {
-    return kind == null ? "UNKN" : kind.label();
   }
 }
