@@ -40,9 +40,9 @@ echo "btf-scan bench: $(basename "$PKG") ($(du -m "$PKG" | cut -f1) MB, $(dpkg-d
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start ($(date -u +%FT%TZ))"
 "$ROOT/run.sh" scan --quiet --output "$work/warm" "$PKG" >/dev/null  # builds the jar if needed, warms the page cache
 
-hyperfine --style basic --export-json "$work/abc.json" \
-  --runs "$RUNS" -n "(a) dpkg-deb --fsys-tarfile | wc -c" "dpkg-deb --fsys-tarfile '$PKG' | wc -c" \
-  --runs "$RUNS" -n "(c) ./run.sh scan" "$SCAN --output '$work/out-c' '$PKG'" >&2
+hyperfine --style basic --export-json "$work/abc.json" --runs "$RUNS" \
+  -n "(a) dpkg-deb --fsys-tarfile | wc -c" "dpkg-deb --fsys-tarfile '$PKG' | wc -c" \
+  -n "(c) ./run.sh scan" "$SCAN --output '$work/out-c' '$PKG'" >&2
 hyperfine --style basic --export-json "$work/b.json" \
   --runs "$PEER_RUNS" -n "(b) unpack + bpftool btf dump per module" "'$ROOT/bench/peer-bpftool.sh' '$PKG'" >&2
 
