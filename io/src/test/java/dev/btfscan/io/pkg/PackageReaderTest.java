@@ -255,6 +255,22 @@ class PackageReaderTest {
     assertEquals("lib/modules/6.1.0-big/huge.bin", e.entryPath());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"tar.zst", "deb", "rpm"})
+  void leavesTheCallersStreamOpen(String kind) throws IOException {
+    byte[] pkg = kind.equals("deb") ? TestPackages.deb(ENTRIES, Compression.ZSTD)
+        : kind.equals("rpm") ? TestPackages.rpm(ENTRIES, Compression.ZSTD) : TestPackages.tar(ENTRIES, Compression.ZSTD);
+    boolean[] closed = {false};
+    InputStream in = new java.io.FilterInputStream(new ByteArrayInputStream(pkg)) {
+      @Override
+      public void close() {
+        closed[0] = true;
+      }
+    };
+    PackageReader.read("p." + kind, in, new RecordingVisitor());
+    assertEquals(false, closed[0]);
+  }
+
   private static void write(Path p, String content) throws IOException {
     Files.createDirectories(p.getParent());
     try (OutputStream out = Files.newOutputStream(p)) {
