@@ -6,6 +6,7 @@ import static dev.btfscan.kernel.TestImages.concat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -87,6 +88,36 @@ class RawImageTest {
     byte[] blob = btf(ByteOrder.LITTLE_ENDIAN, 3);
     byte[] image = arm64Image(Arrays.copyOf(blob, blob.length - 1));
     assertThrows(KernelImageException.class, () -> KernelImage.read(image));
+  }
+
+  @Test
+  void givesUpOnAnImageStuffedWithCandidateHeaders() {
+    byte[] body = new byte[(BtfLocator.MAX_CANDIDATES + 1) * 8];
+    for (int i = 0; i < body.length; i += 8) {
+      body[i] = (byte) 0x9f;
+      body[i + 1] = (byte) 0xeb;
+      body[i + 2] = 1;
+    }
+    KernelImageException e = assertThrows(KernelImageException.class, () -> KernelImage.read(arm64Image(body)));
+    assertEquals("BTF search gave up: more than 4096 candidate BTF headers (a real kernel has a handful;"
+        + " crafted image?)", e.getMessage());
+  }
+
+  @Test
+  void givesUpWhenCandidateTypeSectionsWouldBeWalkedOverAndOver() {
+    // Valid headers every 24 bytes, each claiming a type section that covers the rest of the
+    // image: walking each one would be quadratic in the image size.
+    int n = 2000;
+    byte[] body = new byte[n * 24 + 12];
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
+    for (int k = 0; k < n; k++) {
+      int at = k * 24;
+      int rest = body.length - at - 24;
+      b.putShort(at, (short) 0xeb9f).put(at + 2, (byte) 1).putInt(at + 4, 24)
+          .putInt(at + 8, 0).putInt(at + 12, rest - rest % 4).putInt(at + 16, 0).putInt(at + 20, 0);
+    }
+    KernelImageException e = assertThrows(KernelImageException.class, () -> KernelImage.read(arm64Image(body)));
+    assertTrue(e.getMessage().startsWith("BTF search gave up at 0x"), e.getMessage());
   }
 
   @Test
