@@ -91,10 +91,11 @@ public final class ModuleAnalyzer {
       return new ModuleResult(BtfForm.STANDALONE, cls.evidence(), Verdict.MISMATCH, types, base, null, problems, null);
     }
     byte[] blob;
+    List<String> notes = new ArrayList<>();
     if (normalization == Normalization.DEDUP) {
       DedupNormalizer.Result d = DedupNormalizer.dedup(framed, kernels.index(base));
       blob = d.blob();
-      problems.add("dedup: " + d.dedupedTypes() + " of " + types + " types are the base's; " + d.ownTypes() + " own types kept");
+      notes.add("dedup: " + d.dedupedTypes() + " of " + types + " types are the base's; " + d.ownTypes() + " own types kept");
     } else {
       blob = StandaloneRemapper.renumber(framed, base.btf());
     }
@@ -107,7 +108,7 @@ public final class ModuleAnalyzer {
     } catch (BtfFormatException e) {
       throw new IllegalStateException("renumbering produced unreadable BTF: " + e.getMessage(), e);
     }
-    return new ModuleResult(BtfForm.STANDALONE, cls.evidence(), Verdict.REMAPPED, types, base, null, problems, blob);
+    return new ModuleResult(BtfForm.STANDALONE, cls.evidence(), Verdict.REMAPPED, types, base, null, problems, blob, null, notes);
   }
 
   private ModuleResult split(byte[] raw, Btf framed, BtfClassifier.Classification cls, KernelBase base, List<String> problems) {
@@ -177,18 +178,19 @@ public final class ModuleAnalyzer {
     String counts = String.format("base references: %d unchanged, %d moved, %d changed, %d gone; %d ids now land on another type",
         why.count(BaseReference.Status.UNCHANGED), why.count(BaseReference.Status.MOVED),
         why.count(BaseReference.Status.CHANGED), why.count(BaseReference.Status.GONE), why.wrong());
-    problems.add(counts);
     if (r.rebased()) {
       List<String> after = Validation.errors(parseOrThrow(r.blob(), target));
       if (after.isEmpty()) {
-        return new ModuleResult(BtfForm.SPLIT, cls.evidence(), Verdict.RELOCATED, types, target, built, problems, r.blob(), why);
+        return new ModuleResult(BtfForm.SPLIT, cls.evidence(), Verdict.RELOCATED, types, target, built, problems, r.blob(), why,
+            List.of("rebased from " + describe(own) + ": " + counts));
       }
       after.forEach(p -> problems.add("rebased blob: " + p));
     }
+    problems.add(counts);
     why.notable(MAX_EXPLAINED).stream()
         .filter(x -> x.status() != BaseReference.Status.MOVED)
         .forEach(x -> problems.add(x.toString()));
-    return new ModuleResult(BtfForm.SPLIT, cls.evidence(), Verdict.MISMATCH, types, target, built, problems, null, why);
+    return new ModuleResult(BtfForm.SPLIT, cls.evidence(), Verdict.MISMATCH, types, target, built, problems, null, why, List.of());
   }
 
   /** What the target base alone proves about a module built for another: ids that land on types of an impossible kind. */

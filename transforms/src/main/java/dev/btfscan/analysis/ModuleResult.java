@@ -12,6 +12,7 @@ import java.util.List;
  * @param builtAgainst for split BTF, the base it was built against; else {@code null}
  * @param blob the normalized split BTF to write, or {@code null}
  * @param explanation for split BTF built on another scanned base: how each reference resolves
+ * @param notes what was done that is not a problem (how many types dedup gave to the base)
  */
 public record ModuleResult(
     BtfForm form,
@@ -22,11 +23,19 @@ public record ModuleResult(
     BuiltAgainst builtAgainst,
     List<String> problems,
     byte[] blob,
-    Explanation explanation) {
+    Explanation explanation,
+    List<String> notes) {
 
   /** A result without a cross-build explanation. */
   public ModuleResult(BtfForm form, String formEvidence, Verdict verdict, long types, KernelBase base,
       BuiltAgainst builtAgainst, List<String> problems, byte[] blob) {
-    this(form, formEvidence, verdict, types, base, builtAgainst, problems, blob, null);
+    this(form, formEvidence, verdict, types, base, builtAgainst, problems, blob, null, List.of());
+  }
+
+  /** The same result with {@code extra} problems first (what the package reader found). */
+  public ModuleResult withProblemsFirst(List<String> extra) {
+    List<String> all = new java.util.ArrayList<>(extra);
+    all.addAll(problems);
+    return new ModuleResult(form, formEvidence, verdict, types, base, builtAgainst, all, blob, explanation, notes);
   }
 }

@@ -3,6 +3,8 @@ package dev.btfscan.report;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.btfscan.analysis.BuiltAgainst;
+import dev.btfscan.analysis.Explanation;
+import dev.btfscan.btf.BaseReference;
 import dev.btfscan.analysis.KernelBase;
 import dev.btfscan.analysis.ModuleResult;
 import dev.btfscan.analysis.Verdict;
@@ -61,6 +63,46 @@ public final class ModuleRow {
     }
     ArrayNode p = o.putArray("problems");
     r.problems().forEach(p::add);
+    ArrayNode n = o.putArray("notes");
+    r.notes().forEach(n::add);
+    return o;
+  }
+
+  /**
+   * The {@code mismatches.jsonl} row: the module row plus the evidence, reference by reference
+   * when the vmlinux it was built against was among the inputs.
+   */
+  public static ObjectNode mismatch(ObjectNode moduleRow, ModuleResult r) {
+    ObjectNode o = moduleRow.deepCopy();
+    Explanation why = r.explanation();
+    if (why == null) {
+      o.putNull("references");
+      return o;
+    }
+    ObjectNode refs = o.putObject("references");
+    refs.put("built_on", why.builtOn());
+    for (BaseReference.Status s : BaseReference.Status.values()) {
+      refs.put(s.name().toLowerCase(java.util.Locale.ROOT), why.count(s));
+    }
+    refs.put("wrong", why.wrong());
+    ArrayNode list = refs.putArray("affected");
+    for (BaseReference ref : why.notable(200)) {
+      ObjectNode x = list.addObject();
+      x.put("id", ref.oldId());
+      x.put("type", ref.type());
+      x.put("status", ref.status().name().toLowerCase(java.util.Locale.ROOT));
+      if (ref.newId() >= 0) {
+        x.put("new_id", ref.newId());
+      }
+      if (ref.detail() != null) {
+        x.put("detail", ref.detail());
+      }
+      if (ref.landsOn() != null) {
+        x.put("id_now", ref.landsOn());
+      }
+      ArrayNode users = x.putArray("used_by");
+      ref.usedBy().forEach(users::add);
+    }
     return o;
   }
 

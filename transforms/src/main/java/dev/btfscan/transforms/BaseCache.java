@@ -1,6 +1,7 @@
 package dev.btfscan.transforms;
 
 import dev.btfscan.analysis.KernelBase;
+import dev.btfscan.btf.BaseIndex;
 import dev.btfscan.btf.Btf;
 import dev.btfscan.btf.BtfFormatException;
 import dev.btfscan.btf.BtfParser;
@@ -23,6 +24,15 @@ final class BaseCache {
       };
 
   private BaseCache() {}
+
+  private static final Map<Btf, BaseIndex> INDEXES = new java.util.WeakHashMap<>();
+
+  /** The type index of a cached base, built once per worker. */
+  static BaseIndex index(KernelBase base) {
+    synchronized (INDEXES) {
+      return INDEXES.computeIfAbsent(base.btf(), BaseIndex::of);
+    }
+  }
 
   static KernelBase get(KernelBtf kernel) throws BtfFormatException {
     synchronized (CACHE) {

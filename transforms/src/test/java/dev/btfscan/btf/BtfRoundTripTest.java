@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.btfscan.fixtures.Fixtures;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +37,16 @@ class BtfRoundTripTest {
         all.add(Arguments.of(Named.of(module, new Blob(BtfTestData.btfSection(module), release, false))));
       }
     }
+    all.add(Arguments.of(Named.of("oot standalone",
+        new Blob(Fixtures.bytes("oot/btfscan_demo-standalone.btf"), null, false))));
+    all.add(Arguments.of(Named.of("oot split",
+        new Blob(Fixtures.bytes("oot/btfscan_demo-split.btf"), BtfTestData.RELEASE_53, false))));
+    all.add(Arguments.of(Named.of("oot split47",
+        new Blob(Fixtures.bytes("oot/btfscan_demo-split47.btf"), BtfTestData.RELEASE_47, false))));
+    for (String object : List.of("le64", "be64", "elf32", "elf32arm", "be32")) {
+      all.add(Arguments.of(Named.of("elf/" + object + ".btf",
+          new Blob(Fixtures.bytes("elf/" + object + ".btf"), null, false))));
+    }
     all.add(Arguments.of(Named.of("built all-kinds", new Blob(KindBlobs.allKinds(ByteOrder.LITTLE_ENDIAN), null, false))));
     all.add(Arguments.of(Named.of("built split on all-kinds", new Blob(null, null, true))));
     return all.stream();
@@ -49,25 +60,31 @@ class BtfRoundTripTest {
     assertArrayEquals(input(blob), BtfWriter.write(btf, btf.order()));
   }
 
+  /** For the little-endian blobs: BIG_ENDIAN, parse, LITTLE_ENDIAN; big-endian ones the other way. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("blobs")
-  void bigEndianThenParseThenLittleEndianGivesBackTheInputBytes(Blob blob) throws Exception {
+  void otherByteOrderThenParseThenOwnByteOrderGivesBackTheInputBytes(Blob blob) throws Exception {
     Btf btf = parse(blob);
     byte[] input = input(blob);
-    byte[] big = BtfWriter.write(btf, ByteOrder.BIG_ENDIAN);
-    assertFalse(Arrays.equals(input, big), "swapping changed nothing");
-    Btf swapped = BtfParser.parse(big, swappedBase(blob));
-    assertEquals(ByteOrder.BIG_ENDIAN, swapped.order());
+    ByteOrder other = other(btf.order());
+    byte[] swappedBytes = BtfWriter.write(btf, other);
+    assertFalse(Arrays.equals(input, swappedBytes), "swapping changed nothing");
+    Btf swapped = BtfParser.parse(swappedBytes, swappedBase(blob));
+    assertEquals(other, swapped.order());
     assertEquals(btf.typeCount(), swapped.typeCount());
-    assertArrayEquals(input, BtfWriter.write(swapped, ByteOrder.LITTLE_ENDIAN));
+    assertArrayEquals(input, BtfWriter.write(swapped, btf.order()));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("blobs")
   void theSwappedBlobDumpsExactlyLikeTheOriginal(Blob blob) throws Exception {
     Btf btf = parse(blob);
-    Btf swapped = BtfParser.parse(BtfWriter.write(btf, ByteOrder.BIG_ENDIAN), swappedBase(blob));
+    Btf swapped = BtfParser.parse(BtfWriter.write(btf, other(btf.order())), swappedBase(blob));
     assertEquals(BtfDumper.dump(btf), BtfDumper.dump(swapped));
+  }
+
+  private static ByteOrder other(ByteOrder order) {
+    return order == ByteOrder.BIG_ENDIAN ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
   }
 
   private static Btf allKindsBase(ByteOrder order) throws BtfFormatException {

@@ -76,9 +76,11 @@ public final class KernelFiles {
     Matcher v = VERSIONED_IMAGE.matcher(name);
     if (v.matches()) {
       String release = v.group(1);
-      for (String compressed : new String[] {".gz", ".xz", ".zst", ".lz4", ".bz2"}) {
-        if (release.endsWith(compressed)) {
-          release = release.substring(0, release.length() - compressed.length());
+      // vmlinux-<rel>.btf is raw BTF and vmlinuz-<rel>.gz a compressed image: neither suffix
+      // is part of the release.
+      for (String suffix : new String[] {".gz", ".xz", ".zst", ".lz4", ".bz2", ".btf"}) {
+        if (release.endsWith(suffix)) {
+          release = release.substring(0, release.length() - suffix.length());
         }
       }
       return release.isEmpty() ? null : release;

@@ -1,0 +1,39 @@
+package dev.btfscan.pipeline;
+
+import dev.btfscan.transforms.BtfFiles;
+import dev.btfscan.transforms.KernelBtf;
+import dev.btfscan.transforms.Sha256;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
+
+/**
+ * {@code --against}: a release among the inputs, or a kernel file (image, vmlinux ELF, raw BTF)
+ * read once in the driver and shared like a scanned vmlinux.
+ */
+final class AgainstKernel {
+  private AgainstKernel() {}
+
+  /** The file's BTF, or {@code null} when {@code against} is not an existing file (then a release). */
+  static KernelBtf load(String against) throws IOException {
+    if (against == null) {
+      return null;
+    }
+    MatchResult m = FileSystems.match(against);
+    if (m.status() != MatchResult.Status.OK || m.metadata().isEmpty()) {
+      return null;
+    }
+    if (m.metadata().size() > 1) {
+      throw new IOException("--against " + against + " matches " + m.metadata().size() + " files; name one");
+    }
+    byte[] bytes;
+    try (InputStream in = Channels.newInputStream(FileSystems.open(m.metadata().get(0).resourceId()))) {
+      bytes = in.readAllBytes();
+    }
+    BtfFiles.Found found = BtfFiles.load(bytes);
+    String release = found.release() == null ? "" : found.release();
+    return new KernelBtf(release, against, Sha256.hex(found.btf()), found.btf());
+  }
+}

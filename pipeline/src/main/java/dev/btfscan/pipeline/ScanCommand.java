@@ -1,0 +1,80 @@
+package dev.btfscan.pipeline;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
+
+/** {@code btf-scan scan}: the main job. */
+@Command(
+    name = "scan",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Scan kernel packages: find every module and kernel image, match each module with the vmlinux",
+      "of its release, classify and validate its BTF, normalize it into split form, write reports.",
+      "",
+      "Any option not listed here is passed to Apache Beam, e.g. --runner=FlinkRunner",
+      "--flinkMaster=[local] or --runner=SparkRunner --sparkMaster=local[2] (with the flink/spark",
+      "Maven profiles), --targetParallelism=N for the DirectRunner."
+    },
+    sortOptions = false)
+final class ScanCommand implements Callable<Integer> {
+
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "INPUT",
+      description = "Package files (.rpm, .deb, .tar[.gz|.xz|.zst|.bz2], .pkg.tar.zst), directories "
+          + "(scanned for packages, or taken as an unpacked tree such as /lib/modules/<release>), "
+          + "globs; any Beam filesystem path.")
+  List<String> inputs = new ArrayList<>();
+
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
+      description = "Output directory; replaced atomically when the run completes.")
+  String output;
+
+  @Option(names = "--against", paramLabel = "RELEASE|FILE",
+      description = "Check every module against this vmlinux instead of its own release's: a release "
+          + "among the inputs, or a kernel image / vmlinux ELF / raw BTF file.")
+  String against;
+
+  @Option(names = "--fail-on", split = ",", paramLabel = "VERDICT",
+      description = "Exit with status 3 after writing all outputs when any module has one of these "
+          + "verdicts: mismatch, invalid, no-btf (comma-separated or repeated).",
+      converter = FailOnConverter.class)
+  List<FailOn> failOn = new ArrayList<>();
+
+  @Option(names = "--max-entry-bytes", paramLabel = "BYTES", defaultValue = "268435456",
+      description = "Largest module or kernel image entry read into memory (default: ${DEFAULT-VALUE}); "
+          + "larger entries are reported, not read.")
+  long maxEntryBytes;
+
+  @Option(names = "--normalize", paramLabel = "MODE", defaultValue = "dedup",
+      description = "How standalone BTF becomes split BTF on its base: dedup (types the base has become "
+          + "references to it; default) or renumber (every type kept, ids and strings shifted).")
+  String normalize;
+
+  @Option(names = "--quiet", description = "No progress line on stderr.")
+  boolean quiet;
+
+  @Unmatched List<String> beamArgs = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    Set<FailOn> gates = failOn.isEmpty() ? EnumSet.noneOf(FailOn.class) : EnumSet.copyOf(failOn);
+    ScanConfig config = new ScanConfig(inputs, output, against, gates, maxEntryBytes, quiet,
+        dev.btfscan.analysis.Normalization.parse(normalize), beamArgs);
+    return ScanPipeline.run(config);
+  }
+
+  static final class FailOnConverter implements picocli.CommandLine.ITypeConverter<FailOn> {
+    @Override
+    public FailOn convert(String value) {
+      return FailOn.parse(value);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package dev.btfscan.transforms;
+
+import dev.btfscan.btf.BtfFormatException;
+import dev.btfscan.btf.BtfHeader;
+import dev.btfscan.elf.ElfFormatException;
+import dev.btfscan.elf.ElfSectionTable;
+import dev.btfscan.elf.ModuleImage;
+import dev.btfscan.io.compress.Compression;
+import dev.btfscan.kernel.KernelImage;
+import dev.btfscan.kernel.KernelImageException;
+import java.io.IOException;
+
+/**
+ * The BTF in any file a user may point {@code dump} or {@code --against} at: a raw BTF blob, an
+ * ELF (module or vmlinux) with a {@code .BTF} section, a compressed module, or a kernel image of
+ * any format {@link KernelImage} reads. Decided by content, never by file name.
+ */
+public final class BtfFiles {
+  private BtfFiles() {}
+
+  /** The BTF, how it was stored, and what the file says of its release and architecture (or null). */
+  public record Found(byte[] btf, String format, String release, String arch) {}
+
+  public static Found load(byte[] file) throws IOException {
+    if (BtfHeader.hasMagic(file, 0)) {
+      try {
+        BtfHeader.parse(file, 0, file.length);
+        return new Found(file, "raw", null, null);
+      } catch (BtfFormatException e) {
+        throw new IOException("raw BTF: " + e.getMessage(), e);
+      }
+    }
+    Compression c = Compression.detect(file);
+    if (ElfSectionTable.hasMagic(file) || c != Compression.NONE) {
+      try {
+        ModuleImage m = ModuleImage.fromStored(file);
+        if (m.btf().isPresent()) {
+          String how = m.compression() == Compression.NONE ? "elf" : "elf+" + m.compression().displayName();
+          return new Found(m.btf().get(), how, m.modinfo().release().orElse(null), m.machine());
+        }
+      } catch (ElfFormatException e) {
+        // Not a module: a vmlinux ELF or a compressed kernel image, which KernelImage reads.
+      }
+    }
+    try {
+      KernelImage image = KernelImage.read(file);
+      return new Found(image.btf(), image.format(), image.release().orElse(null), image.arch().orElse(null));
+    } catch (KernelImageException e) {
+      throw new IOException("no BTF found: " + e.getMessage(), e);
+    }
+  }
+}
