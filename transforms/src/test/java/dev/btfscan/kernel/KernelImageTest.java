@@ -69,6 +69,22 @@ class KernelImageTest {
   }
 
   @Test
+  void rejectsSplitModuleBtfGivenAsRawKernelBtf() throws Exception {
+    byte[] moduleBtf = dev.btfscan.elf.ModuleImage.from(Fixtures.bytes("modules/6.1.0-53-cloud-amd64/af_key.ko"))
+        .btf().orElseThrow();
+    KernelImageException e = assertThrows(KernelImageException.class, () -> KernelImage.read(moduleBtf));
+    assertEquals("raw is split BTF (its string section does not start with NUL): a module's BTF, not a kernel's",
+        e.getMessage());
+  }
+
+  @Test
+  void rejectsModuleObjectGivenAsVmlinux() {
+    byte[] ko = TestElf.elf64(ByteOrder.LITTLE_ENDIAN).section(".BTF", BTF).build();
+    KernelImageException e = assertThrows(KernelImageException.class, () -> KernelImage.read(ko));
+    assertEquals("elf: a relocatable object (a module?), not a vmlinux", e.getMessage());
+  }
+
+  @Test
   void readsVmlinuxElfWithReleaseAndArch() throws Exception {
     KernelImage k = KernelImage.read(vmlinux(BTF, "Linux version 6.1.0-53-cloud-amd64 (x@y) #1 SMP"));
     assertEquals("elf", k.format());
