@@ -175,6 +175,37 @@ class KernelPackageIOTest {
     p.run().waitUntilFinish();
   }
 
+  @Test
+  void emptyGlobsAreReportedAndTrailingSlashMeansDirectory() throws IOException {
+    write("t/lib/modules/6.1.0-13-amd64/a.ko", "a".getBytes(StandardCharsets.UTF_8));
+    String glob = dir.resolve("nothing-*.deb").toString();
+    Pipeline p = pipeline();
+    PCollectionTuple out = p.apply(Create.of(glob, dir.resolve("t") + "/")).apply(KernelPackageIO.read());
+    PAssert.that(out.get(KernelPackageIO.SUMMARIES)).containsInAnyOrder(
+        new PackageSummary("nothing-*.deb", glob, "unknown", 0, 0, 0, List.of("pattern matches no files: " + glob)),
+        new PackageSummary("t", dir.resolve("t") + "/", "directory", 1, 1, 0, List.of()));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void readsTheFixturePackagesWithoutProblems() {
+    Path packages = Path.of(System.getProperty("btfscan.fixtures", "/nonexistent"), "packages");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(packages), "no fixture packages at " + packages);
+    Pipeline p = pipeline();
+    PCollectionTuple out = p.apply(Create.of(packages + "/**")).apply(KernelPackageIO.read());
+    PAssert.that(out.get(KernelPackageIO.SUMMARIES)).satisfies(summaries -> {
+      int n = 0;
+      for (PackageSummary s : summaries) {
+        n++;
+        assertTrue(s.problems().isEmpty(), s.toString());
+        assertTrue(s.modulesSeen() + s.kernelImagesSeen() > 0, s.toString());
+      }
+      assertTrue(n > 0);
+      return null;
+    });
+    p.run().waitUntilFinish();
+  }
+
   private static long counter(PipelineResult result, String name) {
     MetricQueryResults metrics = result.metrics().queryMetrics(MetricsFilter.builder()
         .addNameFilter(MetricNameFilter.named(ReadPackageFn.class, name)).build());

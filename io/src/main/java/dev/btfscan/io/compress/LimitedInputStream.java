@@ -16,6 +16,7 @@ final class LimitedInputStream extends FilterInputStream {
   private final DecompressionLimits limits;
   private final Compression compression;
   private long produced;
+  private final byte[] one = new byte[1];
 
   LimitedInputStream(InputStream decoded, CountingInputStream compressed, DecompressionLimits limits, Compression compression) {
     super(decoded);
@@ -26,7 +27,6 @@ final class LimitedInputStream extends FilterInputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
     int n = read(one, 0, 1);
     return n <= 0 ? -1 : one[0] & 0xff;
   }
