@@ -13,6 +13,8 @@ import dev.btfscan.transforms.ExtractKernelBtfFn;
 import dev.btfscan.transforms.KernelBtf;
 import dev.btfscan.transforms.PackageRowFn;
 import dev.btfscan.transforms.ScanTags;
+import dev.btfscan.io.sink.OutputDirectory;
+import dev.btfscan.io.sink.WriteSortedLines;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -73,12 +75,6 @@ public final class ScanPipeline {
     build(p, config, againstFile, dir.staging().toString());
     PipelineResult result = p.run();
     Progress.follow(result, config.quiet() ? null : err);
-    for (String file : List.of(MODULES, KERNELS, MISMATCHES, PACKAGES)) {
-      Path f = dir.staging().resolve(file);
-      if (!Files.exists(f)) {
-        Files.createFile(f); // nothing of that kind was found: an empty report, not a missing one
-      }
-    }
     Summary summary = summarize(dir.staging());
     Files.writeString(dir.staging().resolve(SUMMARY),
         Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(summary.toJson()) + "\n", StandardCharsets.UTF_8);
@@ -106,8 +102,7 @@ public final class ScanPipeline {
   }
 
   /** The report rows as collections, for tests to assert on before they are written. */
-  record Rows(PCollection<KV<String, String>> modules, PCollection<KV<String, String>> mismatches,
-      PCollection<KV<String, String>> kernels) {}
+  record Rows(PCollection<String> modules, PCollection<String> mismatches, PCollection<String> kernels) {}
 
   /** Adds the scan to {@code p}, writing every report under {@code staging}. */
   static Rows build(Pipeline p, ScanConfig config, KernelBtf againstFile, String staging) {

@@ -13,6 +13,7 @@ import dev.btfscan.analysis.ModuleResult;
 import dev.btfscan.analysis.Verdict;
 import dev.btfscan.elf.ModuleImage;
 import dev.btfscan.io.KernelFile;
+import dev.btfscan.io.sink.BlobPaths;
 import dev.btfscan.report.Json;
 import dev.btfscan.report.ModuleLocation;
 import dev.btfscan.report.ModuleRow;
@@ -22,7 +23,6 @@ import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 
 /**
@@ -30,7 +30,7 @@ import org.apache.beam.sdk.values.PCollectionView;
  * the {@code --against} one), decide the verdict, write the normalized blob, emit the report rows.
  * Whatever the bytes, the module leaves exactly one {@code modules.jsonl} row.
  */
-public final class AnalyzeModuleFn extends DoFn<KernelFile, KV<String, String>> {
+public final class AnalyzeModuleFn extends DoFn<KernelFile, String> {
   private static final long serialVersionUID = 1L;
 
   private final Counter modules = Metrics.counter(AnalyzeModuleFn.class, "modules");
@@ -68,12 +68,11 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, KV<String, String>> 
       // Outside analyze(): failing to write output is the run's failure, not the module's.
       blobs.write(out.blobPath(), out.blob());
     }
-    String key = ReportKeys.of(f.packageName(), f.path());
-    c.output(KV.of(key, Json.line(out.row())));
+    c.output(Json.line(out.row()));
     String verdict = out.row().path("verdict").asText();
     Metrics.counter(AnalyzeModuleFn.class, "verdict-" + verdict).inc();
     if (out.mismatchRow() != null) {
-      c.output(ScanTags.MISMATCH_ROWS, KV.of(key, Json.line(out.mismatchRow())));
+      c.output(ScanTags.MISMATCH_ROWS, Json.line(out.mismatchRow()));
     }
   }
 
@@ -117,7 +116,7 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, KV<String, String>> 
       ModuleResult r = new ModuleAnalyzer(known, kernelsOf(baseMap), normalization)
           .analyze(new ModuleBtf(image.btf().orElse(null), image.btfBase().orElse(null)), base);
       r = r.withProblemsFirst(problems);
-      String blob = r.blob() == null ? null : BlobPaths.forModule(release, f.packageName(), f.path());
+      String blob = r.blob() == null ? null : BlobPaths.of(release, f.packageName(), f.path());
       return Outcome.of(at, r, blob);
     } catch (Exception e) {
       // Damaged input (or a bug) becomes a row with its reason, never a failed bundle.

@@ -28,6 +28,15 @@ public final class BlobPaths {
 
   private BlobPaths() {}
 
+  /**
+   * The blob of an entry of a package: {@code blobs/<release>/<package>/<path>.blob}. The package
+   * is part of the path because two packages may carry different builds of the same module path
+   * for the same release (a rebuilt package): one blob each, never a race for one file.
+   */
+  public static String of(String release, String packageName, String path) {
+    return forModule(release, packageName + "/" + path);
+  }
+
   /** {@code blobs/<release>/<path>.blob}, made safe as described above. */
   public static String forModule(String release, String path) {
     boolean[] changed = {false};
