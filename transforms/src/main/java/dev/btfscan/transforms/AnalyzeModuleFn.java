@@ -102,11 +102,13 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, String> {
     try {
       ModuleImage image = ModuleImage.fromStored(f.bytes());
       String release = pathRelease;
-      String vermagic = image.modinfo().release().orElse(null);
-      if (vermagic != null && !vermagic.isEmpty()) {
-        if (!pathRelease.isEmpty() && !pathRelease.equals(vermagic)) {
-          problems.add("vermagic release " + vermagic + " disagrees with the path's release " + pathRelease);
-        }
+      // The kernel that will load the module is the one whose tree it is installed in; vermagic
+      // says what it was built for. The path decides, a disagreement is reported.
+      String vermagic = image.modinfo().release().orElse("");
+      if (!pathRelease.isEmpty() && !vermagic.isEmpty() && !pathRelease.equals(vermagic)) {
+        problems.add("vermagic release " + vermagic + " disagrees with the path's release " + pathRelease);
+      }
+      if (release.isEmpty()) {
         release = vermagic;
       }
       String name = image.modinfo().name().orElse(at.module());
