@@ -318,7 +318,7 @@ public final class BtfValidator {
       }
       int c = strByte(p);
       if (c == 0) {
-        return i == 0 ? "empty name" : null;
+        return i == 0 ? "empty name (name_off " + off + " points at a NUL byte)" : null;
       }
       if (i >= KSYM_NAME_LEN - 1) {
         return "name longer than " + (KSYM_NAME_LEN - 1) + " bytes";
