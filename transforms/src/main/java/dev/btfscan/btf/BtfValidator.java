@@ -81,6 +81,7 @@ public final class BtfValidator {
   private final List<BtfProblem> problems = new ArrayList<>();
   private long errors;
   private long warnings;
+  private final long[] errorsByStage = new long[Stage.values().length];
 
   private BtfValidator(Btf btf, int maxProblems) {
     this.btf = btf;
@@ -107,14 +108,17 @@ public final class BtfValidator {
     v.checkTypeTags();
     v.checkAllTypes();
     v.checkCycles();
-    return new ValidationResult(v.problems, v.errors, v.warnings);
+    return new ValidationResult(v.problems, v.errors, v.warnings, v.errorsByStage);
   }
 
   // ---- reporting ---------------------------------------------------------------------------
 
+  private Stage counting;
+
   private boolean count(Severity sev) {
     if (sev == Severity.ERROR) {
       errors++;
+      errorsByStage[counting.ordinal()]++;
     } else {
       warnings++;
     }
@@ -122,6 +126,7 @@ public final class BtfValidator {
   }
 
   private void blobProblem(Severity sev, Stage stage, long offset, String message) {
+    counting = stage;
     if (count(sev)) {
       problems.add(new BtfProblem(sev, stage, -1, null, null, -1, null, offset, message));
     }
@@ -137,6 +142,7 @@ public final class BtfValidator {
 
   /** A problem in own type {@code id}, at its word {@code word} (-1: the record start). */
   private void typeProblem(Severity sev, Stage stage, int id, int member, int word, String message) {
+    counting = stage;
     if (!count(sev)) {
       return;
     }
@@ -502,8 +508,9 @@ public final class BtfValidator {
         break;
       case FUNC:
         checkName(id, -1, 0, NameRule.IDENT);
-        if (vlen > 2) {
-          error(Stage.META, id, -1, 1, "Invalid func linkage: " + vlen + " (0 static, 1 global, 2 extern)");
+        if (vlen > 1) {
+          error(Stage.META, id, -1, 1, "Invalid func linkage: " + vlen + " (the kernel takes 0 static and 1 global"
+              + (vlen == 2 ? "; extern functions are libbpf's to strip before loading)" : ")"));
         }
         noKflag(id, kflag, Severity.ERROR);
         break;
@@ -1292,6 +1299,7 @@ public final class BtfValidator {
       if (color[root] != 0) {
         continue;
       }
+      boolean deepReported = false;
       int sp = 0;
       stack[sp++] = root;
       color[root] = 1;
@@ -1304,6 +1312,10 @@ public final class BtfValidator {
             color[v] = 1;
             next[v] = edgeStart[v];
             stack[sp++] = v;
+            if (sp > MAX_CHAIN && !deepReported) {
+              deepReported = true;
+              reportDepth(stack, sp);
+            }
           } else if (color[v] == 1) {
             reportCycle(stack, sp, v);
           }
@@ -1313,6 +1325,18 @@ public final class BtfValidator {
         }
       }
     }
+  }
+
+  /**
+   * The kernel resolves types in id order, pushing each not yet resolved by-value referent on a
+   * stack of at most 32 (MAX_RESOLVE_DEPTH); this search visits them in the same order, so its
+   * stack depth is the kernel's, up to the pointer subtleties of its resolve modes: a warning.
+   */
+  private void reportDepth(int[] stack, int sp) {
+    warning(Stage.RESOLVE, stack[0] + start, -1, -1, "Exceeded max resolving depth:" + MAX_CHAIN
+        + " (likely): resolving it nests more than " + MAX_CHAIN + " unresolved types by value: "
+        + describe(stack[0] + start) + " -> " + describe(stack[1] + start) + " -> ... -> "
+        + describe(stack[sp - 1] + start));
   }
 
   private void reportCycle(int[] stack, int sp, int v) {

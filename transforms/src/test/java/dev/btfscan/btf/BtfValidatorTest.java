@@ -404,6 +404,70 @@ class BtfValidatorTest {
   }
 
   @Nested
+  class ResolveDepth {
+    /** 40 structs, each holding the next by value: ids ascending along the chain or descending. */
+    private ValidationResult nested(boolean referToLaterIds) {
+      BtfBuilder b = withInts();
+      int n = 40;
+      int name = b.addString("s");
+      int m = b.addString("m");
+      for (int i = 0; i < n; i++) {
+        int id = 3 + i;
+        int inner = referToLaterIds ? (i == n - 1 ? 1 : id + 1) : (i == 0 ? 1 : id - 1);
+        b.addType(new int[] {name, info(BtfKind.STRUCT, 1), 4, m, inner, 0});
+      }
+      return validate(b);
+    }
+
+    @Test
+    void chainResolvedFromItsOuterEndExceedsTheKernelDepth() {
+      ValidationResult r = nested(true);
+      assertErrorCount(r, 0);
+      assertProblem(r, Severity.WARNING, "type [3] STRUCT 's': Exceeded max resolving depth:32 (likely):"
+          + " resolving it nests more than 32 unresolved types by value: [3] STRUCT 's' -> [4] STRUCT 's' -> ... -> [35] STRUCT 's'");
+      assertEquals(1, r.warningCount(), r.toString());
+    }
+
+    @Test
+    void chainResolvedFromItsInnerEndStaysShallow() {
+      assertClean(nested(false));
+    }
+  }
+
+  @Nested
+  class LoadChecks {
+    @Test
+    void resolveErrorsDoNotFailTheLoadChecks() {
+      BtfBuilder b = withInts();
+      int proto = b.addType(new int[] {0, info(BtfKind.FUNC_PROTO, 0), 1});
+      int func = b.addType(new int[] {b.addString("f"), info(BtfKind.FUNC, 0), proto});
+      b.addType(new int[] {b.addString("s"), info(BtfKind.STRUCT, 1), 4, b.addString("a"), func, 0});
+      ValidationResult r = validate(b);
+      assertEquals(1, r.errorCount(Stage.RESOLVE));
+      assertTrue(r.passesLoadChecks());
+      assertTrue(!r.isValid());
+    }
+
+    @Test
+    void metaErrorsFailTheLoadChecks() {
+      BtfBuilder b = withInts();
+      b.addType(new int[] {b.addString("bad name"), info(BtfKind.STRUCT, 0), 0});
+      ValidationResult r = validate(b);
+      assertEquals(1, r.errorCount(Stage.META));
+      assertTrue(!r.passesLoadChecks());
+    }
+
+    @Test
+    void externFuncLinkageIsRejected() {
+      BtfBuilder b = withInts();
+      int proto = b.addType(new int[] {0, info(BtfKind.FUNC_PROTO, 0), 1});
+      b.addType(new int[] {b.addString("f"), info(BtfKind.FUNC, 2), proto});
+      assertError(validate(b), "type [4] FUNC 'f': Invalid func linkage: 2 (the kernel takes 0 static and 1 global;"
+          + " extern functions are libbpf's to strip before loading)");
+    }
+  }
+
+  @Nested
   class Cycles {
     @Test
     void typedefLoopIsDetected() {
