@@ -103,6 +103,7 @@ public final class BtfValidator {
     }
     BtfValidator v = new BtfValidator(btf, maxProblems);
     v.checkSections();
+    v.checkLayout();
     v.checkStrings();
     v.checkAllMetas();
     v.checkTypeTags();
@@ -246,6 +247,36 @@ public final class BtfValidator {
     if ((long) end - 1 > MAX_TYPE_ID) {
       blobProblem(Severity.ERROR, Stage.META, -1,
           "Exceeded max num of types: last id " + (end - 1) + " > " + MAX_TYPE_ID);
+    }
+  }
+
+  /**
+   * The kind-layout section must size the kinds this code knows as they are: a reader that trusts
+   * the section would otherwise step through the type section differently from one that does not.
+   */
+  private void checkLayout() {
+    KindLayout layout = btf.layout();
+    if (layout == null) {
+      return;
+    }
+    BtfHeader h = btf.header();
+    if (h.layoutLen() % KindLayout.ENTRY_SIZE != 0) {
+      blobProblem(Severity.ERROR, Stage.HEADER, (long) h.hdrLen() + h.layoutOff(),
+          "kind-layout section of " + h.layoutLen() + " bytes is not a whole number of "
+              + KindLayout.ENTRY_SIZE + "-byte entries");
+    }
+    for (BtfKind k : BtfKind.values()) {
+      if (!layout.describes(k.code())) {
+        continue;
+      }
+      int info = layout.infoSize(k.code());
+      int elem = layout.elemSize(k.code());
+      if (info != k.infoSize() || elem != k.memberSize()) {
+        blobProblem(Severity.ERROR, Stage.HEADER,
+            (long) h.hdrLen() + h.layoutOff() + (long) KindLayout.ENTRY_SIZE * k.code(),
+            "kind-layout entry for " + k.label() + " gives info_sz " + info + ", elem_sz " + elem
+                + "; " + k.label() + " records have " + k.infoSize() + " and " + k.memberSize());
+      }
     }
   }
 

@@ -70,6 +70,18 @@ class BtfValidatorFuzzTest {
     Blobs.assertProblem(r, BtfProblem.Severity.WARNING, "type [1] KIND_20 'int': kind 20 is unknown here");
   }
 
+  @Test
+  void layoutEntryDisagreeingWithAKnownKindIsAnError() throws BtfFormatException {
+    byte[] blob = withLayoutSection(EveryKind.blob());
+    int structEntry = 32 + KindLayout.ENTRY_SIZE * BtfKind.STRUCT.code();
+    blob[structEntry + 1] = 16;
+    ValidationResult r = BtfValidator.validate(BtfParser.parse(blob));
+    BtfProblem p = Blobs.assertError(r, "header: kind-layout entry for STRUCT gives info_sz 0, elem_sz 16;"
+        + " STRUCT records have 0 and 12");
+    assertEquals(structEntry, p.offset());
+    Blobs.assertErrorCount(r, 1);
+  }
+
   /** The blob with a 32-byte header whose kind-layout section (kinds 0..20) precedes the types. */
   static byte[] withLayoutSection(byte[] blob) {
     ByteBuffer in = ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN);
