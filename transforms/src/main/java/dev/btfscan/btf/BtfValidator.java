@@ -454,6 +454,34 @@ public final class BtfValidator {
   private void checkAllMetas() {
     for (int id = start; id < end; id++) {
       checkMeta(id);
+      BtfKind k = btf.kind(id);
+      if (metaChecksIds(k)) {
+        maxIdChecker.id = id;
+        maxIdChecker.kind = k;
+        TypeRefs.forEachTypeIdSlot(k, btf.vlen(id), maxIdChecker);
+      }
+    }
+  }
+
+  /** Kinds whose check_meta rejects referenced ids above BTF_MAX_TYPE (BTF_TYPE_ID_VALID). */
+  private static boolean metaChecksIds(BtfKind k) {
+    return k != null && k != BtfKind.FUNC && k != BtfKind.FUNC_PROTO && k != BtfKind.DECL_TAG;
+  }
+
+  private final MaxIdChecker maxIdChecker = new MaxIdChecker();
+
+  /** check_meta's BTF_TYPE_ID_VALID: ids above BTF_MAX_TYPE fail at load time. */
+  private final class MaxIdChecker implements TypeRefs.SlotVisitor {
+    int id;
+    BtfKind kind;
+
+    @Override
+    public void slot(int w) {
+      int ref = btf.word(id, w);
+      if (Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
+        error(Stage.META, id, memberOfSlot(kind, w), w, "Invalid type_id: " + Integer.toUnsignedString(ref)
+            + " exceeds BTF_MAX_TYPE " + MAX_TYPE_ID + " (" + lastId() + ")");
+      }
     }
   }
 
@@ -546,25 +574,9 @@ public final class BtfValidator {
         noKflag(id, kflag, Severity.ERROR);
         break;
       case FUNC_PROTO:
+        // Parameter names are checked with the types (btf_func_proto_check), in checkFuncProto.
         checkName(id, -1, 0, NameRule.NONE);
         noKflag(id, kflag, Severity.ERROR);
-        for (int i = 0; i < vlen; i++) {
-          int w = 3 + 2 * i;
-          int off = btf.word(id, w);
-          if (!nameOffsetValid(off)) {
-            error(Stage.META, id, i, w, "Invalid arg#" + (i + 1) + ": name_off "
-                + Integer.toUnsignedString(off) + " out of range (strings end at " + btf.endStringOffset() + ")");
-          } else if (off != 0) {
-            if (!btf.isStringStart(off)) {
-              warning(Stage.LINT, id, i, w, "name_off " + off + " points into the middle of a string"
-                  + " (reads as '" + shortName(off) + "'): a split blob read against the wrong base?");
-            }
-            String why = identifierProblem(off);
-            if (why != null) {
-              error(Stage.META, id, i, w, "Invalid arg#" + (i + 1) + ": " + why);
-            }
-          }
-        }
         break;
       case VAR:
         vlenZero(id, vlen);
@@ -799,6 +811,9 @@ public final class BtfValidator {
     @Override
     public void slot(int w) {
       int ref = btf.word(id, w);
+      if (metaChecksIds(kind) && Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
+        return; // reported by checkAllMetas
+      }
       if (!btf.hasId(ref)) {
         error(Stage.RESOLVE, id, memberOfSlot(kind, w), w, "invalid type id "
             + Integer.toUnsignedString(ref) + " (" + lastId() + ")");
@@ -1215,6 +1230,21 @@ public final class BtfValidator {
       n--;
     }
     for (int i = 0; i < n; i++) {
+      int nw = 3 + 2 * i;
+      int off = btf.word(id, nw);
+      if (!nameOffsetValid(off)) {
+        error(Stage.RESOLVE, id, i, nw, "Invalid arg#" + (i + 1) + ": name_off "
+            + Integer.toUnsignedString(off) + " out of range (strings end at " + btf.endStringOffset() + ")");
+      } else if (off != 0) {
+        if (!btf.isStringStart(off)) {
+          warning(Stage.LINT, id, i, nw, "name_off " + off + " points into the middle of a string"
+              + " (reads as '" + shortName(off) + "'): a split blob read against the wrong base?");
+        }
+        String why = identifierProblem(off);
+        if (why != null) {
+          error(Stage.RESOLVE, id, i, nw, "Invalid arg#" + (i + 1) + ": " + why);
+        }
+      }
       int w = 4 + 2 * i;
       int t = btf.word(id, w);
       if (!btf.hasId(t)) {

@@ -10,7 +10,9 @@ import java.util.List;
  * type by type per stage), and how many there were in all, so that a garbage blob gives a short
  * report that still says how bad it is.
  */
-public final class ValidationResult {
+public final class ValidationResult implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final List<BtfProblem> problems;
   private final long errorCount;
   private final long warningCount;

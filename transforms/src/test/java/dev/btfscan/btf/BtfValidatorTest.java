@@ -722,6 +722,29 @@ class BtfValidatorTest {
     }
 
     @Test
+    void paramNamesAreCheckedWithTheTypesNotAtLoad() {
+      BtfBuilder b = withInts();
+      b.addType(new int[] {0, info(BtfKind.FUNC_PROTO, 2), 1, b.addString("a b"), 1, 99999, 1});
+      ValidationResult r = validate(b);
+      assertEquals(Stage.RESOLVE, assertError(r, "param 0 'a b': Invalid arg#1: 'a b' is not a valid identifier").stage());
+      assertError(r, "param 1: Invalid arg#2: name_off 99999 out of range");
+      assertTrue(r.passesLoadChecks());
+    }
+
+    @Test
+    void idsAboveTheKernelMaximumFailAtLoad() {
+      BtfBuilder b = withInts();
+      b.addType(new int[] {0, info(BtfKind.PTR, 0), 0x100000});
+      b.addType(new int[] {0, info(BtfKind.PTR, 0), 0xfffff});
+      ValidationResult r = validate(b);
+      BtfProblem p = assertError(r, "type [3] PTR '': Invalid type_id: 1048576 exceeds BTF_MAX_TYPE 1048575 (last id 4)");
+      assertEquals(Stage.META, p.stage());
+      assertError(r, "type [4] PTR '': invalid type id 1048575 (last id 4)");
+      assertErrorCount(r, 2);
+      assertTrue(!r.passesLoadChecks());
+    }
+
+    @Test
     void declTagComponentIndexWithinTheTarget() {
       BtfBuilder b = withInts();
       int s = b.addType(new int[] {b.addString("s"), info(BtfKind.STRUCT, 1), 4, b.addString("m"), 1, 0});
