@@ -15,22 +15,29 @@ import java.util.List;
  *
  * <ul>
  *   <li>HEADER: the sections fill the blob after the header with no gap, overlap or trailing bytes
- *       (btf_check_sec_info), a standalone blob has types.
+ *       (btf_check_sec_info), a standalone blob has types, kind-layout entries size the known
+ *       kinds as they are.
  *   <li>STRINGS: the string section is last, ends with NUL, is at most 16 MiB, and a base or
  *       standalone one starts with NUL (split ones may be empty) (btf_parse_str_sec).
  *   <li>META: info bits, kind, name offsets in range, names valid where the kernel demands it, and
  *       the per-kind rules: vlen, kind_flag, INT encodings, ENUM and FLOAT sizes, FUNC and VAR
  *       linkage, struct member offsets in order and inside the struct, DATASEC variables sorted
- *       and inside the section, DECL_TAG component index.
+ *       and inside the section, DECL_TAG component index, referenced ids at most BTF_MAX_TYPE.
  *   <li>TYPE_TAGS: modifier chains at most 32 long, type tags before other modifiers.
  *   <li>RESOLVE: every type id in range and pointing at a kind that makes sense where it is used
  *       (a member cannot be a FUNC, a modifier cannot name a FUNC, a FUNC names a FUNC_PROTO, a
  *       DATASEC lists VARs, ...), members fit their struct (bitfields included), arrays index by
- *       a regular int and fit in 4 GiB, prototypes have named params and varargs only last, and no
- *       reference cycle that does not pass through a pointer or a function prototype.
+ *       a regular int and fit in 4 GiB, prototypes have valid parameter names and varargs only
+ *       last, FUNC parameters are named, and no reference cycle that does not pass through a
+ *       pointer or a function prototype; as a warning, by-value nesting beyond the resolver's
+ *       depth of 32.
  *   <li>LINT, as warnings: name offsets into the middle of a string (the mark of a module read
  *       against the wrong base), INT sizes other than 1, 2, 4, 8, 16.
  * </ul>
+ *
+ * <p>The kernel runs HEADER to TYPE_TAGS when it loads vmlinux or module BTF (see {@link
+ * ValidationResult#passesLoadChecks()}); a module whose ids point at the wrong base types passes
+ * them as long as its names still land on valid identifiers, which is why the LINT warnings exist.
  *
  * <p>Problems the kernel rejects on some versions only (kind_flag on tags, non-identifier section
  * names before 6.5, info bits of the 2026 widened format) are warnings. The name rules are those of
