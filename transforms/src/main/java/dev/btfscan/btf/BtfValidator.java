@@ -68,8 +68,13 @@ public final class BtfValidator {
   static final int KSYM_NAME_LEN = 512;
   /** btf_check_type_tags' chain limit (and MAX_RESOLVE_DEPTH). */
   static final int MAX_CHAIN = 32;
-  /** sizeof(void *) on the 64-bit targets this tool scans. */
-  static final int PTR_SIZE = 8;
+  /** sizeof(void *) when the blob has no {@code long} INT to tell (libbpf assumes the same). */
+  static final int DEFAULT_PTR_SIZE = 8;
+  /** The spellings of {@code long} whose INT size gives the pointer size (libbpf's list). */
+  private static final java.util.Set<String> LONG_NAMES = java.util.Set.of(
+      "long", "long int", "int long", "unsigned long", "long unsigned", "unsigned long int",
+      "unsigned int long", "long unsigned int", "long int unsigned", "int unsigned long",
+      "int long unsigned");
   /**
    * Hops a size computation follows before it gives up on a chain: twice the kernel's own limits,
    * so a cycle (reported apart) costs each type at most this much.
@@ -85,6 +90,8 @@ public final class BtfValidator {
   private final int end;
   private final int blobStart;
   private final int maxProblems;
+  /** The target's pointer size, from its {@code long}: 4 for 32-bit BTF. */
+  private int ptrSize = DEFAULT_PTR_SIZE;
   private final List<BtfProblem> problems = new ArrayList<>();
   private long errors;
   private long warnings;
@@ -842,7 +849,25 @@ public final class BtfValidator {
     }
   }
 
+  /**
+   * The pointer size of the target, as libbpf finds it: the size of the first 4- or 8-byte INT
+   * spelled like {@code long}, searching the base chain from id 1.
+   */
+  private int determinePtrSize() {
+    for (int id = 1; id < end; id++) {
+      if (btf.kind(id) == BtfKind.INT) {
+        int size = btf.word(id, 2);
+        String name = btf.name(id); // null for a bad name_off; Set.of rejects null lookups
+        if ((size == 4 || size == 8) && name != null && LONG_NAMES.contains(name)) {
+          return size;
+        }
+      }
+    }
+    return DEFAULT_PTR_SIZE;
+  }
+
   private void checkAllTypes() {
+    ptrSize = determinePtrSize();
     for (int id = start; id < end; id++) {
       BtfKind kind = btf.kind(id);
       if (kind == null) {
@@ -917,7 +942,7 @@ public final class BtfValidator {
           size = Integer.toUnsignedLong(btf.word(r, 2));
           break;
         case PTR:
-          size = PTR_SIZE;
+          size = ptrSize;
           break;
         case ARRAY:
           mult *= Integer.toUnsignedLong(btf.word(r, 5));
@@ -1174,12 +1199,12 @@ public final class BtfValidator {
         break;
     }
     // Byte-sized members: STRUCT, UNION, ENUM (no kind_flag), PTR, ARRAY, FLOAT.
-    long size = rk == BtfKind.PTR ? PTR_SIZE : sizeOf(r);
+    long size = rk == BtfKind.PTR ? ptrSize : sizeOf(r);
     if (size < 0) {
       return;
     }
     if (rk == BtfKind.FLOAT) {
-      long align = Math.min(PTR_SIZE, size) * 8;
+      long align = Math.min(ptrSize, size) * 8;
       if (align > 0 && bitOff % align != 0) {
         error(Stage.RESOLVE, id, i, w, "Member is not properly aligned: FLOAT at bit " + bitOff);
         return;

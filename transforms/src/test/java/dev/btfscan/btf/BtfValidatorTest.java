@@ -840,6 +840,22 @@ class BtfValidatorTest {
     }
 
     @Test
+    void pointerSizeComesFromTheLongInt() {
+      // struct { int a; char *p; } of 8 bytes: right for a 32-bit target, too small for 64-bit.
+      BtfBuilder b32 = withInts();
+      b32.addType(new int[] {b32.addString("long int"), info(BtfKind.INT, 0), 4, intData(Blobs.SIGNED, 0, 32)});
+      int p32 = b32.addType(new int[] {0, info(BtfKind.PTR, 0), 2});
+      b32.addType(new int[] {b32.addString("s"), info(BtfKind.STRUCT, 2), 8,
+          b32.addString("a"), 1, 0, b32.addString("p"), p32, 32});
+      assertClean(validate(b32));
+      BtfBuilder b64 = withInts();
+      int p64 = b64.addType(new int[] {0, info(BtfKind.PTR, 0), 2});
+      b64.addType(new int[] {b64.addString("s"), info(BtfKind.STRUCT, 2), 8,
+          b64.addString("a"), 1, 0, b64.addString("p"), p64, 32});
+      assertError(validate(b64), "member 1 'p': Member exceeds struct_size: 8 bytes at byte 4 in a 8-byte STRUCT");
+    }
+
+    @Test
     void misalignedPointerMember() {
       BtfBuilder b = withInts();
       int p = b.addType(new int[] {0, info(BtfKind.PTR, 0), 1});
