@@ -51,6 +51,12 @@ class BtfValidatorFuzzTest {
     fuzz(module, RealBtf.vmlinux(), seed);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"elf/tags.btf", "elf/elf32.btf", "elf/be64.btf"})
+  void mutatedRealStandaloneBlobNeverThrowsAnythingElse(String file) {
+    fuzz(dev.btfscan.fixtures.Fixtures.bytes(file), null, file.hashCode());
+  }
+
   @Test
   void layoutHeaderBlobIsClean() {
     Blobs.assertClean(Blobs.validate(withLayoutSection(EveryKind.blob())));
