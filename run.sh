@@ -34,7 +34,7 @@ case "$cmd" in
     build
     rm -rf "$ROOT/out"
     # shellcheck disable=SC2086
-    exec java $JAVA_OPTS -jar "$JAR" scan --output "$ROOT/out" "$ROOT/fixtures/data/packages" "$ROOT/fixtures/data/kernels"
+    exec java $JAVA_OPTS -jar "$JAR" scan --output "$ROOT/out" "$ROOT/fixtures/data/packages" "$ROOT/fixtures/data/trees" "$ROOT/fixtures/data/kernels"
     ;;
   test)
     shift

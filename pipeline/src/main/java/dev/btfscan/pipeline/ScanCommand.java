@@ -15,12 +15,13 @@ import picocli.CommandLine.Unmatched;
     name = "scan",
     mixinStandardHelpOptions = true,
     description = {
-      "Scan kernel packages: find every module and kernel image, match each module with the vmlinux",
-      "of its release, classify and validate its BTF, normalize it into split form, write reports.",
+      "Scan kernel packages: find every module and kernel image, match each module with the "
+          + "vmlinux of its release, classify and validate its BTF, normalize it into split form, "
+          + "and write the reports.",
       "",
-      "Any option not listed here is passed to Apache Beam, e.g. --runner=FlinkRunner",
-      "--flinkMaster=[local] or --runner=SparkRunner --sparkMaster=local[2] (with the flink/spark",
-      "Maven profiles), --targetParallelism=N for the DirectRunner."
+      "Options not listed here go to Apache Beam: --runner=FlinkRunner --flinkMaster=[local], "
+          + "--runner=SparkRunner --sparkMaster=local[2] (jars built with the flink/spark Maven "
+          + "profiles), --targetParallelism=N for the DirectRunner."
     },
     sortOptions = false)
 final class ScanCommand implements Callable<Integer> {
@@ -58,6 +59,12 @@ final class ScanCommand implements Callable<Integer> {
           + "references to it; default) or renumber (every type kept, ids and strings shifted).")
   String normalize;
 
+  @Option(names = "--rebase", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Rebase split modules of another scanned build onto the kernel they are checked "
+          + "against when every type they reference is unchanged there (verdict relocated); "
+          + "--no-rebase reports them as mismatch. Default: ${DEFAULT-VALUE}.")
+  boolean rebase;
+
   @Option(names = "--quiet", description = "No progress line on stderr.")
   boolean quiet;
 
@@ -67,7 +74,7 @@ final class ScanCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Set<FailOn> gates = failOn.isEmpty() ? EnumSet.noneOf(FailOn.class) : EnumSet.copyOf(failOn);
     ScanConfig config = new ScanConfig(inputs, output, against, gates, maxEntryBytes, quiet,
-        dev.btfscan.analysis.Normalization.parse(normalize), beamArgs);
+        dev.btfscan.analysis.Normalization.parse(normalize), rebase, beamArgs);
     return ScanPipeline.run(config);
   }
 

@@ -17,4 +17,5 @@ public record ScanConfig(
     long maxEntryBytes,
     boolean quiet,
     dev.btfscan.analysis.Normalization normalization,
+    boolean rebase,
     List<String> beamArgs) {}

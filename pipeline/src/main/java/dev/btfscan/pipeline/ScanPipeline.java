@@ -136,7 +136,7 @@ public final class ScanPipeline {
     String againstKey = againstFile != null ? AGAINST_FILE_KEY : config.against();
     PCollectionTuple modules = files
         .apply("Modules", Filter.by((KernelFile f) -> f.kind() == KernelFileKind.MODULE))
-        .apply("Analyze modules", ParDo.of(new AnalyzeModuleFn(baseView, knownView, againstKey, config.normalization(), blobs))
+        .apply("Analyze modules", ParDo.of(new AnalyzeModuleFn(baseView, knownView, againstKey, config.normalization(), config.rebase(), blobs))
             .withSideInputs(baseView, knownView)
             .withOutputTags(ScanTags.MODULE_ROWS, TupleTagList.of(ScanTags.MISMATCH_ROWS)));
 

@@ -25,6 +25,7 @@ public final class ModuleAnalyzer {
   private final Collection<KnownKernel> scanned;
   private final Kernels kernels;
   private final Normalization normalization;
+  private final boolean rebase;
 
   /** An analyzer that can attribute but not rebase (no kernel BTF at hand beyond the base). */
   public ModuleAnalyzer(Collection<KnownKernel> scanned) {
@@ -41,8 +42,17 @@ public final class ModuleAnalyzer {
    * @param normalization how standalone BTF becomes split BTF on its base
    */
   public ModuleAnalyzer(Collection<KnownKernel> scanned, Kernels kernels, Normalization normalization) {
+    this(scanned, kernels, normalization, true);
+  }
+
+  /**
+   * @param rebase whether a split module of another scanned build is rebased onto the target
+   *     (verdict relocated when it fits); without, it is a mismatch with its built-against figures
+   */
+  public ModuleAnalyzer(Collection<KnownKernel> scanned, Kernels kernels, Normalization normalization, boolean rebase) {
     this.kernels = kernels;
     this.normalization = normalization;
+    this.rebase = rebase;
     // Sorted so that attribution is the same whatever order the kernels arrived in.
     this.scanned = scanned.stream()
         .sorted(java.util.Comparator.comparing(KnownKernel::release).thenComparing(KnownKernel::source))
@@ -133,10 +143,14 @@ public final class ModuleAnalyzer {
           + ", checked against " + describe(base) + " with " + base.strings());
       KernelBase own = built.release() == null ? null : kernels.byRelease(built.release());
       if (own != null && own.strings() == fp.strings()) {
-        return rebase(raw, own, base, cls, types, built, problems);
+        if (rebase) {
+          return rebase(raw, own, base, cls, types, built, problems);
+        }
+        problems.add("rebasing onto " + describe(base) + " is disabled (--no-rebase)");
+      } else {
+        problems.add("the vmlinux it was built against is not among the inputs: references cannot be resolved, only checked on "
+            + describe(base));
       }
-      problems.add("the vmlinux it was built against is not among the inputs: references cannot be resolved, only checked on "
-          + describe(base));
       problems.addAll(wrongOnTarget(raw, base));
       return new ModuleResult(BtfForm.SPLIT, cls.evidence(), Verdict.MISMATCH, types, base, built, problems, null);
     }

@@ -39,6 +39,7 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, String> {
   private final PCollectionView<List<KnownKernel>> scanned;
   private final String againstKey;
   private final Normalization normalization;
+  private final boolean rebase;
   private final BlobWriter blobs;
 
   /**
@@ -50,7 +51,9 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, String> {
       PCollectionView<List<KnownKernel>> scanned,
       String againstKey,
       Normalization normalization,
+      boolean rebase,
       BlobWriter blobs) {
+    this.rebase = rebase;
     this.bases = bases;
     this.scanned = scanned;
     this.againstKey = againstKey;
@@ -115,7 +118,10 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, String> {
       at = new ModuleLocation(f.packageName(), f.path(), name, release, image.machine(), image.compression().displayName());
       KernelBtf kernel = baseMap.get(againstKey != null ? againstKey : release);
       KernelBase base = kernel == null ? null : BaseCache.get(kernel);
-      ModuleResult r = new ModuleAnalyzer(known, kernelsOf(baseMap), normalization)
+      if (kernel == null && againstKey != null) {
+        problems.add("--against " + againstKey + ": no such kernel among the inputs");
+      }
+      ModuleResult r = new ModuleAnalyzer(known, kernelsOf(baseMap), normalization, rebase)
           .analyze(new ModuleBtf(image.btf().orElse(null), image.btfBase().orElse(null)), base);
       r = r.withProblemsFirst(problems);
       String blob = r.blob() == null ? null : BlobPaths.of(release, f.packageName(), f.path());
