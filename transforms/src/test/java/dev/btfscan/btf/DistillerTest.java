@@ -10,6 +10,8 @@ import java.nio.ByteOrder;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Writing a distilled base for split module BTF, and relocating the result back. */
 class DistillerTest {
@@ -188,6 +190,18 @@ class DistillerTest {
       }
     }
     return s;
+  }
+
+  /**
+   * libbpf 1.5 (bpftool 7.5) accepts the sections {@link Distiller} writes for af_key, and
+   * relocates them onto 53 and 47 exactly as {@link DistilledRelocator} does (see the test
+   * resources' README for how the dumps were made).
+   */
+  @ParameterizedTest(name = "onto {0}")
+  @CsvSource({RealBtf.R53 + ", 53", RealBtf.R47 + ", 47"})
+  void libbpfRelocatesOurDistilledAfKeyAsWeDo(String release, String tag) throws Exception {
+    Btf relocated = relocate(Distiller.distill(afKey53()), RealBtf.vmlinux(release));
+    assertEquals(BtfTestData.resource("/btf/af_key-distilled-relocated-" + tag + ".bpftool75.txt"), BtfDumper.dump(relocated));
   }
 
   @Test
