@@ -65,6 +65,19 @@ class DistilledAnalysisTest {
     assertEquals(expected, BtfDumper.dump(BtfParser.parse(r.blob(), base.btf())));
   }
 
+  /** A real Debian module given a distilled base by btf-scan, then scanned against the other build. */
+  @Test
+  void afKeyDistilledOn53IsRelocatedOnto47() throws Exception {
+    Btf afKey = BtfParser.parse(RealBtf.moduleBtf("modules/" + RealBtf.R53 + "/af_key.ko"), RealBtf.vmlinux(RealBtf.R53));
+    dev.btfscan.btf.Distiller.Result d = dev.btfscan.btf.Distiller.distill(afKey);
+    KernelBase k47 = new KernelBase(RealBtf.R47, "fixtures:47", RealBtf.vmlinux(RealBtf.R47));
+    ModuleResult r = analyze(new ModuleBtf(d.split(), d.base()), k47);
+    assertEquals(Verdict.RELOCATED, r.verdict(), r.problems().toString());
+    assertEquals(d.ownTypes() + d.copiedTypes(), r.types());
+    assertTrue(r.formEvidence().startsWith("has .BTF.base with " + d.baseTypes() + " types"), r.formEvidence());
+    assertEquals(k47.btf().endId(), BtfParser.parse(r.blob(), k47.btf()).startId());
+  }
+
   /** Kernel: [1] int, [2] struct list_head (size {@code listHead}), [3] struct task_struct (optional). */
   static Btf kernel(int listHead, boolean taskStruct) throws Exception {
     BtfBuilder b = new BtfBuilder(null);
