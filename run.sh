@@ -38,7 +38,7 @@ case "$cmd" in
     ;;
   test)
     shift
-    "$ROOT/fixtures/scripts/install-tools.sh"
+    "$ROOT/fixtures/scripts/install-tools.sh" --tests
     if [ "${1:-}" = "--quick" ]; then
       exec mvn -B test
     fi
