@@ -20,8 +20,8 @@ need_build() {
 
 build() {
   if need_build; then
-    echo "btf-scan: building the jar (mvn -q -DskipTests install)" >&2
-    mvn -q -B -DskipTests install >&2
+    echo "btf-scan: building the jar (mvn -q -B -DskipTests package)" >&2
+    mvn -q -B -DskipTests package >&2
   fi
 }
 
