@@ -11,10 +11,14 @@ import java.util.List;
 final class BpftoolDump {
   private BpftoolDump() {}
 
-  /** "KIND 'name'" of every type line of {@code bpftool btf dump -B base file f}, ids dropped. */
+  /** "KIND 'name'" of every type line of {@code bpftool btf dump [-B base] file f}, ids dropped. */
   static List<String> kindsAndNames(Path file, Path base) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("bpftool", "btf", "dump", "-B", base.toString(), "file", file.toString())
-        .redirectErrorStream(true).start();
+    List<String> cmd = new ArrayList<>(List.of("bpftool", "btf", "dump"));
+    if (base != null) {
+      cmd.addAll(List.of("-B", base.toString()));
+    }
+    cmd.addAll(List.of("file", file.toString()));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     List<String> out = new ArrayList<>();
     for (String line : new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
       if (line.startsWith("[")) {
