@@ -189,10 +189,12 @@ public final class ModuleAnalyzer {
       return new ModuleResult(BtfForm.SPLIT, cls.evidence(), Verdict.INVALID, types, target, built, problems, null);
     }
     Rebaser.Result r = Rebaser.rebase(onOwn, kernels.index(target));
-    Explanation why = new Explanation(describe(own), r.references());
-    String counts = String.format("base references: %d unchanged, %d moved, %d changed, %d gone; %d ids now land on another type",
+    Explanation why = new Explanation(describe(own), r.references(), r.strings());
+    String counts = String.format("base references: %d unchanged, %d moved, %d changed, %d gone; %d ids now land on another type;"
+            + " base strings: %d unchanged, %d moved, %d gone",
         why.count(BaseReference.Status.UNCHANGED), why.count(BaseReference.Status.MOVED),
-        why.count(BaseReference.Status.CHANGED), why.count(BaseReference.Status.GONE), why.wrong());
+        why.count(BaseReference.Status.CHANGED), why.count(BaseReference.Status.GONE), why.wrong(),
+        r.strings().unchanged(), r.strings().moved(), r.strings().gone());
     if (r.rebased()) {
       List<String> after = Validation.errors(parseOrThrow(r.blob(), target));
       if (after.isEmpty()) {
