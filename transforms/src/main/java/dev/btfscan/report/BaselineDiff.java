@@ -114,9 +114,16 @@ public final class BaselineDiff {
     return rows;
   }
 
-  /** The rows that are not {@link Change#SAME}. */
+  /**
+   * The rows that are not {@link Change#SAME}: verdict changes first, then new, then gone, each
+   * in package and path order.
+   */
   public List<ObjectNode> changes() {
-    return rows.stream().filter(r -> change(r) != Change.SAME).toList();
+    List<Change> order = List.of(Change.CHANGED, Change.NEW, Change.GONE);
+    return rows.stream()
+        .filter(r -> change(r) != Change.SAME)
+        .sorted(Comparator.comparingInt((ObjectNode r) -> order.indexOf(change(r))))
+        .toList();
   }
 
   /** The {@code baseline.jsonl} lines, in {@link #rows()} order. */

@@ -105,11 +105,7 @@ public final class MarkdownReport {
         baseline.transitions().forEach((t, n) -> m.append("| ").append(text(t)).append(" | ").append(n).append(" |\n"));
         m.append('\n');
       }
-      // Verdict changes first, then new, then gone; package and path order within each.
-      List<BaselineDiff.Change> order = List.of(BaselineDiff.Change.CHANGED, BaselineDiff.Change.NEW, BaselineDiff.Change.GONE);
-      List<ObjectNode> changes = baseline.changes().stream()
-          .sorted(java.util.Comparator.comparingInt((ObjectNode r) -> order.indexOf(BaselineDiff.change(r))))
-          .toList();
+      List<ObjectNode> changes = baseline.changes();
       for (ObjectNode r : changes.subList(0, Math.min(changes.size(), MAX_LISTED))) {
         m.append("- ").append(text(r.path("change").asText())).append(' ').append(code(r.path("module").asText()))
             .append(" (").append(text(r.path("release").asText())).append(", ").append(text(r.path("package").asText())).append(')');
