@@ -169,7 +169,7 @@ public final class HtmlReport {
     for (String v : verdicts) {
       h.append("<rect x=\"").append(x).append("\" y=\"6\" width=\"12\" height=\"12\" fill=\"").append(Verdicts.color(v)).append("\"/>")
           .append("<text x=\"").append(x + 16).append("\" y=\"16\">").append(escape(v)).append("</text>");
-      x += 24 + 7 * v.length();
+      x += 28 + 8 * v.length(); // ~8 px per character of 12 px sans-serif
     }
     h.append("</g>\n");
     int row = 0;
