@@ -18,8 +18,9 @@ import java.util.TreeMap;
  * <p>A module is the same module in both scans when it has the same package and path; modules
  * left over on both sides are then paired by module name and release, so a package renamed between
  * builds ({@code ..._6.1.170-3_amd64.deb} to {@code ..._6.1.170-4_amd64.deb}) does not make every
- * module in it gone and new. Within one (module, release) the leftovers pair in (path, package)
- * order; what is still left over is new or gone.
+ * module in it gone and new. Within one (module, release) each leftover of the baseline, in
+ * (path, package) order, takes the most alike leftover of this scan: same path first, then the
+ * longest common start of the package names; what is still left over is new or gone.
  */
 public final class BaselineDiff {
   /** How one module fared since the baseline. */
@@ -98,11 +99,25 @@ public final class BaselineDiff {
       List<JsonNode> olds = new ArrayList<>(oldByName.getOrDefault(e.getKey(), List.of()));
       news.sort(pathOrder);
       olds.sort(pathOrder);
-      int paired = Math.min(news.size(), olds.size());
-      for (int i = 0; i < news.size(); i++) {
-        out.add(row(i < paired ? olds.get(i) : null, news.get(i), i < paired ? BY_NAME : null));
+      for (JsonNode o : new ArrayList<>(olds)) {
+        JsonNode best = null;
+        int bestScore = -1;
+        for (JsonNode n : news) {
+          int score = likeness(o, n);
+          if (score > bestScore) {
+            best = n;
+            bestScore = score;
+          }
+        }
+        if (best == null) {
+          break;
+        }
+        out.add(row(o, best, BY_NAME));
+        news.remove(best);
+        olds.remove(o);
       }
-      oldByName.put(e.getKey(), olds.subList(paired, olds.size()));
+      news.forEach(n -> out.add(row(null, n, null)));
+      oldByName.put(e.getKey(), olds);
     }
     oldByName.values().forEach(l -> l.forEach(r -> out.add(row(r, null, null))));
     out.sort(ORDER);
@@ -148,6 +163,22 @@ public final class BaselineDiff {
       }
     }
     throw new IllegalArgumentException("not a baseline row: change '" + label + "'");
+  }
+
+  /**
+   * How alike two copies of one (module, release) are, for pairing across renamed packages: the
+   * same path first, then the longer common start of the package names
+   * ({@code linux-x86.tar} is {@code linux-x86.tar.gz} before it is {@code other.deb}).
+   */
+  private static int likeness(JsonNode old, JsonNode now) {
+    String a = old.path("package").asText();
+    String b = now.path("package").asText();
+    int prefix = 0;
+    while (prefix < a.length() && prefix < b.length() && a.charAt(prefix) == b.charAt(prefix)) {
+      prefix++;
+    }
+    boolean samePath = old.path("path").asText().equals(now.path("path").asText());
+    return (samePath ? 1 << 20 : 0) + Math.min(prefix, (1 << 20) - 1);
   }
 
   private static String nameKey(JsonNode r) {

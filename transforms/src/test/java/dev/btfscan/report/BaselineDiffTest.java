@@ -66,6 +66,16 @@ class BaselineDiffTest {
   }
 
   @Test
+  void aRenamedPackagePairsWithTheMostAlikeNameWhenSeveralPackagesHoldTheModule() {
+    BaselineDiff d = BaselineDiff.compare(
+        List.of(module("linux-x86.tar", "lib/modules/r/a.ko", "a", "r", "no-vmlinux")),
+        List.of(module("fixture-image.deb", "lib/modules/r/a.ko", "a", "r", "ok"),
+            module("linux-x86.tar.gz", "lib/modules/r/a.ko", "a", "r", "ok")));
+    assertEquals(List.of("new a -->ok by -", "changed a no-vmlinux->ok by module+release"), summaries(d));
+    assertEquals("linux-x86.tar.gz", d.rows().get(1).path("package").asText());
+  }
+
+  @Test
   void linesAreSortedByPackageAndPathWhateverTheInputOrder() {
     List<ObjectNode> now = List.of(module("b.deb", "z.ko", "z", "r", "ok"), module("a.deb", "y.ko", "y", "r", "ok"),
         module("b.deb", "a.ko", "a", "r", "ok"));
