@@ -408,6 +408,7 @@ public final class HtmlReport {
         #modules-table th[aria-sort=ascending]::after{content:" \\2191";color:#212121}
         #modules-table th[aria-sort=descending]::after{content:" \\2193";color:#212121}
         td.why{max-width:44em}
+        #modules-table td:nth-child(2){white-space:nowrap}
         ul.problems,ul.notes,ul.affected{margin:0;padding-left:1.2em}
         ul.problems{color:#b71c1c}
         ul.notes{color:#616161}
