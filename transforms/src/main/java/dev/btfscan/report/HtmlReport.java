@@ -269,7 +269,7 @@ public final class HtmlReport {
           .append(escape(r.path("path").asText())).append("</div></td>");
       h.append("<td>").append(escape(r.path("release").asText())).append("</td>");
       h.append("<td>").append(escape(r.path("package").asText())).append("</td>");
-      h.append("<td data-sort=\"").append(String.format("%02d", Verdicts.rank(verdict))).append(escape(verdict)).append("\">")
+      h.append("<td data-sort=\"").append(String.format(java.util.Locale.ROOT, "%02d", Verdicts.rank(verdict))).append(escape(verdict)).append("\">")
           .append(badge(verdict)).append("</td>");
       h.append("<td>").append(escape(r.path("btf").asText())).append("</td>");
       JsonNode types = r.path("types");

@@ -24,8 +24,8 @@ class MarkdownReportTest {
   @Test
   void listsMismatchedThenInvalidModulesWithOneLineReasons() {
     assertTrue(TEXT.contains("## Mismatched or invalid modules (2)\n\n"
-        + "- **mismatch** `nf_dup` (6.1.0-47, linux-image-6.1.0-47_amd64.deb): built against another base: "
-        + "1 reference changed, 1 gone; built against no scanned kernel; references: 1 changed, 1 gone, 1 wrong, 2 moved\n"
+        + "- **mismatch** `nf_dup` (6.1.0-47, linux-image-6.1.0-47_amd64.deb): built on 6.1.0-47-cloud-amd64: "
+        + "1 changed, 1 gone, 1 wrong, 2 moved; STRUCT 'sk_buff' changed: size 232 -> 240\n"
         + "- **invalid** `<script>"), TEXT);
     assertFalse(TEXT.contains("af_key"), "ok modules are counted, not listed");
   }
@@ -34,7 +34,7 @@ class MarkdownReportTest {
   void aHostileModuleNameStaysInACodeSpanAndProblemsHaveMarkupEscaped() {
     String line = TEXT.lines().filter(l -> l.startsWith("- **invalid**")).findFirst().orElseThrow();
     assertTrue(line.startsWith("- **invalid** `<script>alert(1)</script>.ko` (6.1.0-53, evil.tar): "
-        + "BTF header: \\<b>bad\\</b> magic 0x\"eb9f\" & 'more'; built against 6.1.0-53"), line);
+        + "BTF header: \\<b>bad\\</b> magic 0x\"eb9f\" & 'more'"), line);
   }
 
   @Test
@@ -48,6 +48,16 @@ class MarkdownReportTest {
     assertEquals(MarkdownReport.MAX_LISTED, text.lines().filter(l -> l.startsWith("- **mismatch**")).count());
     assertTrue(text.contains("- and 7 more (see mismatches.jsonl and modules.jsonl)\n"), text);
     assertTrue(text.contains("`m24`") && !text.contains("`m25`"));
+  }
+
+  @Test
+  void aReasonIsTheFirstProblemWhenNoReferencesWereResolvedAndIsCapped() {
+    ObjectNode row = ReportSamples.module("p.deb", "a.ko", "a", "r", "invalid", "x".repeat(300), "second");
+    String reason = MarkdownReport.reason(row, null);
+    assertEquals(MarkdownReport.MAX_REASON, reason.length());
+    assertTrue(reason.endsWith("x\u2026"));
+    assertEquals("one (+1 more)", MarkdownReport.reason(ReportSamples.module("p", "a", "a", "r", "invalid", "one", "two"), null));
+    assertEquals("no reason recorded", MarkdownReport.reason(ReportSamples.module("p", "a", "a", "r", "invalid"), null));
   }
 
   @Test
