@@ -49,6 +49,12 @@ final class ScanCommand implements Callable<Integer> {
       converter = FailOnConverter.class)
   List<FailOn> failOn = new ArrayList<>();
 
+  @Option(names = "--baseline", paramLabel = "OLD_OUT",
+      description = "Compare with an earlier scan's output directory: per module (by package and path, "
+          + "else by module name and release when packages were renamed) new, gone, verdict changed "
+          + "or same; written to baseline.jsonl and to report.md and report.html.")
+  String baseline;
+
   @Option(names = "--max-entry-bytes", paramLabel = "BYTES", defaultValue = "268435456",
       description = "Largest module or kernel image entry read into memory (default: ${DEFAULT-VALUE}); "
           + "larger entries are reported, not read.")
@@ -74,7 +80,7 @@ final class ScanCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Set<FailOn> gates = failOn.isEmpty() ? EnumSet.noneOf(FailOn.class) : EnumSet.copyOf(failOn);
     ScanConfig config = new ScanConfig(inputs, output, against, gates, maxEntryBytes, quiet,
-        dev.btfscan.analysis.Normalization.parse(normalize), rebase, beamArgs);
+        dev.btfscan.analysis.Normalization.parse(normalize), rebase, beamArgs, baseline);
     return ScanPipeline.run(config);
   }
 

@@ -69,6 +69,7 @@ public final class ScanPipeline {
   }
 
   static int run(ScanConfig config, PipelineOptions options, PrintStream out, PrintStream err) throws IOException {
+    ScanReports reports = ScanReports.prepare(config.baseline());
     OutputDirectory dir = OutputDirectory.prepare(Path.of(config.output()));
     KernelBtf againstFile = AgainstKernel.load(config.against());
     Pipeline p = Pipeline.create(options);
@@ -78,6 +79,7 @@ public final class ScanPipeline {
     Summary summary = summarize(dir.staging());
     Files.writeString(dir.staging().resolve(SUMMARY),
         Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(summary.toJson()) + "\n", StandardCharsets.UTF_8);
+    reports.write(dir.staging());
     dir.commit();
     out.print(summary.toText());
     out.println("Reports in " + dir.target());
