@@ -15,6 +15,14 @@ public final class BlobPaths {
     return "blobs/modules/" + releaseSegment(release) + "/" + flatten(packageName, path) + ".btf";
   }
 
+  /**
+   * As {@link #forModule(String, String, String)} for a duplicate entry of a package: {@code distinct}
+   * (a hash of its bytes) joins the hash, so it does not overwrite the blob of the first entry.
+   */
+  public static String forModule(String release, String packageName, String path, String distinct) {
+    return "blobs/modules/" + releaseSegment(release) + "/" + flatten(packageName, path + '\u0000' + distinct, path) + ".btf";
+  }
+
   /** {@code blobs/kernels/<release>/<file name>-<hash of package and path>.btf} */
   public static String forKernel(String release, String packageName, String path) {
     return "blobs/kernels/" + releaseSegment(release) + "/" + flatten(packageName, path) + ".btf";
@@ -26,8 +34,12 @@ public final class BlobPaths {
 
   /** The file name, readable, plus a hash of package and path so that no two inputs collide. */
   static String flatten(String packageName, String path) {
+    return flatten(packageName, path, path);
+  }
+
+  private static String flatten(String packageName, String hashed, String path) {
     String base = path.substring(path.lastIndexOf('/') + 1);
-    String hash = Sha256.hex((packageName + '\u0000' + path).getBytes(StandardCharsets.UTF_8)).substring(0, 12);
+    String hash = Sha256.hex((packageName + '\u0000' + hashed).getBytes(StandardCharsets.UTF_8)).substring(0, 12);
     return segment(base) + "-" + hash;
   }
 
