@@ -97,6 +97,9 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, String> {
 
   private Outcome analyze(KernelFile f, Map<String, KernelBtf> baseMap, List<KnownKernel> known) {
     List<String> problems = new ArrayList<>(f.problems());
+    if (f.unsafeReason() != null) {
+      problems.add("unsafe entry name '" + f.rawName() + "': " + f.unsafeReason() + "; reported as " + f.path());
+    }
     String pathRelease = f.release() == null ? "" : f.release();
     ModuleLocation at = new ModuleLocation(f.packageName(), f.path(), f.moduleName(), pathRelease, "", "");
     if (f.bytes() == null) {
@@ -124,7 +127,10 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, String> {
       ModuleResult r = new ModuleAnalyzer(known, kernelsOf(baseMap), normalization, rebase)
           .analyze(new ModuleBtf(image.btf().orElse(null), image.btfBase().orElse(null)), base);
       r = r.withProblemsFirst(problems);
-      String blob = r.blob() == null ? null : BlobPaths.of(release, f.packageName(), f.path());
+      // A later entry of the same name gets its own blob (named also by its bytes), never the first one's.
+      String blob = r.blob() == null ? null : f.isDuplicate()
+          ? BlobPaths.ofDuplicate(release, f.packageName(), f.path(), Sha256.hex(f.bytes()).substring(0, 12))
+          : BlobPaths.of(release, f.packageName(), f.path());
       return Outcome.of(at, r, blob);
     } catch (Exception e) {
       // Damaged input (or a bug) becomes a row with its reason, never a failed bundle.

@@ -85,13 +85,13 @@ final class LimitedInputStream extends FilterInputStream {
 
   private void check() throws DecompressionBombException {
     if (produced > limits.maxOutputBytes()) {
-      throw new DecompressionBombException(compression.displayName() + " " + limits.description()
+      throw new DecompressionBombException("decompression bomb: " + compression.displayName() + " " + limits.description()
           + " expands beyond " + DecompressionLimits.formatBytes(limits.maxOutputBytes()) + " limit");
     }
     if (produced >= limits.ratioCheckAfterBytes() && limits.maxRatio() != Long.MAX_VALUE) {
       long in = Math.max(1, compressed.count());
       if (produced / in > limits.maxRatio()) {
-        throw new DecompressionBombException(compression.displayName() + " " + limits.description()
+        throw new DecompressionBombException("decompression bomb: " + compression.displayName() + " " + limits.description()
             + " expands more than " + limits.maxRatio() + ":1 (" + produced + " bytes from " + in + ")");
       }
     }

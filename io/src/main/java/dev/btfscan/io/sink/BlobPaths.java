@@ -37,6 +37,14 @@ public final class BlobPaths {
     return forModule(release, packageName + "/" + path);
   }
 
+  /**
+   * A later entry with the same name in one package (tar and cpio allow it): {@code distinct}
+   * (e.g. a hash of its bytes) makes its blob a file of its own instead of overwriting the first.
+   */
+  public static String ofDuplicate(String release, String packageName, String path, String distinct) {
+    return forModule(release, packageName + "/" + path + "#" + distinct);
+  }
+
   /** {@code blobs/<release>/<path>.blob}, made safe as described above. */
   public static String forModule(String release, String path) {
     boolean[] changed = {false};

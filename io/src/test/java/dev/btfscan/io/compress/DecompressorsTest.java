@@ -241,7 +241,7 @@ class DecompressorsTest {
     DecompressionLimits limits = DecompressionLimits.forModule().withMaxOutputBytes(2 << 20)
         .withDescription("payload of pkg/x.ko");
     DecompressionBombException e = assertThrows(DecompressionBombException.class, () -> decompress(compressed, limits));
-    assertEquals("xz payload of pkg/x.ko expands beyond 2 MiB limit", e.getMessage());
+    assertEquals("decompression bomb: xz payload of pkg/x.ko expands beyond 2 MiB limit", e.getMessage());
   }
 
   @Test
@@ -258,7 +258,7 @@ class DecompressorsTest {
     DecompressionLimits limits = DecompressionLimits.defaults().withMaxRatio(100).withRatioCheckAfterBytes(1 << 20)
         .withDescription("payload of linux.deb");
     DecompressionBombException e = assertThrows(DecompressionBombException.class, () -> decompress(compressed, limits));
-    assertTrue(e.getMessage().startsWith("zstd payload of linux.deb expands more than 100:1"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("decompression bomb: zstd payload of linux.deb expands more than 100:1"), e.getMessage());
     // below the minimum amount the ratio is not checked
     assertEquals(zeros.length,
         decompress(compressed, limits.withRatioCheckAfterBytes(8 << 20)).length);

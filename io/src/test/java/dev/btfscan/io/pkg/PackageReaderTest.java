@@ -190,7 +190,7 @@ class PackageReaderTest {
     PackageReadException e = assertThrows(PackageReadException.class, () -> PackageReader.read("bomb.tar.xz",
         new ByteArrayInputStream(tar), new RecordingVisitor(), DecompressionLimits.defaults().withMaxOutputBytes(1 << 20)));
     assertTrue(e.getCause() instanceof DecompressionBombException, String.valueOf(e.getCause()));
-    assertEquals("xz payload of bomb.tar.xz expands beyond 1 MiB limit", e.reason());
+    assertEquals("decompression bomb: xz payload of bomb.tar.xz expands beyond 1 MiB limit", e.reason());
   }
 
   @Test

@@ -60,4 +60,30 @@ class BlobPathsTest {
   void isAFunctionOfItsInputs() {
     assertEquals(BlobPaths.forModule("r", "a b.ko"), BlobPaths.forModule("r", "a b.ko"));
   }
+
+  @Test
+  void unsafePackageEntriesStayUnderBlobs() {
+    for (String path : new String[] {"../x.ko", "../../etc/x.ko", "../../tmp/btfscan-escape.ko", "a/..", ".."}) {
+      String p = BlobPaths.of("../../rel", "pkg", path);
+      assertTrue(p.startsWith("blobs/_.._.._rel/pkg/"), p);
+      for (String segment : p.split("/")) {
+        assertFalse(segment.isEmpty() || segment.equals(".") || segment.equals(".."), p);
+      }
+    }
+  }
+
+  @Test
+  void duplicateEntriesOfOnePackageGetDistinctBlobPaths() {
+    String first = BlobPaths.of("6.1.0", "p.tar", "lib/modules/6.1.0/dup.ko");
+    String second = BlobPaths.ofDuplicate("6.1.0", "p.tar", "lib/modules/6.1.0/dup.ko", "ab12");
+    String third = BlobPaths.ofDuplicate("6.1.0", "p.tar", "lib/modules/6.1.0/dup.ko", "cd34");
+    assertNotEquals(first, second);
+    assertNotEquals(second, third);
+    assertTrue(second.startsWith("blobs/6.1.0/p.tar/lib/modules/6.1.0/"), second);
+  }
+
+  @Test
+  void theSameModulePathInTwoPackagesHasTwoBlobs() {
+    assertNotEquals(BlobPaths.of("6.1.0", "a.deb", "lib/modules/6.1.0/x.ko"), BlobPaths.of("6.1.0", "b.rpm", "lib/modules/6.1.0/x.ko"));
+  }
 }
