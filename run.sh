@@ -43,6 +43,10 @@ case "$cmd" in
       exec mvn -B test
     fi
     "$ROOT/fixtures/scripts/fetch-debian.sh"
+    # Cross-runner: the fixture scan on FlinkRunner ([local]) and SparkRunner (local[2]) must write
+    # the DirectRunner's bytes. One Maven execution per runner: their kryo versions clash.
+    mvn -B -Pflink -pl pipeline -am test -Dtest=CrossRunnerScanTest -Dsurefire.failIfNoSpecifiedTests=false
+    mvn -B -Pspark -pl pipeline -am test -Dtest=CrossRunnerScanTest -Dsurefire.failIfNoSpecifiedTests=false
     exec mvn -B verify -Pintegration
     ;;
   bench)

@@ -38,6 +38,8 @@ public final class KernelPackageIO {
   /** Entries larger than this are reported without bytes. */
   public static final long DEFAULT_MAX_ENTRY_BYTES = 256L << 20;
   private static final long MAX_ENTRY_BYTES_LIMIT = Integer.MAX_VALUE - 16;
+  /** Kernel files are spread over this many shards (see {@link SpreadKernelFiles}). */
+  static final int SPREAD_SHARDS = 32;
 
   private KernelPackageIO() {}
 
@@ -92,7 +94,7 @@ public final class KernelPackageIO {
               .withOutputTags(KERNEL_FILES, TupleTagList.of(SUMMARIES)));
       // One package yields thousands of modules in one bundle; spread them for the BTF stages.
       PCollection<KernelFile> files = read.get(KERNEL_FILES).setCoder(KernelFileCoder.of())
-          .apply("Spread Kernel Files", Reshuffle.viaRandomKey());
+          .apply("Spread Kernel Files", new SpreadKernelFiles(SPREAD_SHARDS));
       PCollection<PackageSummary> summaries = PCollectionList
           .of(matched.get(MatchPackagesFn.UNMATCHED).setCoder(PackageSummaryCoder.of()))
           .and(read.get(SUMMARIES).setCoder(PackageSummaryCoder.of()))

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Whole-run benchmark (./run.sh bench): btf-scan against the decompression floor and bpftool, on
+# the real Debian linux-image-6.1.0-53-amd64-unsigned (full flavour, 4023 modules), fetched into
+# ${BTFSCAN_CACHE:-~/.cache/btf-scan} by fixtures/scripts/fetch-debian.sh --full.
+#
+#   (a) floor : dpkg-deb --fsys-tarfile PKG | wc -c
+#   (b) peer  : unpack + bpftool btf dump -B vmlinux file M, every module (bench/peer-bpftool.sh)
+#   (c) scan  : ./run.sh scan --output OUT PKG, every output written
+# then the memory check (1 package vs N copies: peak RSS must stay flat) and the worker check
+# (N copies, --targetParallelism=1 vs 2). Public tools only: hyperfine, /usr/bin/time, bpftool.
+#
+# Environment: RUNS (default 5) runs of (a) and (c), PEER_RUNS (default 3) of (b),
+# COPIES (default 5) packages for the memory check, WORKER_COPIES (default 4) for the worker check,
+# PKG to bench another package.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+CACHE=${BTFSCAN_CACHE:-$HOME/.cache/btf-scan}
+RUNS=${RUNS:-5}
+PEER_RUNS=${PEER_RUNS:-3}
+COPIES=${COPIES:-5}
+WORKER_COPIES=${WORKER_COPIES:-4}
+
+for tool in hyperfine bpftool dpkg-deb python3; do
+  command -v "$tool" >/dev/null || { echo "bench: needs $tool (apt-get install hyperfine bpftool dpkg python3 time)" >&2; exit 1; }
+done
+[ -x /usr/bin/time ] || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 1; }
+
+PKG=${PKG:-$(ls "$CACHE"/debian/linux-image-6.1.0-53-amd64-unsigned_*_amd64.deb 2>/dev/null | head -1 || true)}
+if [ -z "$PKG" ] || [ ! -f "$PKG" ]; then
+  "$ROOT/fixtures/scripts/fetch-debian.sh" --full >&2
+  PKG=$(ls "$CACHE"/debian/linux-image-6.1.0-53-amd64-unsigned_*_amd64.deb | head -1)
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/btfscan-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+SCAN="$ROOT/run.sh scan --quiet"
+
+echo "btf-scan bench: $(basename "$PKG") ($(du -m "$PKG" | cut -f1) MB, $(dpkg-deb -c "$PKG" | grep -c '\.ko') modules)"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start ($(date -u +%FT%TZ))"
+"$ROOT/run.sh" scan --quiet --output "$work/warm" "$PKG" >/dev/null  # builds the jar if needed, warms the page cache
+
+hyperfine --style basic --export-json "$work/abc.json" --runs "$RUNS" \
+  -n "(a) dpkg-deb --fsys-tarfile | wc -c" "dpkg-deb --fsys-tarfile '$PKG' | wc -c" \
+  -n "(c) ./run.sh scan" "$SCAN --output '$work/out-c' '$PKG'" >&2
+hyperfine --style basic --export-json "$work/b.json" \
+  --runs "$PEER_RUNS" -n "(b) unpack + bpftool btf dump per module" "'$ROOT/bench/peer-bpftool.sh' '$PKG'" >&2
+
+rss() { # peak RSS in MiB and wall seconds of one command
+  /usr/bin/time -f '%M %e' -o "$work/time.txt" "$@" >/dev/null
+  awk '{printf "%d %.1f\n", $1 / 1024, $2}' "$work/time.txt"
+}
+read -r rss1 wall1 < <(rss $SCAN --output "$work/out-1" "$PKG")
+mkdir -p "$work/copies"
+for i in $(seq 1 "$COPIES"); do
+  ln -f "$PKG" "$work/copies/copy$i-$(basename "$PKG")" 2>/dev/null || cp "$PKG" "$work/copies/copy$i-$(basename "$PKG")"
+done
+read -r rssn walln < <(rss $SCAN --output "$work/out-n" "$work"/copies/*.deb)
+read -r _ w1 < <(rss $SCAN --output "$work/out-w1" --targetParallelism=1 $(ls "$work"/copies/*.deb | head -"$WORKER_COPIES"))
+read -r _ w2 < <(rss $SCAN --output "$work/out-w2" --targetParallelism=2 $(ls "$work"/copies/*.deb | head -"$WORKER_COPIES"))
+
+python3 - "$work/abc.json" "$work/b.json" "$rss1" "$wall1" "$COPIES" "$rssn" "$walln" "$WORKER_COPIES" "$w1" "$w2" <<'PY'
+import json, sys
+abc, b = json.load(open(sys.argv[1]))["results"], json.load(open(sys.argv[2]))["results"]
+med = {r["command"][:3]: r["median"] for r in abc + b}
+rng = {r["command"][:3]: (r["min"], r["max"]) for r in abc + b}
+rss1, wall1, n, rssn, walln, wn, w1, w2 = sys.argv[3:11]
+a, bb, c = med["(a)"], med["(b)"], med["(c)"]
+print()
+print("%-44s %9s %17s" % ("", "median s", "min..max s"))
+for k, label in (("(a)", "(a) floor: dpkg-deb --fsys-tarfile | wc -c"), ("(b)", "(b) peer: unpack + bpftool per module"),
+                 ("(c)", "(c) ./run.sh scan, all outputs")):
+    print("%-44s %9.2f %8.2f..%-8.2f" % (label, med[k], *rng[k]))
+ok = lambda cond: "met" if cond else "NOT met"
+print()
+print("c/a = %.2f   (target <= 2.0: %s)" % (c / a, ok(c / a <= 2.0)))
+print("c/b = %.3f  (target <= 0.1: %s)" % (c / bb, ok(c / bb <= 0.1)))
+print("peak RSS of (c): 1 package %s MiB (%s s); %s copies %s MiB (%s s)   (target < 1024 MiB, flat: %s)"
+      % (rss1, wall1, n, rssn, walln, ok(int(rssn) < 1024 and int(rss1) < 1024 and int(rssn) <= 1.15 * int(rss1))))
+sp = float(w1) / float(w2)
+print("%s packages: --targetParallelism=1 %s s, =2 %s s: 2 workers give %.2fx   (target >= 1.6x: %s)"
+      % (wn, w1, w2, sp, ok(sp >= 1.6)))
+PY
+echo "machine load average at end: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores shared with other work: figures are noisy)"
