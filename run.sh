@@ -20,8 +20,8 @@ need_build() {
 
 build() {
   if need_build; then
-    echo "btf-scan: building the jar (mvn -q -DskipTests install)" >&2
-    mvn -q -B -DskipTests install >&2
+    echo "btf-scan: building the jar (mvn -q -B -DskipTests package)" >&2
+    mvn -q -B -DskipTests package >&2
   fi
 }
 
@@ -34,11 +34,11 @@ case "$cmd" in
     build
     rm -rf "$ROOT/out"
     # shellcheck disable=SC2086
-    exec java $JAVA_OPTS -jar "$JAR" scan --output "$ROOT/out" "$ROOT/fixtures/data/packages" "$ROOT/fixtures/data/kernels"
+    exec java $JAVA_OPTS -jar "$JAR" scan --output "$ROOT/out" "$ROOT/fixtures/data/packages" "$ROOT/fixtures/data/trees" "$ROOT/fixtures/data/kernels"
     ;;
   test)
     shift
-    "$ROOT/fixtures/scripts/install-tools.sh"
+    "$ROOT/fixtures/scripts/install-tools.sh" --tests
     if [ "${1:-}" = "--quick" ]; then
       exec mvn -B test
     fi

@@ -24,7 +24,11 @@ final class MatchPackagesFn extends DoFn<String, String> {
   @ProcessElement
   public void process(@Element String spec, MultiOutputReceiver out) {
     if (spec.endsWith("/")) {
-      out.get(LOCATIONS).output(spec);
+      try {
+        expandDirectory(spec, out);
+      } catch (Exception e) {
+        fail(out, spec, "cannot list " + spec + ": " + e);
+      }
       return;
     }
     try {
@@ -44,15 +48,51 @@ final class MatchPackagesFn extends DoFn<String, String> {
       }
       for (MatchResult.Metadata m : metadata) {
         String location = m.resourceId().toString();
-        if (m.resourceId().isDirectory() && !location.endsWith("/")) {
-          location += "/";
+        if (m.resourceId().isDirectory()) {
+          expandDirectory(location.endsWith("/") ? location : location + "/", out);
+        } else {
+          out.get(LOCATIONS).output(location);
         }
-        out.get(LOCATIONS).output(location);
       }
     } catch (Exception e) {
       fail(out, spec, "cannot match " + spec + ": " + e);
     }
   }
+
+  /**
+   * A directory holds packages, an unpacked tree, or both: each package file in it becomes a
+   * package of its own (so packages are read in parallel), and the directory is read as a tree
+   * package only when it has other files too (a {@code /lib/modules/<release>} tree).
+   */
+  private void expandDirectory(String dir, MultiOutputReceiver out) throws java.io.IOException {
+    boolean treeFiles = false;
+    for (dev.btfscan.io.pkg.TreeSource.TreeFile f : new BeamTreeSource(dir).files()) {
+      if (looksLikePackage(f.relativePath())) {
+        out.get(LOCATIONS).output(f.location());
+      } else {
+        treeFiles = true;
+      }
+    }
+    if (treeFiles) {
+      out.get(LOCATIONS).output(dir);
+    }
+  }
+
+  /** Routing only: the reader still decides the format by magic bytes. */
+  static boolean looksLikePackage(String path) {
+    String name = path.substring(path.lastIndexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
+    for (String suffix : PACKAGE_SUFFIXES) {
+      if (name.endsWith(suffix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final String[] PACKAGE_SUFFIXES = {
+    ".rpm", ".deb", ".udeb", ".ddeb", ".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.zst", ".tzst",
+    ".tar.bz2", ".tbz2", ".tbz"
+  };
 
   private void fail(MultiOutputReceiver out, String spec, String problem) {
     unmatched.inc();

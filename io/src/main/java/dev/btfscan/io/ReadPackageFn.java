@@ -1,6 +1,7 @@
 package dev.btfscan.io;
 
 import dev.btfscan.io.compress.DecompressionLimits;
+import dev.btfscan.io.pkg.EntryType;
 import dev.btfscan.io.pkg.EntryVisitor;
 import dev.btfscan.io.pkg.KernelFileKind;
 import dev.btfscan.io.pkg.KernelFiles;
@@ -8,6 +9,7 @@ import dev.btfscan.io.pkg.PackageEntry;
 import dev.btfscan.io.pkg.PackageFormat;
 import dev.btfscan.io.pkg.PackageReadException;
 import dev.btfscan.io.pkg.PackageReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -89,6 +91,16 @@ final class ReadPackageFn extends DoFn<String, KernelFile> {
     return "read failed" + where + reason;
   }
 
+  /** Why an entry whose reading failed has no bytes: "truncated: ..." or "not read: ...". */
+  static String cutShort(PackageEntry entry, IOException e) {
+    String message = e.getMessage() != null ? e.getMessage()
+        : e instanceof EOFException ? "unexpected end of data" : e.getClass().getSimpleName();
+    if (e instanceof EOFException || message.toLowerCase(Locale.ROOT).contains("truncated")) {
+      return "truncated: the package ends inside this entry (" + entry.size() + " bytes declared): " + message;
+    }
+    return "not read: the package breaks inside this entry: " + message;
+  }
+
   private static String formatName(PackageFormat f) {
     return f == null ? "unknown" : f.name().toLowerCase(Locale.ROOT);
   }
@@ -136,17 +148,44 @@ final class ReadPackageFn extends DoFn<String, KernelFile> {
         oversized.inc();
         problems.add("entry of " + entry.size() + " bytes exceeds the " + maxEntryBytes + "-byte cap; not read");
       } else {
-        // size <= maxEntryBytes <= Integer.MAX_VALUE - 16 is checked when the cap is set
-        data = content.readNBytes((int) entry.size());
-        bytes.inc(data.length);
+        try {
+          // size <= maxEntryBytes <= Integer.MAX_VALUE - 16 is checked when the cap is set
+          data = content.readNBytes((int) entry.size());
+          bytes.inc(data.length);
+        } catch (IOException e) {
+          // The package ends or breaks inside this entry: it was seen, so it keeps a row saying
+          // why it has no bytes; the package gets its problem from the rethrown failure.
+          problems.add(cutShort(entry, e));
+          emit(entry, kind, null, problems);
+          throw e;
+        }
       }
-      out.output(new KernelFile(packageName, entry.path(), entry.rawName(), kind, KernelFiles.releaseFromPath(entry.path()),
-          entry.unsafeReason(), entry.size(), entry.isDuplicate(), data, problems));
+      emit(entry, kind, data, problems);
     }
 
     @Override
     public void visitOther(PackageEntry entry) {
       count();
+      boolean link = entry.type() == EntryType.SYMLINK || entry.type() == EntryType.HARDLINK;
+      if (link && KernelFiles.classify(entry.path()) == KernelFileKind.MODULE) {
+        // A module file name that is a link: reported, never followed (a symlink may point
+        // anywhere, a hard link's content is the target's, which has its own row).
+        modules++;
+        ReadPackageFn.this.modules.inc();
+        List<String> problems = new ArrayList<>();
+        if (entry.isDuplicate()) {
+          problems.add("duplicate entry name in package");
+        }
+        problems.add(entry.type() == EntryType.SYMLINK
+            ? "symbolic link to '" + entry.linkTarget() + "': not followed, no module bytes"
+            : "hard link to '" + entry.linkTarget() + "': its bytes are reported under that path");
+        emit(entry, KernelFileKind.MODULE, null, problems);
+      }
+    }
+
+    private void emit(PackageEntry entry, KernelFileKind kind, byte[] data, List<String> problems) {
+      out.output(new KernelFile(packageName, entry.path(), entry.rawName(), kind, KernelFiles.releaseFromPath(entry.path()),
+          entry.unsafeReason(), entry.size(), entry.isDuplicate(), data, problems));
     }
 
     private void count() {

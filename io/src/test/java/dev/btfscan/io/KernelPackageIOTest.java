@@ -121,7 +121,7 @@ class KernelPackageIOTest {
   }
 
   @Test
-  void truncatedPackageKeepsEarlierEntriesAndReportsWhere() throws IOException {
+  void truncatedPackageKeepsEarlierEntriesTheCutModuleAndReportsWhere() throws IOException {
     byte[] big = new byte[400_000];
     new java.util.Random(3).nextBytes(big);
     byte[] tar = TestPackages.tar(List.of(
@@ -132,8 +132,12 @@ class KernelPackageIOTest {
 
     Pipeline p = pipeline();
     PCollectionTuple out = p.apply(Create.of(cut.toString())).apply(KernelPackageIO.read());
+    // big.ko was seen and cut: it keeps a row (no bytes, a reason); z.ko was never reached
     PAssert.that(out.get(KernelPackageIO.KERNEL_FILES).apply(MapElements.into(TypeDescriptors.strings())
-        .via(KernelFile::path))).containsInAnyOrder("lib/modules/6.1.0-13-amd64/kernel/a.ko");
+        .via(f -> f.path() + " " + (f.bytes() == null ? f.problems() : "read"))))
+        .containsInAnyOrder("lib/modules/6.1.0-13-amd64/kernel/a.ko read",
+            "lib/modules/6.1.0-13-amd64/kernel/big.ko [truncated: the package ends inside this entry (400000 bytes declared): "
+                + "unexpected end of data]");
     PAssert.that(out.get(KernelPackageIO.SUMMARIES)).satisfies(summaries -> {
       PackageSummary s = summaries.iterator().next();
       assertEquals("tar", s.format());
@@ -144,6 +148,24 @@ class KernelPackageIOTest {
       assertTrue(s.problems().get(0).endsWith(": unexpected end of data"), s.problems().get(0));
       return null;
     });
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void moduleSymlinksGetARowWithoutBeingFollowed() throws IOException {
+    Path tar = write("links.tar", TestPackages.tar(List.of(
+        file("lib/modules/6.1.0-13-amd64/kernel/a.ko", "a module"),
+        symlink("lib/modules/6.1.0-13-amd64/kernel/b.ko", "../../../../../etc/passwd"),
+        symlink("lib/modules/6.1.0-13-amd64/build", "/usr/src/linux-headers")), Compression.NONE));
+    Pipeline p = pipeline();
+    PCollectionTuple out = p.apply(Create.of(tar.toString())).apply(KernelPackageIO.read());
+    PAssert.that(out.get(KernelPackageIO.KERNEL_FILES)).containsInAnyOrder(
+        module("links.tar", "lib/modules/6.1.0-13-amd64/kernel/a.ko", "a module"),
+        new KernelFile("links.tar", "lib/modules/6.1.0-13-amd64/kernel/b.ko", "lib/modules/6.1.0-13-amd64/kernel/b.ko",
+            KernelFileKind.MODULE, "6.1.0-13-amd64", null, 0, false, null,
+            List.of("symbolic link to '../../../../../etc/passwd': not followed, no module bytes")));
+    PAssert.that(out.get(KernelPackageIO.SUMMARIES)).containsInAnyOrder(
+        new PackageSummary("links.tar", tar.toString(), "tar", 3, 2, 0, List.of()));
     p.run().waitUntilFinish();
   }
 
@@ -172,6 +194,37 @@ class KernelPackageIOTest {
         new KernelFile("big.tar", "lib/modules/6.1.0-13-amd64/kernel/large.ko", "lib/modules/6.1.0-13-amd64/kernel/large.ko",
             KernelFileKind.MODULE, "6.1.0-13-amd64", null, 19, false, null,
             List.of("entry of 19 bytes exceeds the 10-byte cap; not read")));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void emptyGlobsAreReportedAndTrailingSlashMeansDirectory() throws IOException {
+    write("t/lib/modules/6.1.0-13-amd64/a.ko", "a".getBytes(StandardCharsets.UTF_8));
+    String glob = dir.resolve("nothing-*.deb").toString();
+    Pipeline p = pipeline();
+    PCollectionTuple out = p.apply(Create.of(glob, dir.resolve("t") + "/")).apply(KernelPackageIO.read());
+    PAssert.that(out.get(KernelPackageIO.SUMMARIES)).containsInAnyOrder(
+        new PackageSummary("nothing-*.deb", glob, "unknown", 0, 0, 0, List.of("pattern matches no files: " + glob)),
+        new PackageSummary("t", dir.resolve("t") + "/", "directory", 1, 1, 0, List.of()));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void readsTheFixturePackagesWithoutProblems() {
+    Path packages = Path.of(System.getProperty("btfscan.fixtures", "/nonexistent"), "packages");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(packages), "no fixture packages at " + packages);
+    Pipeline p = pipeline();
+    PCollectionTuple out = p.apply(Create.of(packages + "/**")).apply(KernelPackageIO.read());
+    PAssert.that(out.get(KernelPackageIO.SUMMARIES)).satisfies(summaries -> {
+      int n = 0;
+      for (PackageSummary s : summaries) {
+        n++;
+        assertTrue(s.problems().isEmpty(), s.toString());
+        assertTrue(s.modulesSeen() + s.kernelImagesSeen() > 0, s.toString());
+      }
+      assertTrue(n > 0);
+      return null;
+    });
     p.run().waitUntilFinish();
   }
 

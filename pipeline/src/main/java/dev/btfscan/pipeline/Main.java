@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "btf-scan 0.1.0",
     description = "Is each kernel module's BTF usable on its kernel, and if not, why?",
-    subcommands = {ScanCommand.class, DumpCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ScanCommand.class, DumpCommand.class, DistillCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -15,12 +15,13 @@ import picocli.CommandLine.Unmatched;
     name = "scan",
     mixinStandardHelpOptions = true,
     description = {
-      "Scan kernel packages: find every module and kernel image, match each module with the vmlinux",
-      "of its release, classify and validate its BTF, normalize it into split form, write reports.",
+      "Scan kernel packages: find every module and kernel image, match each module with the "
+          + "vmlinux of its release, classify and validate its BTF, normalize it into split form, "
+          + "and write the reports.",
       "",
-      "Any option not listed here is passed to Apache Beam, e.g. --runner=FlinkRunner",
-      "--flinkMaster=[local] or --runner=SparkRunner --sparkMaster=local[2] (with the flink/spark",
-      "Maven profiles), --targetParallelism=N for the DirectRunner."
+      "Options not listed here go to Apache Beam: --runner=FlinkRunner --flinkMaster=[local], "
+          + "--runner=SparkRunner --sparkMaster=local[2] (jars built with the flink/spark Maven "
+          + "profiles), --targetParallelism=N for the DirectRunner."
     },
     sortOptions = false)
 final class ScanCommand implements Callable<Integer> {
@@ -48,6 +49,12 @@ final class ScanCommand implements Callable<Integer> {
       converter = FailOnConverter.class)
   List<FailOn> failOn = new ArrayList<>();
 
+  @Option(names = "--baseline", paramLabel = "OLD_OUT",
+      description = "Compare with an earlier scan's output directory: per module (by package and path, "
+          + "else by module name and release when packages were renamed) new, gone, verdict changed "
+          + "or same; written to baseline.jsonl and to report.md and report.html.")
+  String baseline;
+
   @Option(names = "--max-entry-bytes", paramLabel = "BYTES", defaultValue = "268435456",
       description = "Largest module or kernel image entry read into memory (default: ${DEFAULT-VALUE}); "
           + "larger entries are reported, not read.")
@@ -58,6 +65,12 @@ final class ScanCommand implements Callable<Integer> {
           + "references to it; default) or renumber (every type kept, ids and strings shifted).")
   String normalize;
 
+  @Option(names = "--rebase", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Rebase split modules of another scanned build onto the kernel they are checked "
+          + "against when every type they reference is unchanged there (verdict relocated); "
+          + "--no-rebase reports them as mismatch. Default: ${DEFAULT-VALUE}.")
+  boolean rebase;
+
   @Option(names = "--quiet", description = "No progress line on stderr.")
   boolean quiet;
 
@@ -67,7 +80,7 @@ final class ScanCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Set<FailOn> gates = failOn.isEmpty() ? EnumSet.noneOf(FailOn.class) : EnumSet.copyOf(failOn);
     ScanConfig config = new ScanConfig(inputs, output, against, gates, maxEntryBytes, quiet,
-        dev.btfscan.analysis.Normalization.parse(normalize), beamArgs);
+        dev.btfscan.analysis.Normalization.parse(normalize), rebase, beamArgs, baseline);
     return ScanPipeline.run(config);
   }
 

@@ -8,6 +8,7 @@ import java.util.Set;
  *
  * @param against a release among the inputs or a kernel file, or {@code null}
  * @param beamArgs options passed through to Beam's PipelineOptionsFactory (runner and its settings)
+ * @param baseline an earlier scan's OUT to compare with, or {@code null}
  */
 public record ScanConfig(
     List<String> inputs,
@@ -17,4 +18,13 @@ public record ScanConfig(
     long maxEntryBytes,
     boolean quiet,
     dev.btfscan.analysis.Normalization normalization,
-    List<String> beamArgs) {}
+    boolean rebase,
+    List<String> beamArgs,
+    String baseline) {
+
+  /** A scan compared with no earlier one. */
+  public ScanConfig(List<String> inputs, String output, String against, Set<FailOn> failOn, long maxEntryBytes,
+      boolean quiet, dev.btfscan.analysis.Normalization normalization, boolean rebase, List<String> beamArgs) {
+    this(inputs, output, against, failOn, maxEntryBytes, quiet, normalization, rebase, beamArgs, null);
+  }
+}

@@ -13,6 +13,8 @@ import dev.btfscan.transforms.ExtractKernelBtfFn;
 import dev.btfscan.transforms.KernelBtf;
 import dev.btfscan.transforms.PackageRowFn;
 import dev.btfscan.transforms.ScanTags;
+import dev.btfscan.io.sink.OutputDirectory;
+import dev.btfscan.io.sink.WriteSortedLines;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -67,21 +69,17 @@ public final class ScanPipeline {
   }
 
   static int run(ScanConfig config, PipelineOptions options, PrintStream out, PrintStream err) throws IOException {
+    ScanReports reports = ScanReports.prepare(config.baseline());
     OutputDirectory dir = OutputDirectory.prepare(Path.of(config.output()));
     KernelBtf againstFile = AgainstKernel.load(config.against());
     Pipeline p = Pipeline.create(options);
     build(p, config, againstFile, dir.staging().toString());
     PipelineResult result = p.run();
     Progress.follow(result, config.quiet() ? null : err);
-    for (String file : List.of(MODULES, KERNELS, MISMATCHES, PACKAGES)) {
-      Path f = dir.staging().resolve(file);
-      if (!Files.exists(f)) {
-        Files.createFile(f); // nothing of that kind was found: an empty report, not a missing one
-      }
-    }
     Summary summary = summarize(dir.staging());
     Files.writeString(dir.staging().resolve(SUMMARY),
         Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(summary.toJson()) + "\n", StandardCharsets.UTF_8);
+    reports.write(dir.staging());
     dir.commit();
     out.print(summary.toText());
     out.println("Reports in " + dir.target());
@@ -106,8 +104,7 @@ public final class ScanPipeline {
   }
 
   /** The report rows as collections, for tests to assert on before they are written. */
-  record Rows(PCollection<KV<String, String>> modules, PCollection<KV<String, String>> mismatches,
-      PCollection<KV<String, String>> kernels) {}
+  record Rows(PCollection<String> modules, PCollection<String> mismatches, PCollection<String> kernels) {}
 
   /** Adds the scan to {@code p}, writing every report under {@code staging}. */
   static Rows build(Pipeline p, ScanConfig config, KernelBtf againstFile, String staging) {
@@ -141,7 +138,7 @@ public final class ScanPipeline {
     String againstKey = againstFile != null ? AGAINST_FILE_KEY : config.against();
     PCollectionTuple modules = files
         .apply("Modules", Filter.by((KernelFile f) -> f.kind() == KernelFileKind.MODULE))
-        .apply("Analyze modules", ParDo.of(new AnalyzeModuleFn(baseView, knownView, againstKey, config.normalization(), blobs))
+        .apply("Analyze modules", ParDo.of(new AnalyzeModuleFn(baseView, knownView, againstKey, config.normalization(), config.rebase(), blobs))
             .withSideInputs(baseView, knownView)
             .withOutputTags(ScanTags.MODULE_ROWS, TupleTagList.of(ScanTags.MISMATCH_ROWS)));
 

@@ -61,7 +61,7 @@ class CrossRunnerScanTest {
     List<String> beamArgs = new java.util.ArrayList<>(List.of(words));
     beamArgs.set(0, "--runner=" + words[0]);
     ScanConfig config = new ScanConfig(ScanFixtures.packages(), out.toString(), null, EnumSet.noneOf(FailOn.class),
-        256L << 20, true, Normalization.DEDUP, beamArgs);
+        256L << 20, true, Normalization.DEDUP, true, beamArgs);
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     int code = ScanPipeline.run(config, ScanPipeline.options(config),

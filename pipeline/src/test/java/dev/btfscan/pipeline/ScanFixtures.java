@@ -34,7 +34,7 @@ final class ScanFixtures {
   }
 
   static ScanConfig config(List<String> inputs, Path out, String against, Set<FailOn> failOn) {
-    return new ScanConfig(inputs, out.toString(), against, failOn, 256L << 20, true, Normalization.DEDUP, List.of());
+    return new ScanConfig(inputs, out.toString(), against, failOn, 256L << 20, true, Normalization.DEDUP, true, List.of());
   }
 
   static ScanConfig config(List<String> inputs, Path out) {
@@ -61,6 +61,15 @@ final class ScanFixtures {
   }
 
   record Result(int exitCode, String out, String err) {}
+
+  /** Runs a scan as the command line does (DirectRunner checks off): for whole real packages. */
+  static Result runFast(ScanConfig config) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = ScanPipeline.run(config, ScanPipeline.options(config),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
 
   static List<String> lines(Path out, String file) throws IOException {
     return Files.readAllLines(out.resolve(file), StandardCharsets.UTF_8);

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.btfscan.analysis.Normalization;
 import dev.btfscan.fixtures.Fixtures;
 import dev.btfscan.report.Json;
 import java.nio.file.Files;
@@ -119,6 +121,25 @@ class ScanPipelineTest {
     try (Stream<Path> a = Files.walk(out); Stream<Path> b = Files.walk(other)) {
       assertEquals(a.count(), b.count());
     }
+  }
+
+  @Test
+  void theRenumberedStandaloneModuleReadsInBpftoolWithTheNamesAndKindsOfItsStandaloneDump() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/sbin/bpftool")), "bpftool not installed");
+    Path o = tmp.resolve("renumber");
+    String deb = Fixtures.path("packages/deb/btfscan-fixture-image_6.1.0-53_amd64.xz.deb").toString();
+    ScanConfig c = ScanFixtures.config(List.of(deb), o);
+    c = new ScanConfig(c.inputs(), c.output(), null, c.failOn(), c.maxEntryBytes(), true, Normalization.RENUMBER, true, List.of());
+    ScanFixtures.run(c, 2);
+    JsonNode row = ScanFixtures.lines(o, ScanPipeline.MODULES).stream().map(l -> (JsonNode) Json.parse(l))
+        .filter(r -> r.path("module").asText().equals("btfscan_demo")).findFirst().orElseThrow();
+    assertEquals("remapped", row.path("verdict").asText());
+    Path vmlinux = tmp.resolve("vmlinux53.btf");
+    Files.write(vmlinux, ScanFixtures.unxz("kernels/6.1.0-53-cloud-amd64.btf.xz"));
+    List<String> standalone = BpftoolDump.kindsAndNames(Fixtures.path("oot/btfscan_demo-standalone.btf"), null);
+    List<String> remapped = BpftoolDump.kindsAndNames(o.resolve(row.path("blob").asText()), vmlinux);
+    assertEquals(1648, standalone.size());
+    assertEquals(standalone, remapped, "same names and kinds, in the same order, anonymous types still (anon)");
   }
 
   @Test

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.testing.PAssert;
-import org.apache.beam.sdk.values.KV;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,8 +26,8 @@ class ScanRowsPAssertTest {
         tmp.toString());
     PAssert.that(rows.modules()).satisfies(kvs -> {
       Map<String, String> verdicts = new TreeMap<>();
-      for (KV<String, String> kv : kvs) {
-        JsonNode row = Json.parse(kv.getValue());
+      for (String line : kvs) {
+        JsonNode row = Json.parse(line);
         verdicts.put(row.path("module").asText(), row.path("verdict").asText());
       }
       assertEquals(Map.of("af_key", "ok", "dm_zero", "ok", "btfscan_demo", "remapped"), verdicts);
@@ -37,8 +36,8 @@ class ScanRowsPAssertTest {
     PAssert.that(rows.mismatches()).empty();
     PAssert.that(rows.kernels()).satisfies(kvs -> {
       int n = 0;
-      for (KV<String, String> kv : kvs) {
-        JsonNode row = Json.parse(kv.getValue());
+      for (String line : kvs) {
+        JsonNode row = Json.parse(line);
         assertEquals("raw", row.path("format").asText());
         assertEquals(95057, row.path("types").asLong());
         assertEquals("5a42fb0112adc43eebd7cad75d43e1697ce62bfe137b6d481710c888d1e8a766", row.path("sha256").asText());

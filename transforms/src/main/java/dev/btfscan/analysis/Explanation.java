@@ -7,10 +7,11 @@ import java.util.List;
 /**
  * Why a split module does or does not fit a base other than its own, reference by reference.
  *
- * @param against the release (or source) the module was built against and resolved from
+ * @param builtOn the release (or source) the module was built against and resolved from
  * @param references every base type the module references, resolved in the target base
+ * @param strings the base strings its names use, resolved likewise
  */
-public record Explanation(String builtOn, List<BaseReference> references) {
+public record Explanation(String builtOn, List<BaseReference> references, dev.btfscan.btf.StringReferences strings) {
 
   public long count(Status status) {
     return references.stream().filter(r -> r.status() == status).count();

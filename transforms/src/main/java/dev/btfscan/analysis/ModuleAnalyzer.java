@@ -9,6 +9,7 @@ import dev.btfscan.btf.BtfForm;
 import dev.btfscan.btf.BtfFormatException;
 import dev.btfscan.btf.BtfParser;
 import dev.btfscan.btf.DedupNormalizer;
+import dev.btfscan.btf.DistilledRelocator;
 import dev.btfscan.btf.StandaloneRemapper;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,6 +26,7 @@ public final class ModuleAnalyzer {
   private final Collection<KnownKernel> scanned;
   private final Kernels kernels;
   private final Normalization normalization;
+  private final boolean rebase;
 
   /** An analyzer that can attribute but not rebase (no kernel BTF at hand beyond the base). */
   public ModuleAnalyzer(Collection<KnownKernel> scanned) {
@@ -41,8 +43,17 @@ public final class ModuleAnalyzer {
    * @param normalization how standalone BTF becomes split BTF on its base
    */
   public ModuleAnalyzer(Collection<KnownKernel> scanned, Kernels kernels, Normalization normalization) {
+    this(scanned, kernels, normalization, true);
+  }
+
+  /**
+   * @param rebase whether a split module of another scanned build is rebased onto the target
+   *     (verdict relocated when it fits); without, it is a mismatch with its built-against figures
+   */
+  public ModuleAnalyzer(Collection<KnownKernel> scanned, Kernels kernels, Normalization normalization, boolean rebase) {
     this.kernels = kernels;
     this.normalization = normalization;
+    this.rebase = rebase;
     // Sorted so that attribution is the same whatever order the kernels arrived in.
     this.scanned = scanned.stream()
         .sorted(java.util.Comparator.comparing(KnownKernel::release).thenComparing(KnownKernel::source))
@@ -133,10 +144,14 @@ public final class ModuleAnalyzer {
           + ", checked against " + describe(base) + " with " + base.strings());
       KernelBase own = built.release() == null ? null : kernels.byRelease(built.release());
       if (own != null && own.strings() == fp.strings()) {
-        return rebase(raw, own, base, cls, types, built, problems);
+        if (rebase) {
+          return rebase(raw, own, base, cls, types, built, problems);
+        }
+        problems.add("rebasing onto " + describe(base) + " is disabled (--no-rebase)");
+      } else {
+        problems.add("the vmlinux it was built against is not among the inputs: references cannot be resolved, only checked on "
+            + describe(base));
       }
-      problems.add("the vmlinux it was built against is not among the inputs: references cannot be resolved, only checked on "
-          + describe(base));
       problems.addAll(wrongOnTarget(raw, base));
       return new ModuleResult(BtfForm.SPLIT, cls.evidence(), Verdict.MISMATCH, types, base, built, problems, null);
     }
@@ -174,10 +189,12 @@ public final class ModuleAnalyzer {
       return new ModuleResult(BtfForm.SPLIT, cls.evidence(), Verdict.INVALID, types, target, built, problems, null);
     }
     Rebaser.Result r = Rebaser.rebase(onOwn, kernels.index(target));
-    Explanation why = new Explanation(describe(own), r.references());
-    String counts = String.format("base references: %d unchanged, %d moved, %d changed, %d gone; %d ids now land on another type",
+    Explanation why = new Explanation(describe(own), r.references(), r.strings());
+    String counts = String.format("base references: %d unchanged, %d moved, %d changed, %d gone; %d ids now land on another type;"
+            + " base strings: %d unchanged, %d moved, %d gone",
         why.count(BaseReference.Status.UNCHANGED), why.count(BaseReference.Status.MOVED),
-        why.count(BaseReference.Status.CHANGED), why.count(BaseReference.Status.GONE), why.wrong());
+        why.count(BaseReference.Status.CHANGED), why.count(BaseReference.Status.GONE), why.wrong(),
+        r.strings().unchanged(), r.strings().moved(), r.strings().gone());
     if (r.rebased()) {
       List<String> after = Validation.errors(parseOrThrow(r.blob(), target));
       if (after.isEmpty()) {
@@ -211,17 +228,86 @@ public final class ModuleAnalyzer {
     }
   }
 
+  /**
+   * A module with a {@code .BTF.base} section: its {@code .BTF} should be split on that distilled
+   * base and is relocated onto {@code base} as the kernel's loader would. The row states the
+   * evidence for that reading, and says so when the {@code .BTF} is not split on the
+   * {@code .BTF.base} (standalone, or split on a vmlinux): that form is then judged instead.
+   */
   private ModuleResult distilled(ModuleBtf module, Btf framed, BtfClassifier.Classification cls, KernelBase base, List<String> problems) {
     long types = framed.typeCount();
+    Btf dist;
     try {
-      BtfParser.parse(module.btfBase());
+      dist = BtfParser.parse(module.btfBase());
     } catch (BtfFormatException e) {
       problems.add(".BTF.base: " + e.getMessage());
-      return new ModuleResult(BtfForm.DISTILLED, "has .BTF.base", Verdict.INVALID, types, base, null, problems, null);
+      return new ModuleResult(BtfForm.DISTILLED, "has .BTF.base, unreadable", Verdict.INVALID, types, base, null, problems, null);
     }
-    String evidence = "has a .BTF.base section (distilled base); .BTF alone reads as " + cls.form().label() + ": " + cls.evidence();
-    problems.add("relocation of distilled BTF onto the vmlinux is not implemented yet");
-    return new ModuleResult(BtfForm.DISTILLED, evidence, Verdict.NO_RELOCATION, types, base, null, problems, null);
+    String has = "has .BTF.base with " + dist.typeCount() + " types (" + dist.stringsLength() + " string bytes)";
+    BaseFingerprint fp = BaseFingerprint.infer(framed);
+    if (cls.form() == BtfForm.STANDALONE) {
+      problems.add(".BTF.base is present but .BTF does not use it: .BTF is standalone");
+      return standalone(framed, new BtfClassifier.Classification(BtfForm.STANDALONE,
+          "ambiguous: " + has + ", but .BTF reads as standalone (" + cls.evidence() + "); judged as standalone"), base, problems);
+    }
+    if (fp.hasStrings() && fp.strings() != dist.stringsLength()) {
+      String on = base != null && fp.strings() == base.strings() ? "the vmlinux's " + describe(base) : "another base";
+      problems.add(".BTF.base is present but .BTF does not use it: .BTF is split on a base of " + fp.strings()
+          + " string bytes (" + on + "), not on the .BTF.base's " + dist.stringsLength());
+      return split(module.btf(), framed, new BtfClassifier.Classification(BtfForm.SPLIT,
+          "ambiguous: " + has + ", but .BTF is split on a base of " + fp.strings() + " string bytes (" + fp.evidence()
+              + "); judged as split on " + on), base, problems);
+    }
+    String evidence = has + "; .BTF split on it (ids from " + dist.endId() + ", strings after its "
+        + dist.stringsLength() + " bytes; " + (fp.hasStrings() ? fp.evidence() : "no own strings to confirm the string offset")
+        + ")";
+    List<String> notDistilled = DistilledRelocator.checkDistilledBase(dist);
+    if (!notDistilled.isEmpty()) {
+      notDistilled.forEach(p -> problems.add(".BTF.base: " + p));
+      return new ModuleResult(BtfForm.DISTILLED, evidence, Verdict.INVALID, types, base, null, problems, null);
+    }
+    Btf split;
+    try {
+      split = BtfParser.parse(module.btf(), dist);
+    } catch (BtfFormatException e) {
+      problems.add(".BTF on its .BTF.base: " + e.getMessage());
+      return new ModuleResult(BtfForm.DISTILLED, evidence, Verdict.INVALID, types, base, null, problems, null);
+    }
+    List<String> errors = Validation.errors(split);
+    if (!errors.isEmpty()) {
+      errors.forEach(p -> problems.add(".BTF on its .BTF.base: " + p));
+      return new ModuleResult(BtfForm.DISTILLED, evidence, Verdict.INVALID, types, base, null, problems, null);
+    }
+    if (base == null) {
+      problems.add("no vmlinux BTF for this release among the inputs: cannot relocate the distilled base");
+      return new ModuleResult(BtfForm.DISTILLED, evidence, Verdict.NO_VMLINUX, types, null, null, problems, null);
+    }
+    if (base.btf().order() != split.order()) {
+      problems.add("module BTF is " + split.order() + " but the base is " + base.btf().order());
+      return new ModuleResult(BtfForm.DISTILLED, evidence, Verdict.MISMATCH, types, base, null, problems, null);
+    }
+    DistilledRelocator.Result r = DistilledRelocator.relocate(split, kernels.index(base));
+    if (!r.relocated()) {
+      problems.add("relocation onto " + describe(base) + " failed: " + r.failures().size() + " of " + dist.typeCount()
+          + " distilled base types have no single match");
+      r.failures().forEach(f -> problems.add(f.toString()));
+      return new ModuleResult(BtfForm.DISTILLED, evidence, Verdict.MISMATCH, types, base, null, problems, null);
+    }
+    List<String> after;
+    try {
+      after = Validation.errors(BtfParser.parse(r.blob(), base.btf()));
+    } catch (BtfFormatException e) {
+      throw new IllegalStateException("relocation produced unreadable BTF: " + e.getMessage(), e);
+    }
+    if (!after.isEmpty()) {
+      after.forEach(p -> problems.add("relocated blob: " + p));
+      return new ModuleResult(BtfForm.DISTILLED, evidence, Verdict.MISMATCH, types, base, null, problems, null);
+    }
+    List<String> notes = new ArrayList<>();
+    notes.add("relocated: " + dist.typeCount() + " distilled base types mapped onto " + describe(base)
+        + "; own ids from " + base.btf().endId());
+    notes.addAll(r.notes());
+    return new ModuleResult(BtfForm.DISTILLED, evidence, Verdict.RELOCATED, types, base, null, problems, r.blob(), null, notes);
   }
 
   /** Names the scanned kernel whose fingerprint the module carries, if any. */

@@ -8,8 +8,6 @@ public enum Verdict {
   REMAPPED("remapped"),
   /** Distilled or foreign split BTF, relocated onto the base. */
   RELOCATED("relocated"),
-  /** Distilled BTF that this version cannot relocate yet. */
-  NO_RELOCATION("no-relocation"),
   /** Split BTF built against another base, or references that do not resolve on this one. */
   MISMATCH("mismatch"),
   /** The module has no BTF. */

@@ -26,7 +26,7 @@ public record BtfProblem(
     int member,
     String memberName,
     long offset,
-    String message) {
+    String message) implements java.io.Serializable {
 
   public enum Severity {
     ERROR,

@@ -15,22 +15,29 @@ import java.util.List;
  *
  * <ul>
  *   <li>HEADER: the sections fill the blob after the header with no gap, overlap or trailing bytes
- *       (btf_check_sec_info), a standalone blob has types.
+ *       (btf_check_sec_info), a standalone blob has types, kind-layout entries size the known
+ *       kinds as they are.
  *   <li>STRINGS: the string section is last, ends with NUL, is at most 16 MiB, and a base or
  *       standalone one starts with NUL (split ones may be empty) (btf_parse_str_sec).
  *   <li>META: info bits, kind, name offsets in range, names valid where the kernel demands it, and
  *       the per-kind rules: vlen, kind_flag, INT encodings, ENUM and FLOAT sizes, FUNC and VAR
  *       linkage, struct member offsets in order and inside the struct, DATASEC variables sorted
- *       and inside the section, DECL_TAG component index.
+ *       and inside the section, DECL_TAG component index, referenced ids at most BTF_MAX_TYPE.
  *   <li>TYPE_TAGS: modifier chains at most 32 long, type tags before other modifiers.
  *   <li>RESOLVE: every type id in range and pointing at a kind that makes sense where it is used
  *       (a member cannot be a FUNC, a modifier cannot name a FUNC, a FUNC names a FUNC_PROTO, a
  *       DATASEC lists VARs, ...), members fit their struct (bitfields included), arrays index by
- *       a regular int and fit in 4 GiB, prototypes have named params and varargs only last, and no
- *       reference cycle that does not pass through a pointer or a function prototype.
+ *       a regular int and fit in 4 GiB, prototypes have valid parameter names and varargs only
+ *       last, FUNC parameters are named, and no reference cycle that does not pass through a
+ *       pointer or a function prototype; as a warning, by-value nesting beyond the resolver's
+ *       depth of 32.
  *   <li>LINT, as warnings: name offsets into the middle of a string (the mark of a module read
  *       against the wrong base), INT sizes other than 1, 2, 4, 8, 16.
  * </ul>
+ *
+ * <p>The kernel runs HEADER to TYPE_TAGS when it loads vmlinux or module BTF (see {@link
+ * ValidationResult#passesLoadChecks()}); a module whose ids point at the wrong base types passes
+ * them as long as its names still land on valid identifiers, which is why the LINT warnings exist.
  *
  * <p>Problems the kernel rejects on some versions only (kind_flag on tags, non-identifier section
  * names before 6.5, info bits of the 2026 widened format) are warnings. The name rules are those of
@@ -61,8 +68,13 @@ public final class BtfValidator {
   static final int KSYM_NAME_LEN = 512;
   /** btf_check_type_tags' chain limit (and MAX_RESOLVE_DEPTH). */
   static final int MAX_CHAIN = 32;
-  /** sizeof(void *) on the 64-bit targets this tool scans. */
-  static final int PTR_SIZE = 8;
+  /** sizeof(void *) when the blob has no {@code long} INT to tell (libbpf assumes the same). */
+  static final int DEFAULT_PTR_SIZE = 8;
+  /** The spellings of {@code long} whose INT size gives the pointer size (libbpf's list). */
+  private static final java.util.Set<String> LONG_NAMES = java.util.Set.of(
+      "long", "long int", "int long", "unsigned long", "long unsigned", "unsigned long int",
+      "unsigned int long", "long unsigned int", "long int unsigned", "int unsigned long",
+      "int long unsigned");
   /**
    * Hops a size computation follows before it gives up on a chain: twice the kernel's own limits,
    * so a cycle (reported apart) costs each type at most this much.
@@ -78,9 +90,12 @@ public final class BtfValidator {
   private final int end;
   private final int blobStart;
   private final int maxProblems;
+  /** The target's pointer size, from its {@code long}: 4 for 32-bit BTF. */
+  private int ptrSize = DEFAULT_PTR_SIZE;
   private final List<BtfProblem> problems = new ArrayList<>();
   private long errors;
   private long warnings;
+  private final long[] errorsByStage = new long[Stage.values().length];
 
   private BtfValidator(Btf btf, int maxProblems) {
     this.btf = btf;
@@ -102,19 +117,23 @@ public final class BtfValidator {
     }
     BtfValidator v = new BtfValidator(btf, maxProblems);
     v.checkSections();
+    v.checkLayout();
     v.checkStrings();
     v.checkAllMetas();
     v.checkTypeTags();
     v.checkAllTypes();
     v.checkCycles();
-    return new ValidationResult(v.problems, v.errors, v.warnings);
+    return new ValidationResult(v.problems, v.errors, v.warnings, v.errorsByStage);
   }
 
   // ---- reporting ---------------------------------------------------------------------------
 
+  private Stage counting;
+
   private boolean count(Severity sev) {
     if (sev == Severity.ERROR) {
       errors++;
+      errorsByStage[counting.ordinal()]++;
     } else {
       warnings++;
     }
@@ -122,6 +141,7 @@ public final class BtfValidator {
   }
 
   private void blobProblem(Severity sev, Stage stage, long offset, String message) {
+    counting = stage;
     if (count(sev)) {
       problems.add(new BtfProblem(sev, stage, -1, null, null, -1, null, offset, message));
     }
@@ -137,6 +157,7 @@ public final class BtfValidator {
 
   /** A problem in own type {@code id}, at its word {@code word} (-1: the record start). */
   private void typeProblem(Severity sev, Stage stage, int id, int member, int word, String message) {
+    counting = stage;
     if (!count(sev)) {
       return;
     }
@@ -243,6 +264,36 @@ public final class BtfValidator {
     }
   }
 
+  /**
+   * The kind-layout section must size the kinds this code knows as they are: a reader that trusts
+   * the section would otherwise step through the type section differently from one that does not.
+   */
+  private void checkLayout() {
+    KindLayout layout = btf.layout();
+    if (layout == null) {
+      return;
+    }
+    BtfHeader h = btf.header();
+    if (h.layoutLen() % KindLayout.ENTRY_SIZE != 0) {
+      blobProblem(Severity.ERROR, Stage.HEADER, (long) h.hdrLen() + h.layoutOff(),
+          "kind-layout section of " + h.layoutLen() + " bytes is not a whole number of "
+              + KindLayout.ENTRY_SIZE + "-byte entries");
+    }
+    for (BtfKind k : BtfKind.values()) {
+      if (!layout.describes(k.code())) {
+        continue;
+      }
+      int info = layout.infoSize(k.code());
+      int elem = layout.elemSize(k.code());
+      if (info != k.infoSize() || elem != k.memberSize()) {
+        blobProblem(Severity.ERROR, Stage.HEADER,
+            (long) h.hdrLen() + h.layoutOff() + (long) KindLayout.ENTRY_SIZE * k.code(),
+            "kind-layout entry for " + k.label() + " gives info_sz " + info + ", elem_sz " + elem
+                + "; " + k.label() + " records have " + k.infoSize() + " and " + k.memberSize());
+      }
+    }
+  }
+
   private void checkStrings() {
     BtfHeader h = btf.header();
     int len = h.strLen();
@@ -318,7 +369,7 @@ public final class BtfValidator {
       }
       int c = strByte(p);
       if (c == 0) {
-        return i == 0 ? "empty name" : null;
+        return i == 0 ? "empty name (name_off " + off + " points at a NUL byte)" : null;
       }
       if (i >= KSYM_NAME_LEN - 1) {
         return "name longer than " + (KSYM_NAME_LEN - 1) + " bytes";
@@ -417,6 +468,34 @@ public final class BtfValidator {
   private void checkAllMetas() {
     for (int id = start; id < end; id++) {
       checkMeta(id);
+      BtfKind k = btf.kind(id);
+      if (metaChecksIds(k)) {
+        maxIdChecker.id = id;
+        maxIdChecker.kind = k;
+        TypeRefs.forEachTypeIdSlot(k, btf.vlen(id), maxIdChecker);
+      }
+    }
+  }
+
+  /** Kinds whose check_meta rejects referenced ids above BTF_MAX_TYPE (BTF_TYPE_ID_VALID). */
+  private static boolean metaChecksIds(BtfKind k) {
+    return k != null && k != BtfKind.FUNC && k != BtfKind.FUNC_PROTO && k != BtfKind.DECL_TAG;
+  }
+
+  private final MaxIdChecker maxIdChecker = new MaxIdChecker();
+
+  /** check_meta's BTF_TYPE_ID_VALID: ids above BTF_MAX_TYPE fail at load time. */
+  private final class MaxIdChecker implements TypeRefs.SlotVisitor {
+    int id;
+    BtfKind kind;
+
+    @Override
+    public void slot(int w) {
+      int ref = btf.word(id, w);
+      if (Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
+        error(Stage.META, id, memberOfSlot(kind, w), w, "Invalid type_id: " + Integer.toUnsignedString(ref)
+            + " exceeds BTF_MAX_TYPE " + MAX_TYPE_ID + " (" + lastId() + ")");
+      }
     }
   }
 
@@ -502,31 +581,16 @@ public final class BtfValidator {
         break;
       case FUNC:
         checkName(id, -1, 0, NameRule.IDENT);
-        if (vlen > 2) {
-          error(Stage.META, id, -1, 1, "Invalid func linkage: " + vlen + " (0 static, 1 global, 2 extern)");
+        if (vlen > 1) {
+          error(Stage.META, id, -1, 1, "Invalid func linkage: " + vlen + " (the kernel takes 0 static and 1 global"
+              + (vlen == 2 ? "; extern functions are libbpf's to strip before loading)" : ")"));
         }
         noKflag(id, kflag, Severity.ERROR);
         break;
       case FUNC_PROTO:
+        // Parameter names are checked with the types (btf_func_proto_check), in checkFuncProto.
         checkName(id, -1, 0, NameRule.NONE);
         noKflag(id, kflag, Severity.ERROR);
-        for (int i = 0; i < vlen; i++) {
-          int w = 3 + 2 * i;
-          int off = btf.word(id, w);
-          if (!nameOffsetValid(off)) {
-            error(Stage.META, id, i, w, "Invalid arg#" + (i + 1) + ": name_off "
-                + Integer.toUnsignedString(off) + " out of range (strings end at " + btf.endStringOffset() + ")");
-          } else if (off != 0) {
-            if (!btf.isStringStart(off)) {
-              warning(Stage.LINT, id, i, w, "name_off " + off + " points into the middle of a string"
-                  + " (reads as '" + shortName(off) + "'): a split blob read against the wrong base?");
-            }
-            String why = identifierProblem(off);
-            if (why != null) {
-              error(Stage.META, id, i, w, "Invalid arg#" + (i + 1) + ": " + why);
-            }
-          }
-        }
         break;
       case VAR:
         vlenZero(id, vlen);
@@ -761,6 +825,9 @@ public final class BtfValidator {
     @Override
     public void slot(int w) {
       int ref = btf.word(id, w);
+      if (metaChecksIds(kind) && Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
+        return; // reported by checkAllMetas
+      }
       if (!btf.hasId(ref)) {
         error(Stage.RESOLVE, id, memberOfSlot(kind, w), w, "invalid type id "
             + Integer.toUnsignedString(ref) + " (" + lastId() + ")");
@@ -782,7 +849,25 @@ public final class BtfValidator {
     }
   }
 
+  /**
+   * The pointer size of the target, as libbpf finds it: the size of the first 4- or 8-byte INT
+   * spelled like {@code long}, searching the base chain from id 1.
+   */
+  private int determinePtrSize() {
+    for (int id = 1; id < end; id++) {
+      if (btf.kind(id) == BtfKind.INT) {
+        int size = btf.word(id, 2);
+        String name = btf.name(id); // null for a bad name_off; Set.of rejects null lookups
+        if ((size == 4 || size == 8) && name != null && LONG_NAMES.contains(name)) {
+          return size;
+        }
+      }
+    }
+    return DEFAULT_PTR_SIZE;
+  }
+
   private void checkAllTypes() {
+    ptrSize = determinePtrSize();
     for (int id = start; id < end; id++) {
       BtfKind kind = btf.kind(id);
       if (kind == null) {
@@ -857,7 +942,7 @@ public final class BtfValidator {
           size = Integer.toUnsignedLong(btf.word(r, 2));
           break;
         case PTR:
-          size = PTR_SIZE;
+          size = ptrSize;
           break;
         case ARRAY:
           mult *= Integer.toUnsignedLong(btf.word(r, 5));
@@ -1114,12 +1199,12 @@ public final class BtfValidator {
         break;
     }
     // Byte-sized members: STRUCT, UNION, ENUM (no kind_flag), PTR, ARRAY, FLOAT.
-    long size = rk == BtfKind.PTR ? PTR_SIZE : sizeOf(r);
+    long size = rk == BtfKind.PTR ? ptrSize : sizeOf(r);
     if (size < 0) {
       return;
     }
     if (rk == BtfKind.FLOAT) {
-      long align = Math.min(PTR_SIZE, size) * 8;
+      long align = Math.min(ptrSize, size) * 8;
       if (align > 0 && bitOff % align != 0) {
         error(Stage.RESOLVE, id, i, w, "Member is not properly aligned: FLOAT at bit " + bitOff);
         return;
@@ -1177,6 +1262,21 @@ public final class BtfValidator {
       n--;
     }
     for (int i = 0; i < n; i++) {
+      int nw = 3 + 2 * i;
+      int off = btf.word(id, nw);
+      if (!nameOffsetValid(off)) {
+        error(Stage.RESOLVE, id, i, nw, "Invalid arg#" + (i + 1) + ": name_off "
+            + Integer.toUnsignedString(off) + " out of range (strings end at " + btf.endStringOffset() + ")");
+      } else if (off != 0) {
+        if (!btf.isStringStart(off)) {
+          warning(Stage.LINT, id, i, nw, "name_off " + off + " points into the middle of a string"
+              + " (reads as '" + shortName(off) + "'): a split blob read against the wrong base?");
+        }
+        String why = identifierProblem(off);
+        if (why != null) {
+          error(Stage.RESOLVE, id, i, nw, "Invalid arg#" + (i + 1) + ": " + why);
+        }
+      }
       int w = 4 + 2 * i;
       int t = btf.word(id, w);
       if (!btf.hasId(t)) {
@@ -1292,6 +1392,7 @@ public final class BtfValidator {
       if (color[root] != 0) {
         continue;
       }
+      boolean deepReported = false;
       int sp = 0;
       stack[sp++] = root;
       color[root] = 1;
@@ -1304,6 +1405,10 @@ public final class BtfValidator {
             color[v] = 1;
             next[v] = edgeStart[v];
             stack[sp++] = v;
+            if (sp > MAX_CHAIN && !deepReported) {
+              deepReported = true;
+              reportDepth(stack, sp);
+            }
           } else if (color[v] == 1) {
             reportCycle(stack, sp, v);
           }
@@ -1313,6 +1418,18 @@ public final class BtfValidator {
         }
       }
     }
+  }
+
+  /**
+   * The kernel resolves types in id order, pushing each not yet resolved by-value referent on a
+   * stack of at most 32 (MAX_RESOLVE_DEPTH); this search visits them in the same order, so its
+   * stack depth is the kernel's, up to the pointer subtleties of its resolve modes: a warning.
+   */
+  private void reportDepth(int[] stack, int sp) {
+    warning(Stage.RESOLVE, stack[0] + start, -1, -1, "Exceeded max resolving depth:" + MAX_CHAIN
+        + " (likely): resolving it nests more than " + MAX_CHAIN + " unresolved types by value: "
+        + describe(stack[0] + start) + " -> " + describe(stack[1] + start) + " -> ... -> "
+        + describe(stack[sp - 1] + start));
   }
 
   private void reportCycle(int[] stack, int sp, int v) {

@@ -25,7 +25,7 @@ public final class Rebaser {
    * @param blob the module rebased onto the new base, or {@code null} when a reference has no
    *     equivalent there
    */
-  public record Result(List<BaseReference> references, byte[] blob) {
+  public record Result(List<BaseReference> references, StringReferences strings, byte[] blob) {
     public long count(BaseReference.Status status) {
       return references.stream().filter(r -> r.status() == status).count();
     }
@@ -61,7 +61,7 @@ public final class Rebaser {
       }
     }
     byte[] blob = complete ? rewrite(module, newBase, mapping) : null;
-    return new Result(refs, blob);
+    return new Result(refs, StringReferences.resolve(module, index), blob);
   }
 
   /**

@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
  * The EFI zboot header (drivers/firmware/efi/libstub/zboot-header.S) that wraps a compressed raw
  * kernel image in a PE/COFF EFI application (arm64, riscv, loongarch with CONFIG_EFI_ZBOOT):
  * "MZ" at 0, "zimg" at 4, payload offset and size as LE u32 at 8 and 12, the compression type as a
- * NUL-padded string at 0x18.
+ * NUL-padded string at 0x18. Unlike a bzImage's payload_length, the size field excludes the
+ * decompressed-size trailer the build appends to non-gzip streams ({@code __gzdata_size -
+ * ZBOOT_SIZE_LEN}), so the payload is exactly the compressed stream.
  */
 final class EfiZboot {
   private static final int TYPE_OFFSET = 0x18;

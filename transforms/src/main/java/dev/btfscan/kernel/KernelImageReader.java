@@ -118,6 +118,9 @@ final class KernelImageReader {
     } catch (ElfFormatException e) {
       throw new KernelImageException(format + ": damaged vmlinux ELF: " + e.getMessage(), e);
     }
+    if (t.type() == ElfSectionTable.ET_REL) {
+      throw new KernelImageException(format + ": a relocatable object (a module?), not a vmlinux");
+    }
     ElfSection s = t.find(".BTF").orElseThrow(() -> new KernelImageException(
         format + ": vmlinux has no .BTF section (kernel built without CONFIG_DEBUG_INFO_BTF?)"));
     if (!s.hasFileBytes()) {
@@ -136,12 +139,23 @@ final class KernelImageReader {
     return new KernelImage(format, btf, LinuxBanner.release(image), arch);
   }
 
+  /**
+   * Parses a blob that must be a kernel's own BTF: framing as {@link BtfParser} checks it, and a
+   * base blob's string section (starting with the empty string). Module BTF is split and its
+   * strings do not start with NUL, so /sys/kernel/btf/&lt;module&gt; is not taken for a kernel.
+   */
   private static Btf parse(byte[] data, int offset, int length, String what) throws KernelImageException {
+    Btf btf;
     try {
-      return BtfParser.parse(data, offset, length, null);
+      btf = BtfParser.parse(data, offset, length, null);
     } catch (BtfFormatException e) {
       throw new KernelImageException(what + " is not valid BTF: " + e.getMessage(), e);
     }
+    if (btf.stringsLength() == 0 || btf.stringByte(0) != 0) {
+      throw new KernelImageException(what + " is split BTF (its string section does not start with NUL):"
+          + " a module's BTF, not a kernel's");
+    }
+    return btf;
   }
 
   private static byte[] decompress(byte[] src, int offset, int length, Compression c, long hint,

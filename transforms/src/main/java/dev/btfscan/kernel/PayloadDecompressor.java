@@ -14,12 +14,18 @@ import java.util.Arrays;
  * <p>A vmlinux is 50-100 MB. {@code readAllBytes} would hold it twice (chunks, then the result);
  * here the output array is sized from the decompressed size the kernel build records (the last
  * four bytes of a bzImage payload), so a correct hint means no copy at all. The hint is untrusted:
- * the first allocation is capped, the array grows if the hint was low and is trimmed once if it was
- * high, and the decoder's limits still bound the total.
+ * the first allocation is capped (absolutely and relative to the input), the array grows if the
+ * hint was low and is trimmed once if it was high, and the decoder's limits still bound the total.
  */
 final class PayloadDecompressor {
   /** Largest first allocation taken on the word of a hint; real kernels are far below. */
   static final int MAX_TRUSTED_HINT = 512 << 20;
+  /**
+   * Largest output/input ratio a hint is believed up to: kernel payloads expand 3-8x (lz4 3.8x,
+   * xz about 7x on Debian's vmlinux). A damaged 1 KB Image.gz whose gzip trailer claims 4 GiB must
+   * not allocate half a gigabyte; if the hint was right after all, the array just grows.
+   */
+  static final int MAX_TRUSTED_RATIO = 32;
   private static final int DEFAULT_FIRST = 1 << 20;
   private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
@@ -33,7 +39,8 @@ final class PayloadDecompressor {
   static byte[] decompress(
       byte[] src, int offset, int length, Compression compression, long sizeHint, DecompressionLimits limits)
       throws IOException {
-    long first = sizeHint > 0 ? Math.min(sizeHint, Math.min(limits.maxOutputBytes(), MAX_TRUSTED_HINT)) : DEFAULT_FIRST;
+    long trusted = Math.min(Math.min(limits.maxOutputBytes(), MAX_TRUSTED_HINT), (long) length * MAX_TRUSTED_RATIO);
+    long first = sizeHint > 0 ? Math.max(1, Math.min(sizeHint, trusted)) : DEFAULT_FIRST;
     byte[] buf = new byte[(int) first];
     int n = 0;
     try (InputStream in = Decompressors.open(new ByteArrayInputStream(src, offset, length), compression, limits)) {

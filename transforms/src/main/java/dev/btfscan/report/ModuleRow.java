@@ -85,6 +85,12 @@ public final class ModuleRow {
       refs.put(s.name().toLowerCase(java.util.Locale.ROOT), why.count(s));
     }
     refs.put("wrong", why.wrong());
+    ObjectNode strings = refs.putObject("strings");
+    strings.put("unchanged", why.strings().unchanged());
+    strings.put("moved", why.strings().moved());
+    strings.put("gone", why.strings().gone());
+    ArrayNode ex = strings.putArray("examples");
+    why.strings().examples().forEach(ex::add);
     ArrayNode list = refs.putArray("affected");
     for (BaseReference ref : why.notable(200)) {
       ObjectNode x = list.addObject();

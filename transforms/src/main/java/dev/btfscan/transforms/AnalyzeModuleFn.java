@@ -13,6 +13,7 @@ import dev.btfscan.analysis.ModuleResult;
 import dev.btfscan.analysis.Verdict;
 import dev.btfscan.elf.ModuleImage;
 import dev.btfscan.io.KernelFile;
+import dev.btfscan.io.sink.BlobPaths;
 import dev.btfscan.report.Json;
 import dev.btfscan.report.ModuleLocation;
 import dev.btfscan.report.ModuleRow;
@@ -22,7 +23,6 @@ import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 
 /**
@@ -30,7 +30,7 @@ import org.apache.beam.sdk.values.PCollectionView;
  * the {@code --against} one), decide the verdict, write the normalized blob, emit the report rows.
  * Whatever the bytes, the module leaves exactly one {@code modules.jsonl} row.
  */
-public final class AnalyzeModuleFn extends DoFn<KernelFile, KV<String, String>> {
+public final class AnalyzeModuleFn extends DoFn<KernelFile, String> {
   private static final long serialVersionUID = 1L;
 
   private final Counter modules = Metrics.counter(AnalyzeModuleFn.class, "modules");
@@ -39,6 +39,7 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, KV<String, String>> 
   private final PCollectionView<List<KnownKernel>> scanned;
   private final String againstKey;
   private final Normalization normalization;
+  private final boolean rebase;
   private final BlobWriter blobs;
 
   /**
@@ -50,7 +51,9 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, KV<String, String>> 
       PCollectionView<List<KnownKernel>> scanned,
       String againstKey,
       Normalization normalization,
+      boolean rebase,
       BlobWriter blobs) {
+    this.rebase = rebase;
     this.bases = bases;
     this.scanned = scanned;
     this.againstKey = againstKey;
@@ -68,12 +71,11 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, KV<String, String>> 
       // Outside analyze(): failing to write output is the run's failure, not the module's.
       blobs.write(out.blobPath(), out.blob());
     }
-    String key = ReportKeys.of(f.packageName(), f.path());
-    c.output(KV.of(key, Json.line(out.row())));
+    c.output(Json.line(out.row()));
     String verdict = out.row().path("verdict").asText();
     Metrics.counter(AnalyzeModuleFn.class, "verdict-" + verdict).inc();
     if (out.mismatchRow() != null) {
-      c.output(ScanTags.MISMATCH_ROWS, KV.of(key, Json.line(out.mismatchRow())));
+      c.output(ScanTags.MISMATCH_ROWS, Json.line(out.mismatchRow()));
     }
   }
 
@@ -95,6 +97,9 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, KV<String, String>> 
 
   private Outcome analyze(KernelFile f, Map<String, KernelBtf> baseMap, List<KnownKernel> known) {
     List<String> problems = new ArrayList<>(f.problems());
+    if (f.unsafeReason() != null) {
+      problems.add("unsafe entry name '" + f.rawName() + "': " + f.unsafeReason() + "; reported as " + f.path());
+    }
     String pathRelease = f.release() == null ? "" : f.release();
     ModuleLocation at = new ModuleLocation(f.packageName(), f.path(), f.moduleName(), pathRelease, "", "");
     if (f.bytes() == null) {
@@ -103,21 +108,29 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, KV<String, String>> 
     try {
       ModuleImage image = ModuleImage.fromStored(f.bytes());
       String release = pathRelease;
-      String vermagic = image.modinfo().release().orElse(null);
-      if (vermagic != null && !vermagic.isEmpty()) {
-        if (!pathRelease.isEmpty() && !pathRelease.equals(vermagic)) {
-          problems.add("vermagic release " + vermagic + " disagrees with the path's release " + pathRelease);
-        }
+      // The kernel that will load the module is the one whose tree it is installed in; vermagic
+      // says what it was built for. The path decides, a disagreement is reported.
+      String vermagic = image.modinfo().release().orElse("");
+      if (!pathRelease.isEmpty() && !vermagic.isEmpty() && !pathRelease.equals(vermagic)) {
+        problems.add("vermagic release " + vermagic + " disagrees with the path's release " + pathRelease);
+      }
+      if (release.isEmpty()) {
         release = vermagic;
       }
       String name = image.modinfo().name().orElse(at.module());
       at = new ModuleLocation(f.packageName(), f.path(), name, release, image.machine(), image.compression().displayName());
       KernelBtf kernel = baseMap.get(againstKey != null ? againstKey : release);
       KernelBase base = kernel == null ? null : BaseCache.get(kernel);
-      ModuleResult r = new ModuleAnalyzer(known, kernelsOf(baseMap), normalization)
+      if (kernel == null && againstKey != null) {
+        problems.add("--against " + againstKey + ": no such kernel among the inputs");
+      }
+      ModuleResult r = new ModuleAnalyzer(known, kernelsOf(baseMap), normalization, rebase)
           .analyze(new ModuleBtf(image.btf().orElse(null), image.btfBase().orElse(null)), base);
       r = r.withProblemsFirst(problems);
-      String blob = r.blob() == null ? null : BlobPaths.forModule(release, f.packageName(), f.path());
+      // A later entry of the same name gets its own blob (named also by its bytes), never the first one's.
+      String blob = r.blob() == null ? null : f.isDuplicate()
+          ? BlobPaths.ofDuplicate(release, f.packageName(), f.path(), Sha256.hex(f.bytes()).substring(0, 12))
+          : BlobPaths.of(release, f.packageName(), f.path());
       return Outcome.of(at, r, blob);
     } catch (Exception e) {
       // Damaged input (or a bug) becomes a row with its reason, never a failed bundle.

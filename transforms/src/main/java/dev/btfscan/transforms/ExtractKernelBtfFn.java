@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.btfscan.btf.Btf;
 import dev.btfscan.btf.BtfParser;
 import dev.btfscan.io.KernelFile;
+import dev.btfscan.io.sink.BlobPaths;
 import dev.btfscan.report.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,7 @@ import org.apache.beam.sdk.values.KV;
  * a blob, and emits it keyed by release for the modules to share, plus its {@code kernels.jsonl}
  * row. An image that yields no BTF still gets a row saying why.
  */
-public final class ExtractKernelBtfFn extends DoFn<KernelFile, KV<String, String>> {
+public final class ExtractKernelBtfFn extends DoFn<KernelFile, String> {
   private static final long serialVersionUID = 1L;
 
   private final Counter images = Metrics.counter(ExtractKernelBtfFn.class, "kernel-images");
@@ -53,7 +54,7 @@ public final class ExtractKernelBtfFn extends DoFn<KernelFile, KV<String, String
       byte[] raw = image.btf();
       Btf btf = BtfParser.parse(raw);
       String sha = Sha256.hex(raw);
-      String blob = BlobPaths.forKernel(release, f.packageName(), f.path());
+      String blob = BlobPaths.of(release, f.packageName(), f.path());
       blobs.write(blob, raw);
       row.put("release", release);
       row.put("arch", image.arch());
@@ -80,6 +81,6 @@ public final class ExtractKernelBtfFn extends DoFn<KernelFile, KV<String, String
     }
     ArrayNode p = row.putArray("problems");
     problems.forEach(p::add);
-    c.output(KV.of(ReportKeys.of(f.packageName(), f.path()), Json.line(row)));
+    c.output(Json.line(row));
   }
 }

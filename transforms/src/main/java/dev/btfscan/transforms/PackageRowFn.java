@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.btfscan.io.PackageSummary;
 import dev.btfscan.report.Json;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.values.KV;
 
 /** One {@code packages.jsonl} row per input package: what was read and what went wrong. */
-public final class PackageRowFn extends DoFn<PackageSummary, KV<String, String>> {
+public final class PackageRowFn extends DoFn<PackageSummary, String> {
   private static final long serialVersionUID = 1L;
 
   @ProcessElement
@@ -23,6 +22,6 @@ public final class PackageRowFn extends DoFn<PackageSummary, KV<String, String>>
     o.put("kernel_images", p.kernelImagesSeen());
     ArrayNode problems = o.putArray("problems");
     p.problems().forEach(problems::add);
-    c.output(KV.of(ReportKeys.of(p.packageName(), p.location()), Json.line(o)));
+    c.output(Json.line(o));
   }
 }

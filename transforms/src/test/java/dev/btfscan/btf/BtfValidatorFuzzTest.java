@@ -51,6 +51,12 @@ class BtfValidatorFuzzTest {
     fuzz(module, RealBtf.vmlinux(), seed);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"elf/tags.btf", "elf/elf32.btf", "elf/be64.btf"})
+  void mutatedRealStandaloneBlobNeverThrowsAnythingElse(String file) {
+    fuzz(dev.btfscan.fixtures.Fixtures.bytes(file), null, file.hashCode());
+  }
+
   @Test
   void layoutHeaderBlobIsClean() {
     Blobs.assertClean(Blobs.validate(withLayoutSection(EveryKind.blob())));
@@ -68,6 +74,18 @@ class BtfValidatorFuzzTest {
     b.putInt(types + 4, 20 << 24); // [1] INT 'int' becomes kind 20, still 16 bytes
     ValidationResult r = BtfValidator.validate(BtfParser.parse(blob));
     Blobs.assertProblem(r, BtfProblem.Severity.WARNING, "type [1] KIND_20 'int': kind 20 is unknown here");
+  }
+
+  @Test
+  void layoutEntryDisagreeingWithAKnownKindIsAnError() throws BtfFormatException {
+    byte[] blob = withLayoutSection(EveryKind.blob());
+    int structEntry = 32 + KindLayout.ENTRY_SIZE * BtfKind.STRUCT.code();
+    blob[structEntry + 1] = 16;
+    ValidationResult r = BtfValidator.validate(BtfParser.parse(blob));
+    BtfProblem p = Blobs.assertError(r, "header: kind-layout entry for STRUCT gives info_sz 0, elem_sz 16;"
+        + " STRUCT records have 0 and 12");
+    assertEquals(structEntry, p.offset());
+    Blobs.assertErrorCount(r, 1);
   }
 
   /** The blob with a 32-byte header whose kind-layout section (kinds 0..20) precedes the types. */

@@ -404,6 +404,70 @@ class BtfValidatorTest {
   }
 
   @Nested
+  class ResolveDepth {
+    /** 40 structs, each holding the next by value: ids ascending along the chain or descending. */
+    private ValidationResult nested(boolean referToLaterIds) {
+      BtfBuilder b = withInts();
+      int n = 40;
+      int name = b.addString("s");
+      int m = b.addString("m");
+      for (int i = 0; i < n; i++) {
+        int id = 3 + i;
+        int inner = referToLaterIds ? (i == n - 1 ? 1 : id + 1) : (i == 0 ? 1 : id - 1);
+        b.addType(new int[] {name, info(BtfKind.STRUCT, 1), 4, m, inner, 0});
+      }
+      return validate(b);
+    }
+
+    @Test
+    void chainResolvedFromItsOuterEndExceedsTheKernelDepth() {
+      ValidationResult r = nested(true);
+      assertErrorCount(r, 0);
+      assertProblem(r, Severity.WARNING, "type [3] STRUCT 's': Exceeded max resolving depth:32 (likely):"
+          + " resolving it nests more than 32 unresolved types by value: [3] STRUCT 's' -> [4] STRUCT 's' -> ... -> [35] STRUCT 's'");
+      assertEquals(1, r.warningCount(), r.toString());
+    }
+
+    @Test
+    void chainResolvedFromItsInnerEndStaysShallow() {
+      assertClean(nested(false));
+    }
+  }
+
+  @Nested
+  class LoadChecks {
+    @Test
+    void resolveErrorsDoNotFailTheLoadChecks() {
+      BtfBuilder b = withInts();
+      int proto = b.addType(new int[] {0, info(BtfKind.FUNC_PROTO, 0), 1});
+      int func = b.addType(new int[] {b.addString("f"), info(BtfKind.FUNC, 0), proto});
+      b.addType(new int[] {b.addString("s"), info(BtfKind.STRUCT, 1), 4, b.addString("a"), func, 0});
+      ValidationResult r = validate(b);
+      assertEquals(1, r.errorCount(Stage.RESOLVE));
+      assertTrue(r.passesLoadChecks());
+      assertTrue(!r.isValid());
+    }
+
+    @Test
+    void metaErrorsFailTheLoadChecks() {
+      BtfBuilder b = withInts();
+      b.addType(new int[] {b.addString("bad name"), info(BtfKind.STRUCT, 0), 0});
+      ValidationResult r = validate(b);
+      assertEquals(1, r.errorCount(Stage.META));
+      assertTrue(!r.passesLoadChecks());
+    }
+
+    @Test
+    void externFuncLinkageIsRejected() {
+      BtfBuilder b = withInts();
+      int proto = b.addType(new int[] {0, info(BtfKind.FUNC_PROTO, 0), 1});
+      b.addType(new int[] {b.addString("f"), info(BtfKind.FUNC, 2), proto});
+      assertError(validate(b), "type [4] FUNC 'f': Invalid func linkage: 2 (the kernel takes 0 static and 1 global;"
+          + " extern functions are libbpf's to strip before loading)");
+    }
+  }
+
+  @Nested
   class Cycles {
     @Test
     void typedefLoopIsDetected() {
@@ -658,6 +722,29 @@ class BtfValidatorTest {
     }
 
     @Test
+    void paramNamesAreCheckedWithTheTypesNotAtLoad() {
+      BtfBuilder b = withInts();
+      b.addType(new int[] {0, info(BtfKind.FUNC_PROTO, 2), 1, b.addString("a b"), 1, 99999, 1});
+      ValidationResult r = validate(b);
+      assertEquals(Stage.RESOLVE, assertError(r, "param 0 'a b': Invalid arg#1: 'a b' is not a valid identifier").stage());
+      assertError(r, "param 1: Invalid arg#2: name_off 99999 out of range");
+      assertTrue(r.passesLoadChecks());
+    }
+
+    @Test
+    void idsAboveTheKernelMaximumFailAtLoad() {
+      BtfBuilder b = withInts();
+      b.addType(new int[] {0, info(BtfKind.PTR, 0), 0x100000});
+      b.addType(new int[] {0, info(BtfKind.PTR, 0), 0xfffff});
+      ValidationResult r = validate(b);
+      BtfProblem p = assertError(r, "type [3] PTR '': Invalid type_id: 1048576 exceeds BTF_MAX_TYPE 1048575 (last id 4)");
+      assertEquals(Stage.META, p.stage());
+      assertError(r, "type [4] PTR '': invalid type id 1048575 (last id 4)");
+      assertErrorCount(r, 2);
+      assertTrue(!r.passesLoadChecks());
+    }
+
+    @Test
     void declTagComponentIndexWithinTheTarget() {
       BtfBuilder b = withInts();
       int s = b.addType(new int[] {b.addString("s"), info(BtfKind.STRUCT, 1), 4, b.addString("m"), 1, 0});
@@ -750,6 +837,22 @@ class BtfValidatorTest {
       int inner = b.addType(new int[] {b.addString("in"), info(BtfKind.STRUCT, 1), 4, b.addString("x"), 1, 0});
       b.addType(new int[] {b.addString("s"), infoKflag(BtfKind.STRUCT, 1), 4, b.addString("i"), inner, 4 << 24});
       assertError(validate(b), "member 0 'i': Invalid member bitfield_size: 4 bits on a [3] STRUCT 'in'");
+    }
+
+    @Test
+    void pointerSizeComesFromTheLongInt() {
+      // struct { int a; char *p; } of 8 bytes: right for a 32-bit target, too small for 64-bit.
+      BtfBuilder b32 = withInts();
+      b32.addType(new int[] {b32.addString("long int"), info(BtfKind.INT, 0), 4, intData(Blobs.SIGNED, 0, 32)});
+      int p32 = b32.addType(new int[] {0, info(BtfKind.PTR, 0), 2});
+      b32.addType(new int[] {b32.addString("s"), info(BtfKind.STRUCT, 2), 8,
+          b32.addString("a"), 1, 0, b32.addString("p"), p32, 32});
+      assertClean(validate(b32));
+      BtfBuilder b64 = withInts();
+      int p64 = b64.addType(new int[] {0, info(BtfKind.PTR, 0), 2});
+      b64.addType(new int[] {b64.addString("s"), info(BtfKind.STRUCT, 2), 8,
+          b64.addString("a"), 1, 0, b64.addString("p"), p64, 32});
+      assertError(validate(b64), "member 1 'p': Member exceeds struct_size: 8 bytes at byte 4 in a 8-byte STRUCT");
     }
 
     @Test

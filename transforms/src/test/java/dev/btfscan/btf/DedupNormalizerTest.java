@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.btfscan.fixtures.Fixtures;
 import dev.btfscan.testing.RealBtf;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +48,29 @@ class DedupNormalizerTest {
       named++;
     }
     assertTrue(named > 15, "the fixture module defines many named types");
+  }
+
+  /**
+   * bpftool, given the vmlinux as base, reads both blobs with the same own types: compared as the
+   * multiset of their {@code KIND 'name' ...} lines with ids (which differ by emission order) cut.
+   */
+  @Test
+  void bpftoolReadsTheDedupedBlobWithTheSameOwnTypesAsPaholesSplitBtf(@TempDir Path tmp) throws Exception {
+    assumeTrue(Bpftool.available(), "bpftool not installed");
+    byte[] vmlinux = RealBtf.vmlinuxBytes(RealBtf.R53);
+    Btf standalone = BtfParser.parse(Fixtures.bytes("oot/btfscan_demo-standalone.btf"));
+    byte[] ours = DedupNormalizer.dedup(standalone, BaseIndex.of(VMLINUX)).blob();
+    assertEquals(typeLines(Bpftool.dump(tmp, Fixtures.bytes("oot/btfscan_demo-split.btf"), vmlinux)),
+        typeLines(Bpftool.dump(tmp, ours, vmlinux)));
+  }
+
+  /** Sorted "KIND 'name' field=..." with every id reference cut, one per own type. */
+  static List<String> typeLines(String dump) {
+    return dump.lines()
+        .filter(l -> l.startsWith("["))
+        .map(l -> l.substring(l.indexOf(']') + 2).replaceAll("(type_id|ret_type_id|index_type_id)=\\d+", "$1=#"))
+        .sorted()
+        .toList();
   }
 
   @Test

@@ -17,38 +17,49 @@ import org.tukaani.xz.XZInputStream;
 final class RealBtf {
   static final String RELEASE = "6.1.0-53-cloud-amd64";
 
-  private static byte[] vmlinuxBytes;
-  private static Btf vmlinux;
+  static final String OLDER = "6.1.0-47-cloud-amd64";
+
+  private static final java.util.Map<String, Btf> VMLINUX = new java.util.HashMap<>();
 
   private RealBtf() {}
 
-  /** The raw vmlinux BTF of {@link #RELEASE} (decompressed once; callers must not change it). */
-  static synchronized byte[] vmlinuxBytes() {
-    if (vmlinuxBytes == null) {
-      byte[] xz = Fixtures.bytes("kernels/" + RELEASE + ".btf.xz");
-      try (XZInputStream in = new XZInputStream(new ByteArrayInputStream(xz))) {
-        vmlinuxBytes = in.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+  /** The raw vmlinux BTF of a release (decompressed on each call). */
+  static byte[] vmlinuxBytes(String release) {
+    byte[] xz = Fixtures.bytes("kernels/" + release + ".btf.xz");
+    try (XZInputStream in = new XZInputStream(new ByteArrayInputStream(xz))) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return vmlinuxBytes;
   }
 
-  static synchronized Btf vmlinux() {
-    if (vmlinux == null) {
+  /** The parsed vmlinux BTF of {@link #RELEASE}, shared: callers must not change its bytes. */
+  static Btf vmlinux() {
+    return vmlinux(RELEASE);
+  }
+
+  /** The parsed vmlinux BTF of a release, loaded once per JVM. */
+  static synchronized Btf vmlinux(String release) {
+    Btf b = VMLINUX.get(release);
+    if (b == null) {
       try {
-        vmlinux = BtfParser.parse(vmlinuxBytes());
+        b = BtfParser.parse(vmlinuxBytes(release));
       } catch (BtfFormatException e) {
-        throw new AssertionError("fixture vmlinux BTF does not parse", e);
+        throw new AssertionError("fixture vmlinux BTF of " + release + " does not parse", e);
       }
+      VMLINUX.put(release, b);
     }
-    return vmlinux;
+    return b;
   }
 
   /** The uncompressed modules of {@link #RELEASE}. */
   static List<Path> modules() {
-    try (Stream<Path> s = Files.list(Fixtures.path("modules/" + RELEASE))) {
+    return modules(RELEASE);
+  }
+
+  /** The uncompressed modules of a release. */
+  static List<Path> modules(String release) {
+    try (Stream<Path> s = Files.list(Fixtures.path("modules/" + release))) {
       return s.filter(p -> p.getFileName().toString().endsWith(".ko")).sorted().collect(Collectors.toList());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

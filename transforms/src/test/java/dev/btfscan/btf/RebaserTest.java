@@ -111,6 +111,9 @@ class RebaserTest {
     assertTrue(r.references().size() > 50, "af_key references many vmlinux types");
     assertEquals(0, r.count(Status.GONE));
     assertTrue(r.count(Status.MOVED) > 0, "ids moved between the two builds");
+    assertTrue(r.strings().unchanged() + r.strings().moved() > 0, "af_key names members by vmlinux strings");
+    assertTrue(r.strings().moved() > 0, "the 53 string section differs from the 47 one: " + r.strings());
+    assertEquals(0, r.strings().gone(), r.strings().toString());
     // af_key only holds pointers to the structs that changed between the builds, so it rebases.
     assertTrue(r.rebased(), () -> r.references().stream().filter(x -> x.newId() < 0).map(Object::toString).collect(Collectors.joining("\n")));
     Btf rebased = BtfParser.parse(r.blob(), RealBtf.vmlinux(RealBtf.R53));

@@ -132,6 +132,16 @@ class ModuleImageTest {
     assertEquals(Optional.of("tiny"), m.modinfo().name());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"gz:gzip", "xz:xz", "zst:zstd"})
+  void fromStoredReadsRealModulesCompressedAsModulesInstallDoes(String suffixAndName) throws Exception {
+    String[] p = suffixAndName.split(":");
+    ModuleImage m = ModuleImage.fromStored(Fixtures.bytes(AF_KEY + "." + p[0]));
+    assertEquals(p[1], m.compression().displayName());
+    assertArrayEquals(ModuleImage.from(Fixtures.bytes(AF_KEY)).btf().orElseThrow(), m.btf().orElseThrow());
+    assertEquals(Optional.of("af_key"), m.modinfo().name());
+  }
+
   @Test
   void fromStoredStopsAtTheDecompressionLimit() throws Exception {
     byte[] bomb = compress("zstd", new byte[4 << 20]);

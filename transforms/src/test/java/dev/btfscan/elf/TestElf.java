@@ -12,7 +12,7 @@ import java.util.List;
  * section's bytes, a {@code .shstrtab}, then the section header table. Sections added with
  * {@link #sectionAt} get whatever offset and size the test asks for, to build damaged files.
  */
-final class TestElf {
+public final class TestElf {
   private final boolean is64;
   private final ByteOrder order;
   private int type = ElfSectionTable.ET_REL;
@@ -24,37 +24,37 @@ final class TestElf {
     this.order = order;
   }
 
-  static TestElf elf64(ByteOrder order) {
+  public static TestElf elf64(ByteOrder order) {
     return new TestElf(true, order);
   }
 
-  static TestElf elf32(ByteOrder order) {
+  public static TestElf elf32(ByteOrder order) {
     return new TestElf(false, order);
   }
 
-  TestElf machine(int eMachine) {
+  public TestElf machine(int eMachine) {
     this.machine = eMachine;
     return this;
   }
 
-  TestElf type(int eType) {
+  public TestElf type(int eType) {
     this.type = eType;
     return this;
   }
 
   /** A PROGBITS section holding {@code data}, placed after the previous ones. */
-  TestElf section(String name, byte[] data) {
+  public TestElf section(String name, byte[] data) {
     sections.add(new Object[] {name, 1, data, null, null});
     return this;
   }
 
   /** A section header claiming {@code offset}/{@code size}, with no bytes of its own. */
-  TestElf sectionAt(String name, int shType, long offset, long size) {
+  public TestElf sectionAt(String name, int shType, long offset, long size) {
     sections.add(new Object[] {name, shType, new byte[0], offset, size});
     return this;
   }
 
-  byte[] build() {
+  public byte[] build() {
     int ehsize = is64 ? 64 : 52;
     int shentsize = is64 ? 64 : 40;
     ByteArrayOutputStream strtab = new ByteArrayOutputStream();

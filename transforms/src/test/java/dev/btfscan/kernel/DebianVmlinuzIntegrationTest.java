@@ -2,6 +2,7 @@ package dev.btfscan.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.btfscan.fixtures.Fixtures;
@@ -11,6 +12,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Arrays;
 import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -38,13 +40,25 @@ class DebianVmlinuzIntegrationTest {
     run("sh", script().toString(), vmlinuz.toString(), ref.toString());
     byte[] expected = Files.readAllBytes(ref.resolve("vmlinux.btf"));
 
+    long t0 = System.nanoTime();
     KernelImage k = KernelImage.read(Files.readAllBytes(vmlinuz));
+    System.out.println("KernelImage.read of the Debian bzImage: " + (System.nanoTime() - t0) / 1_000_000 + " ms");
 
     assertEquals("bzImage+lz4", k.format());
     assertEquals(expected.length, k.btf().length);
     assertArrayEquals(expected, k.btf());
     assertEquals(Optional.of(RELEASE), k.release());
     assertEquals(Optional.of("x86_64"), k.arch());
+
+    // The raw-Image search, over 53 MB of real kernel code and data with its chance magic hits,
+    // must land exactly on the .BTF section objcopy took.
+    byte[] vmlinux = Files.readAllBytes(ref.resolve("vmlinux"));
+    long t1 = System.nanoTime();
+    BtfLocator.Located at = BtfLocator.largest(vmlinux).orElseThrow();
+    long ms = (System.nanoTime() - t1) / 1_000_000;
+    System.out.println("BtfLocator over the 53 MB vmlinux: " + ms + " ms");
+    assertArrayEquals(expected, Arrays.copyOfRange(vmlinux, at.offset(), at.offset() + at.length()));
+    assertTrue(ms < 5_000, "search took " + ms + " ms");
   }
 
   private static Path findDeb() throws IOException {

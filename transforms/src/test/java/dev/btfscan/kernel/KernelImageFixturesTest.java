@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.btfscan.fixtures.Fixtures;
+import dev.btfscan.io.compress.DecompressionLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -45,6 +48,29 @@ class KernelImageFixturesTest {
     assertEquals(sha256, sha256(k.btf()));
     assertEquals(expectedFormat(file), k.format());
     assertEquals(expectedArch(file), k.arch());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("images")
+  void damagedFixtureImagesFailOnlyWithTheCheckedException(String file, String sha256) {
+    byte[] good = Fixtures.bytes("kernels/images/" + file);
+    Random random = new Random(file.hashCode());
+    // The fixtures decompress to about 10 KB; tight limits keep garbage-producing damage cheap.
+    DecompressionLimits limits = DecompressionLimits.defaults().withMaxOutputBytes(1 << 20);
+    for (int round = 0; round < 150; round++) {
+      byte[] image = good.clone();
+      for (int i = 0; i < 1 + random.nextInt(4); i++) {
+        image[random.nextInt(image.length)] = (byte) random.nextInt();
+      }
+      if (random.nextInt(5) == 0) {
+        image = Arrays.copyOf(image, random.nextInt(image.length));
+      }
+      try {
+        KernelImage.read(image, limits);
+      } catch (KernelImageException expected) {
+        // described damage is the contract; anything unchecked fails the test
+      }
+    }
   }
 
   private static String expectedFormat(String file) {

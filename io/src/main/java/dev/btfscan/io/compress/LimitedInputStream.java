@@ -16,6 +16,7 @@ final class LimitedInputStream extends FilterInputStream {
   private final DecompressionLimits limits;
   private final Compression compression;
   private long produced;
+  private final byte[] one = new byte[1];
 
   LimitedInputStream(InputStream decoded, CountingInputStream compressed, DecompressionLimits limits, Compression compression) {
     super(decoded);
@@ -26,7 +27,6 @@ final class LimitedInputStream extends FilterInputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
     int n = read(one, 0, 1);
     return n <= 0 ? -1 : one[0] & 0xff;
   }
@@ -85,13 +85,13 @@ final class LimitedInputStream extends FilterInputStream {
 
   private void check() throws DecompressionBombException {
     if (produced > limits.maxOutputBytes()) {
-      throw new DecompressionBombException(compression.displayName() + " " + limits.description()
+      throw new DecompressionBombException("decompression bomb: " + compression.displayName() + " " + limits.description()
           + " expands beyond " + DecompressionLimits.formatBytes(limits.maxOutputBytes()) + " limit");
     }
     if (produced >= limits.ratioCheckAfterBytes() && limits.maxRatio() != Long.MAX_VALUE) {
       long in = Math.max(1, compressed.count());
       if (produced / in > limits.maxRatio()) {
-        throw new DecompressionBombException(compression.displayName() + " " + limits.description()
+        throw new DecompressionBombException("decompression bomb: " + compression.displayName() + " " + limits.description()
             + " expands more than " + limits.maxRatio() + ":1 (" + produced + " bytes from " + in + ")");
       }
     }

@@ -28,10 +28,14 @@ final class Lz4LegacyInputStream extends InputStream {
   private long blockProduced;
   private long offset;
   private boolean done;
+  private final byte[] one = new byte[1];
 
   Lz4LegacyInputStream(InputStream in) throws IOException {
     this.in = in;
-    int magic = readLeInt(true);
+    Integer magic = readSizeWord();
+    if (magic == null) {
+      throw new EOFException("empty lz4 legacy stream");
+    }
     if (magic != MAGIC) {
       throw new IOException(String.format("not an lz4 legacy stream: magic %08x", magic));
     }
@@ -39,7 +43,6 @@ final class Lz4LegacyInputStream extends InputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
     int n = read(one, 0, 1);
     return n <= 0 ? -1 : one[0] & 0xff;
   }
@@ -115,14 +118,6 @@ final class Lz4LegacyInputStream extends InputStream {
       v |= c << (8 * i);
     }
     offset += 4;
-    return v;
-  }
-
-  private int readLeInt(boolean header) throws IOException {
-    Integer v = readSizeWord();
-    if (v == null) {
-      throw new EOFException(header ? "empty lz4 legacy stream" : "truncated lz4 legacy stream");
-    }
     return v;
   }
 

@@ -39,6 +39,7 @@ final class LzopInputStream extends InputStream {
   private int blockLen;
   private long offset;
   private boolean done;
+  private final byte[] one = new byte[1];
 
   LzopInputStream(InputStream in) throws IOException {
     this.in = new DataInputStream(in);
@@ -99,7 +100,6 @@ final class LzopInputStream extends InputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
     int n = read(one, 0, 1);
     return n <= 0 ? -1 : one[0] & 0xff;
   }
@@ -203,16 +203,12 @@ final class LzopInputStream extends InputStream {
     return (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
   }
 
+  /** Reads exactly n bytes; the buffer grows as data arrives, so a lying block size cannot over-allocate. */
   private byte[] readFully(int n, String what) throws IOException {
-    byte[] b = new byte[n];
-    int got = 0;
-    while (got < n) {
-      int r = in.read(b, got, n - got);
-      if (r < 0) {
-        throw new EOFException("truncated lzop stream: " + what + " at offset " + (offset + got) + " (expected " + n
-            + " bytes, got " + got + ")");
-      }
-      got += r;
+    byte[] b = in.readNBytes(n);
+    if (b.length != n) {
+      throw new EOFException("truncated lzop stream: " + what + " at offset " + (offset + b.length) + " (expected " + n
+          + " bytes, got " + b.length + ")");
     }
     offset += n;
     return b;

@@ -35,11 +35,14 @@ final class DebReader {
       InputStream raw = new BoundedInputStream(ar, member.getLength(), true, "deb member " + name);
       Decompressors.Opened opened = Decompressors.detectAndOpen(raw,
           limits.withDescription(name + " of " + ctx.packageName()));
-      BufferedInputStream tar = new BufferedInputStream(opened.stream(), 1 << 16);
-      if (!PackageFormat.looksLikeTar(Decompressors.peek(tar, PackageFormat.TAR_HEAD_LENGTH))) {
-        throw ctx.failure("deb member " + name + " (" + opened.compression().displayName() + ") is not a tar archive", null);
+      // Closing the decoder frees native zstd memory now; the bounded member stream shields the ar.
+      try (BufferedInputStream tar = new BufferedInputStream(opened.stream(), 1 << 16)) {
+        if (!PackageFormat.looksLikeTar(Decompressors.peek(tar, PackageFormat.TAR_HEAD_LENGTH))) {
+          throw ctx.failure("deb member " + name + " (" + opened.compression().displayName() + ") is not a tar archive",
+              null);
+        }
+        TarReader.read(tar, ctx);
       }
-      TarReader.read(tar, ctx);
     }
     if (!sawData) {
       throw ctx.failure("deb has no data.tar member", null);

@@ -18,7 +18,7 @@ public final class KernelFiles {
   /** Versioned image names: vmlinuz-6.1.0-13-amd64, vmlinux-6.1.0-13-amd64, Image-6.1.0. */
   private static final Pattern VERSIONED_IMAGE = Pattern.compile("(?:vmlinuz|vmlinux|Image)-(.+)");
   /** A raw BTF blob named after its release (BTFHub style): 5.4.0-1009-aws.btf. */
-  private static final Pattern RELEASE_BTF = Pattern.compile("([0-9][^/]*)\\.btf");
+  private static final Pattern RELEASE_BTF = Pattern.compile("([0-9][^/]*)\\.btf(?:\\.(?:xz|zst|gz))?");
 
   private KernelFiles() {}
 
@@ -59,7 +59,13 @@ public final class KernelFiles {
     if (name.equals("vmlinuz") && MODULES_DIR.matcher(path).find()) {
       return true;
     }
-    return name.endsWith(".btf") && name.length() > ".btf".length();
+    // Raw BTF, also as shipped compressed (BTFHub's .btf.xz, our fixtures): the reader decides by magic.
+    for (String suffix : new String[] {".btf", ".btf.xz", ".btf.zst", ".btf.gz"}) {
+      if (name.endsWith(suffix) && name.length() > suffix.length()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

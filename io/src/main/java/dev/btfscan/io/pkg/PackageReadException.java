@@ -38,7 +38,10 @@ public final class PackageReadException extends IOException {
     return reason;
   }
 
-  /** Bytes of the stored package consumed when the failure was noticed. */
+  /**
+   * Bytes of the stored package consumed when the failure was noticed; approximate, since readers
+   * and decoders read ahead (by up to 64 KiB plus a decoder block).
+   */
   public long offset() {
     return offset;
   }

@@ -32,7 +32,8 @@ public final class PackageReader {
    */
   public static PackageFormat read(String packageName, InputStream in, EntryVisitor visitor,
       DecompressionLimits payloadLimits) throws IOException {
-    ReadContext.CountingStream counted = new ReadContext.CountingStream(in);
+    // Readers close their decoders (zstd holds native memory); the caller's stream stays open.
+    ReadContext.CountingStream counted = new ReadContext.CountingStream(new CloseShield(in));
     ReadContext ctx = new ReadContext(packageName, visitor, counted);
     try {
       BufferedInputStream buffered = new BufferedInputStream(counted, BUFFER);
@@ -69,16 +70,25 @@ public final class PackageReader {
 
   private static void readTar(BufferedInputStream in, ReadContext ctx, DecompressionLimits limits) throws IOException {
     Compression compression = Compression.detect(Decompressors.peek(in, Compression.MAX_MAGIC_LENGTH));
-    InputStream tar = in;
-    if (compression != Compression.NONE) {
-      tar = new BufferedInputStream(
-          Decompressors.open(in, compression, limits.withDescription("payload of " + ctx.packageName())), BUFFER);
+    InputStream decoded = compression == Compression.NONE ? in
+        : Decompressors.open(in, compression, limits.withDescription("payload of " + ctx.packageName()));
+    try (InputStream tar = new BufferedInputStream(decoded, BUFFER)) {
+      if (!PackageFormat.looksLikeTar(Decompressors.peek(tar, PackageFormat.TAR_HEAD_LENGTH))) {
+        String what = compression == Compression.NONE ? "" : compression.displayName() + "-compressed data that is ";
+        throw ctx.failure("not a package: " + what + "not rpm, deb or tar", null);
+      }
+      ctx.format(PackageFormat.TAR);
+      TarReader.read(tar, ctx);
     }
-    if (!PackageFormat.looksLikeTar(Decompressors.peek(tar, PackageFormat.TAR_HEAD_LENGTH))) {
-      String what = compression == Compression.NONE ? "" : compression.displayName() + "-compressed data that is ";
-      throw ctx.failure("not a package: " + what + "not rpm, deb or tar", null);
+  }
+
+  /** Ignores close, so readers can close their decoder chains without closing the caller's stream. */
+  private static final class CloseShield extends java.io.FilterInputStream {
+    CloseShield(InputStream in) {
+      super(in);
     }
-    ctx.format(PackageFormat.TAR);
-    TarReader.read(tar, ctx);
+
+    @Override
+    public void close() {}
   }
 }

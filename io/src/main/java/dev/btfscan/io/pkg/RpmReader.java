@@ -36,7 +36,13 @@ final class RpmReader {
     String declared = header.string(RpmHeader.TAG_PAYLOADCOMPRESSOR, "gzip");
     Decompressors.Opened opened = Decompressors.detectAndOpen(in,
         limits.withDescription("payload of " + ctx.packageName()));
-    BufferedInputStream payload = new BufferedInputStream(opened.stream(), 1 << 16);
+    try (BufferedInputStream payload = new BufferedInputStream(opened.stream(), 1 << 16)) {
+      readCpio(payload, header, declared, opened, ctx);
+    }
+  }
+
+  private static void readCpio(BufferedInputStream payload, RpmHeader header, String declared,
+      Decompressors.Opened opened, ReadContext ctx) throws IOException {
     byte[] magic = Decompressors.peek(payload, 6);
     String cpioMagic = new String(magic, StandardCharsets.US_ASCII);
     switch (cpioMagic) {

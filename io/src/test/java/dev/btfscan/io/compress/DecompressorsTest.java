@@ -241,7 +241,7 @@ class DecompressorsTest {
     DecompressionLimits limits = DecompressionLimits.forModule().withMaxOutputBytes(2 << 20)
         .withDescription("payload of pkg/x.ko");
     DecompressionBombException e = assertThrows(DecompressionBombException.class, () -> decompress(compressed, limits));
-    assertEquals("xz payload of pkg/x.ko expands beyond 2 MiB limit", e.getMessage());
+    assertEquals("decompression bomb: xz payload of pkg/x.ko expands beyond 2 MiB limit", e.getMessage());
   }
 
   @Test
@@ -258,7 +258,7 @@ class DecompressorsTest {
     DecompressionLimits limits = DecompressionLimits.defaults().withMaxRatio(100).withRatioCheckAfterBytes(1 << 20)
         .withDescription("payload of linux.deb");
     DecompressionBombException e = assertThrows(DecompressionBombException.class, () -> decompress(compressed, limits));
-    assertTrue(e.getMessage().startsWith("zstd payload of linux.deb expands more than 100:1"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("decompression bomb: zstd payload of linux.deb expands more than 100:1"), e.getMessage());
     // below the minimum amount the ratio is not checked
     assertEquals(zeros.length,
         decompress(compressed, limits.withRatioCheckAfterBytes(8 << 20)).length);
@@ -283,5 +283,16 @@ class DecompressorsTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> DecompressionLimits.defaults().withMaxOutputBytes(0));
     assertEquals("maxOutputBytes must be positive, got 0", e.getMessage());
+  }
+
+  @Test
+  void decompressReturnsPlainBytesAsTheyAreAndDecodesTheRest() throws IOException {
+    byte[] elf = "\u007fELF module".getBytes(StandardCharsets.ISO_8859_1);
+    assertArrayEquals(elf, Decompressors.decompress(elf, DecompressionLimits.forModule()));
+    assertArrayEquals(elf, Decompressors.decompress(compress(Writable.ZSTD, elf), DecompressionLimits.forModule()));
+    DecompressionBombException e = assertThrows(DecompressionBombException.class,
+        () -> Decompressors.decompress(new byte[2048], DecompressionLimits.forModule().withMaxOutputBytes(1024)
+            .withDescription("of p/x.ko")));
+    assertEquals("none of p/x.ko expands beyond 1 KiB limit", e.getMessage());
   }
 }

@@ -190,7 +190,7 @@ class PackageReaderTest {
     PackageReadException e = assertThrows(PackageReadException.class, () -> PackageReader.read("bomb.tar.xz",
         new ByteArrayInputStream(tar), new RecordingVisitor(), DecompressionLimits.defaults().withMaxOutputBytes(1 << 20)));
     assertTrue(e.getCause() instanceof DecompressionBombException, String.valueOf(e.getCause()));
-    assertEquals("xz payload of bomb.tar.xz expands beyond 1 MiB limit", e.reason());
+    assertEquals("decompression bomb: xz payload of bomb.tar.xz expands beyond 1 MiB limit", e.reason());
   }
 
   @Test
@@ -202,6 +202,73 @@ class PackageReaderTest {
     assertEquals(PackageFormat.DIRECTORY, PackageReader.readTree("tree", new LocalTreeSource(dir), v));
     assertEquals(List.of("boot/vmlinuz-6.1.0=k", "lib/modules/6.1.0/kernel/a.ko=a", "lib/modules/6.1.0/kernel/b.ko=b"),
         v.files);
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void readsARealRpmLargeFilePackageWithStrippedCpio() throws IOException {
+    // Built by rpmbuild 4.18 with a 4 GiB + 1 byte file, so the payload is 07070X; see generate.sh.
+    byte[] pkg = resource("demo-largefile-zstd.rpm");
+    List<String> seen = new java.util.ArrayList<>();
+    EntryVisitor visitor = new EntryVisitor() {
+      @Override
+      public void visitFile(PackageEntry entry, InputStream content) throws IOException {
+        if (entry.path().endsWith("huge.bin")) {
+          seen.add(entry.path() + " " + entry.size());
+          return; // left unread: the reader must skip 4 GiB without buffering it
+        }
+        seen.add(entry.path() + "=" + new String(content.readAllBytes(), StandardCharsets.UTF_8).trim());
+      }
+
+      @Override
+      public void visitOther(PackageEntry entry) {
+        seen.add(entry.path() + " " + entry.type() + (entry.linkTarget() == null ? "" : " -> " + entry.linkTarget()));
+      }
+    };
+    DecompressionLimits fiveGiB = DecompressionLimits.defaults().withMaxOutputBytes(5L << 30)
+        .withMaxRatio(Long.MAX_VALUE);
+    assertEquals(PackageFormat.RPM, PackageReader.read("demo-largefile-zstd.rpm", new ByteArrayInputStream(pkg),
+        visitor, fiveGiB));
+    assertEquals(List.of(
+        "lib/modules/6.1.0-big DIRECTORY",
+        "lib/modules/6.1.0-big/huge.bin 4294967297",
+        "lib/modules/6.1.0-big/kernel DIRECTORY",
+        "lib/modules/6.1.0-big/kernel/small.ko=small module",
+        "lib/modules/6.1.0-big/kernel/zz-after.ko=after huge",
+        "lib/modules/6.1.0-big/link.ko SYMLINK -> kernel/small.ko"), seen);
+  }
+
+  @Test
+  void theDefaultPayloadLimitsStopTheLargeFilePackage() throws IOException {
+    byte[] pkg = resource("demo-largefile-zstd.rpm");
+    RecordingVisitor v = new RecordingVisitor();
+    PackageReadException e = assertThrows(PackageReadException.class,
+        () -> PackageReader.read("demo-largefile-zstd.rpm", new ByteArrayInputStream(pkg), new EntryVisitor() {
+          @Override
+          public void visitFile(PackageEntry entry, InputStream content) {
+            v.entries.add(entry);
+          }
+        }));
+    assertTrue(e.getCause() instanceof DecompressionBombException, String.valueOf(e.getCause()));
+    // 4 GiB of zeros in 138 KB: the ratio check fires long before the 2 GiB cap
+    assertTrue(e.reason().startsWith("zstd payload of demo-largefile-zstd.rpm expands more than 1000:1"), e.reason());
+    assertEquals("lib/modules/6.1.0-big/huge.bin", e.entryPath());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tar.zst", "deb", "rpm"})
+  void leavesTheCallersStreamOpen(String kind) throws IOException {
+    byte[] pkg = kind.equals("deb") ? TestPackages.deb(ENTRIES, Compression.ZSTD)
+        : kind.equals("rpm") ? TestPackages.rpm(ENTRIES, Compression.ZSTD) : TestPackages.tar(ENTRIES, Compression.ZSTD);
+    boolean[] closed = {false};
+    InputStream in = new java.io.FilterInputStream(new ByteArrayInputStream(pkg)) {
+      @Override
+      public void close() {
+        closed[0] = true;
+      }
+    };
+    PackageReader.read("p." + kind, in, new RecordingVisitor());
+    assertEquals(false, closed[0]);
   }
 
   private static void write(Path p, String content) throws IOException {

@@ -189,11 +189,12 @@ public final class TestPackages {
       base[i] = full.substring(slash + 1);
       byte[] content = e.content != null ? e.content
           : e.symlinkTarget != null ? e.symlinkTarget.getBytes(StandardCharsets.UTF_8) : new byte[0];
-      sizes[i] = e.isDir() ? 4096 : content.length;
+      sizes[i] = e.isDir() ? 0 : content.length;
       modes[i] = e.symlinkTarget != null ? 0120777 : e.isDir() ? 0040755 : 0100644;
       links[i] = e.symlinkTarget == null ? "" : e.symlinkTarget;
       pad(payload, 4);
       payload.write(String.format("07070X%08x", i).getBytes(StandardCharsets.US_ASCII));
+      pad(payload, 4); // rpmbuild aligns the content as well
       if (!e.isDir()) {
         payload.write(content);
       }

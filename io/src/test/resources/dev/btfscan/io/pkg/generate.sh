@@ -52,3 +52,29 @@ CONTROL
 for name in xz zstd gzip; do
   dpkg-deb --root-owner-group -Z"$name" --build "$work/deb" "$here/demo-kernel-$name.deb" >/dev/null
 done
+
+# --- rpm with a file of 4 GiB + 1 byte (sparse): rpm >= 4.12 then writes LONGFILESIZES and the
+# stripped cpio payload (07070X). zstd -1 of the zeros keeps the package near 140 KB.
+big=$work/big
+mkdir -p "$big/root/lib/modules/6.1.0-big/kernel" "$big/rpm/SPECS"
+printf 'small module\n' > "$big/root/lib/modules/6.1.0-big/kernel/small.ko"
+truncate -s 4294967297 "$big/root/lib/modules/6.1.0-big/huge.bin"
+printf 'after huge\n' > "$big/root/lib/modules/6.1.0-big/kernel/zz-after.ko"
+ln -s kernel/small.ko "$big/root/lib/modules/6.1.0-big/link.ko"
+cat > "$big/rpm/SPECS/big.spec" <<SPEC
+Name: demo-largefile
+Version: 1
+Release: 1
+Summary: large file test
+License: GPL-2.0
+BuildArch: noarch
+%description
+test
+%install
+cp -a --sparse=always $big/root/. %{buildroot}/
+%files
+/lib/modules/6.1.0-big
+SPEC
+rpmbuild -bb --quiet --define "_topdir $big/rpm" --define "_binary_payload w1.zstdio" \
+  --define "_build_id_links none" --define "__spec_install_post %{nil}" "$big/rpm/SPECS/big.spec"
+mv "$big"/rpm/RPMS/noarch/demo-largefile-1-1.noarch.rpm "$here/demo-largefile-zstd.rpm"

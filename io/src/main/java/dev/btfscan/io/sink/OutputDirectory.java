@@ -1,0 +1,131 @@
+package dev.btfscan.io.sink;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Output directory OUT written through a hidden sibling staging directory
+ * ({@code .OUT.staging-<id>}) that replaces OUT by rename only after everything was written. An
+ * interrupted run leaves OUT as it was (old report or nothing) plus a hidden staging directory,
+ * never a half-written OUT that looks complete.
+ *
+ * <p>Local filesystem only: the guarantee rests on rename(2) within one filesystem, which object
+ * stores do not offer. Replacing an existing OUT takes two renames (OUT aside, staging in), so
+ * a crash between them leaves no OUT and a {@code .OUT.old-<id>} directory, still never a partial
+ * OUT.
+ */
+public final class OutputDirectory {
+  private final Path target;
+  private final Path staging;
+  private boolean finished;
+
+  private OutputDirectory(Path target, Path staging) {
+    this.target = target;
+    this.staging = staging;
+  }
+
+  /** Creates the staging directory next to {@code target}; nothing is touched at {@code target}. */
+  public static OutputDirectory prepare(Path target) throws IOException {
+    Path absolute = target.toAbsolutePath().normalize();
+    Path parent = absolute.getParent();
+    if (parent == null || absolute.getFileName() == null) {
+      throw new IOException("output directory must not be a filesystem root: " + target);
+    }
+    Files.createDirectories(parent);
+    if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
+      throw new IOException("output path exists and is not a directory: " + absolute);
+    }
+    Path staging = parent.resolve("." + absolute.getFileName() + ".staging-" + UUID.randomUUID());
+    Files.createDirectory(staging);
+    return new OutputDirectory(absolute, staging);
+  }
+
+  /** The final location. */
+  public Path target() {
+    return target;
+  }
+
+  /** Where writers put files during the run; pass {@code staging().toString()} to the pipeline. */
+  public Path staging() {
+    return staging;
+  }
+
+  /**
+   * A file path inside the staging directory for a relative name from {@link BlobPaths} or a
+   * fixed report name; rejects anything that would leave the directory.
+   */
+  public Path resolve(String relative) {
+    Objects.requireNonNull(relative, "relative");
+    Path p = staging.resolve(relative).normalize();
+    if (relative.isEmpty() || Path.of(relative).isAbsolute() || !p.startsWith(staging) || p.equals(staging)) {
+      throw new IllegalArgumentException("not a relative path inside the output directory: " + relative);
+    }
+    return p;
+  }
+
+  /** Moves the staged tree to the target, replacing an older one. Call once, after the run succeeded. */
+  public void commit() throws IOException {
+    checkOpen();
+    Path old = null;
+    if (Files.exists(target)) {
+      old = target.resolveSibling("." + target.getFileName() + ".old-" + UUID.randomUUID());
+      move(target, old);
+    }
+    move(staging, target);
+    finished = true;
+    if (old != null) {
+      deleteTree(old);
+    }
+  }
+
+  /** Deletes the staging directory; the target is left untouched. */
+  public void abort() throws IOException {
+    checkOpen();
+    finished = true;
+    deleteTree(staging);
+  }
+
+  private void checkOpen() {
+    if (finished) {
+      throw new IllegalStateException("output directory " + target + " was already committed or aborted");
+    }
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("cannot rename " + from + " to " + to + " atomically (different filesystems?)", e);
+    }
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.delete(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+        if (exc != null) {
+          throw exc;
+        }
+        Files.delete(dir);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+}

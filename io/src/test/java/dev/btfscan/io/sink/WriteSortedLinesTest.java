@@ -1,0 +1,72 @@
+package dev.btfscan.io.sink;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.PCollection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WriteSortedLinesTest {
+  @TempDir
+  Path dir;
+
+  private static void run(List<String> lines, Path out, int parallelism) {
+    DirectOptions options = PipelineOptionsFactory.create().as(DirectOptions.class);
+    options.setRunner(DirectRunner.class);
+    options.setTargetParallelism(parallelism);
+    Pipeline p = Pipeline.create(options);
+    PCollection<String> written = p.apply(Create.of(lines).withCoder(StringUtf8Coder.of()))
+        .apply(WriteSortedLines.to(out.toString()).withSortKey(line -> line.substring(line.indexOf('"') + 1)));
+    PAssert.that(written).containsInAnyOrder(out.toString());
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void writesTheSameBytesWhateverTheOrderAndParallelism() throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      lines.add("{\"m\":\"module-" + (i * 7919 % 2000) + "\"}");
+    }
+    Path a = dir.resolve("a.jsonl");
+    Path b = dir.resolve("b.jsonl");
+    run(lines, a, 1);
+    List<String> shuffled = new ArrayList<>(lines);
+    Collections.shuffle(shuffled, new Random(5));
+    run(shuffled, b, 4);
+    assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+    List<String> written = Files.readAllLines(a, StandardCharsets.UTF_8);
+    List<String> sorted = new ArrayList<>(lines);
+    Collections.sort(sorted);
+    assertEquals(sorted, written);
+  }
+
+  @Test
+  void sortsByTheKeyThenByTheLine() throws IOException {
+    Path out = dir.resolve("k.jsonl");
+    run(List.of("z\"b", "a\"b", "m\"a"), out, 2);
+    assertEquals(List.of("m\"a", "a\"b", "z\"b"), Files.readAllLines(out));
+  }
+
+  @Test
+  void writesAnEmptyFileForNoLines() throws IOException {
+    Path out = dir.resolve("empty.jsonl");
+    run(List.of(), out, 2);
+    assertEquals(0, Files.size(out));
+  }
+}

@@ -1,0 +1,147 @@
+package dev.btfscan.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.btfscan.analysis.Normalization;
+import dev.btfscan.fixtures.Fixtures;
+import dev.btfscan.report.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Whole real Debian packages (fetched by fixtures/scripts/fetch-debian.sh into the cache outside
+ * the repo): the 6.1.0-47, -50 and -53 cloud-amd64 builds.
+ */
+@Tag("integration")
+class RealDebianScanTest {
+  static final String R47 = "6.1.0-47-cloud-amd64";
+  static final String R50 = "6.1.0-50-cloud-amd64";
+  static final String R53 = "6.1.0-53-cloud-amd64";
+
+  @TempDir Path tmp;
+
+  static String deb(String release) throws IOException {
+    Path dir = Fixtures.cache().resolve("debian");
+    assumeTrue(Files.isDirectory(dir), "run fixtures/scripts/fetch-debian.sh first");
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().startsWith("linux-image-" + release + "-unsigned_"))
+          .findFirst().orElseThrow(() -> new IllegalStateException("no package for " + release + " in " + dir)).toString();
+    }
+  }
+
+  static List<JsonNode> rows(Path out, String file) throws IOException {
+    List<JsonNode> rows = new ArrayList<>();
+    for (String l : Files.readAllLines(out.resolve(file), StandardCharsets.UTF_8)) {
+      rows.add(Json.parse(l));
+    }
+    return rows;
+  }
+
+  static ScanFixtures.Result scan(List<String> inputs, Path out, String against, boolean rebase) throws IOException {
+    ScanConfig c = new ScanConfig(inputs, out.toString(), against, EnumSet.noneOf(FailOn.class), 256L << 20, true,
+        Normalization.DEDUP, rebase, List.of());
+    return ScanFixtures.runFast(c);
+  }
+
+  static long dpkgModuleCount(String deb) throws Exception {
+    Process p = new ProcessBuilder("dpkg-deb", "-c", deb).redirectErrorStream(true).start();
+    long n = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+        .filter(l -> l.matches(".*\\.ko(\\.xz|\\.zst|\\.gz)?$")).count();
+    assertEquals(0, p.waitFor());
+    return n;
+  }
+
+  @Test
+  void every53ModuleIsOkOnTheVmlinuxFromItsOwnVmlinuz() throws Exception {
+    String deb = deb(R53);
+    Path out = tmp.resolve("53");
+    scan(List.of(deb), out, null, true);
+    List<JsonNode> modules = rows(out, ScanPipeline.MODULES);
+    assertEquals(dpkgModuleCount(deb), modules.size(), "every module file in dpkg-deb -c has one row");
+    Map<String, Long> verdicts = new TreeMap<>();
+    modules.forEach(r -> verdicts.merge(r.path("verdict").asText(), 1L, Long::sum));
+    assertEquals(Map.of("ok", (long) modules.size()), verdicts);
+    List<JsonNode> kernels = rows(out, ScanPipeline.KERNELS);
+    assertEquals(1, kernels.size());
+    assertEquals("bzImage+lz4", kernels.get(0).path("format").asText());
+    assertEquals(R53, kernels.get(0).path("release").asText());
+    assertEquals(95057, kernels.get(0).path("types").asLong());
+  }
+
+  @Test
+  void the47PackageAgainstThe53VmlinuxIsMismatchEverywhereNamingThe47Build() throws Exception {
+    Path out = tmp.resolve("47on53");
+    scan(List.of(deb(R47)), out, Fixtures.cache().resolve("btf/" + R53 + ".btf").toString(), false);
+    List<JsonNode> modules = rows(out, ScanPipeline.MODULES);
+    assertTrue(modules.size() > 1000);
+    long fingerprinted = 0;
+    for (JsonNode r : modules) {
+      assertEquals("mismatch", r.path("verdict").asText(), r.toString());
+      if (!r.path("built_against").path("strings").isNull()) {
+        assertEquals(1689866, r.path("built_against").path("strings").asLong(), r.toString());
+        assertEquals(R47, r.path("built_against").path("release").asText(), "the 47 vmlinuz is in the package");
+        fingerprinted++;
+      }
+    }
+    assertTrue(fingerprinted >= modules.size() - 5, "only modules without own strings lack a fingerprint");
+    assertEquals(modules.size(), rows(out, ScanPipeline.MISMATCHES).size());
+  }
+
+  @Test
+  void threeBuildsTogetherAreEachAttributedAndOldModulesRelocateOntoThe53Kernel() throws Exception {
+    Path out = tmp.resolve("all");
+    scan(List.of(deb(R47), deb(R50), deb(R53)), out, null, true);
+    for (JsonNode r : rows(out, ScanPipeline.MODULES)) {
+      assertEquals("ok", r.path("verdict").asText(), r.toString());
+      if (!r.path("built_against").path("release").isNull()) {
+        assertEquals(r.path("release").asText(), r.path("built_against").path("release").asText(), r.toString());
+      }
+    }
+    Path against = tmp.resolve("against53");
+    scan(List.of(deb(R47), deb(R50), deb(R53)), against, R53, true);
+    Map<String, Long> verdicts = new TreeMap<>();
+    List<JsonNode> relocated = new ArrayList<>();
+    for (JsonNode r : rows(against, ScanPipeline.MODULES)) {
+      String release = r.path("release").asText();
+      String v = r.path("verdict").asText();
+      verdicts.merge(release + " " + v, 1L, Long::sum);
+      if (release.equals(R53)) {
+        assertEquals("ok", v, r.toString());
+      } else {
+        assertTrue(v.equals("relocated") || v.equals("mismatch"), r.toString());
+        if (v.equals("relocated")) {
+          relocated.add(r);
+        }
+      }
+    }
+    for (JsonNode m : rows(against, ScanPipeline.MISMATCHES)) {
+      if (!m.path("built_against").path("release").isNull()) {
+        assertTrue(m.path("references").path("changed").asLong() + m.path("references").path("gone").asLong() > 0, m.toString());
+      }
+    }
+    assertTrue(relocated.size() > 1000, "most 47 and 50 modules only saw ids move: " + verdicts);
+    // bpftool reads the relocated blobs on the 53 vmlinux with the names and kinds the module had.
+    Path vmlinux53 = Fixtures.cache().resolve("btf/" + R53 + ".btf");
+    for (JsonNode r : relocated.subList(0, 25)) {
+      String release = r.path("release").asText();
+      List<String> onOwn = BpftoolDump.kindsAndNames(BpftoolDump.extractModuleBtf(deb(release), r.path("path").asText(), tmp),
+          Fixtures.cache().resolve("btf/" + release + ".btf"));
+      List<String> relocatedDump = BpftoolDump.kindsAndNames(against.resolve(r.path("blob").asText()), vmlinux53);
+      assertEquals(onOwn, relocatedDump, r.path("path").asText());
+    }
+  }
+}

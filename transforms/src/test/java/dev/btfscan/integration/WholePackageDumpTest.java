@@ -1,0 +1,79 @@
+package dev.btfscan.integration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.btfscan.btf.Btf;
+import dev.btfscan.btf.BtfDumper;
+import dev.btfscan.btf.BtfParser;
+import dev.btfscan.elf.ModuleImage;
+import dev.btfscan.fixtures.Fixtures;
+import dev.btfscan.io.pkg.KernelFiles;
+import dev.btfscan.io.pkg.PackageReader;
+import dev.btfscan.kernel.KernelImage;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every module of the real Debian linux-image-6.1.0-53-cloud-amd64-unsigned package: our dump
+ * equals bpftool's, line for line, against the vmlinux BTF we extract from the package's own
+ * vmlinuz (itself checked byte for byte against lz4 -d + objcopy by KernelImageIntegrationTest).
+ */
+@Tag("integration")
+class WholePackageDumpTest {
+  @TempDir Path tmp;
+
+  @Test
+  void everyModuleDumpsExactlyAsBpftoolDoes() throws Exception {
+    Path dir = Fixtures.cache().resolve("debian");
+    assumeTrue(Files.isDirectory(dir), "run fixtures/scripts/fetch-debian.sh first");
+    Path deb;
+    try (Stream<Path> s = Files.list(dir)) {
+      deb = s.filter(p -> p.getFileName().toString().startsWith("linux-image-6.1.0-53-cloud-amd64-unsigned_")).findFirst().orElseThrow();
+    }
+    List<String[]> modules = new ArrayList<>(); // path, module file on disk
+    byte[][] vmlinux = new byte[1][];
+    try (InputStream in = Files.newInputStream(deb)) {
+      PackageReader.read(deb.getFileName().toString(), in, (entry, content) -> {
+        if (KernelFiles.isModule(entry.path())) {
+          Path f = tmp.resolve("m" + modules.size() + ".ko");
+          Files.write(f, content.readAllBytes());
+          modules.add(new String[] {entry.path(), f.toString()});
+        } else if (entry.path().startsWith("boot/vmlinuz-")) {
+          try {
+            vmlinux[0] = KernelImage.read(content.readAllBytes()).btf();
+          } catch (Exception e) {
+            throw new java.io.IOException(e);
+          }
+        }
+      });
+    }
+    assertTrue(modules.size() > 1000);
+    Path base = tmp.resolve("vmlinux.btf");
+    Files.write(base, vmlinux[0]);
+    Btf vm = BtfParser.parse(vmlinux[0]);
+    int compared = 0;
+    for (String[] m : modules) {
+      ModuleImage image = ModuleImage.fromStored(Files.readAllBytes(Path.of(m[1])));
+      if (image.btf().isEmpty()) {
+        continue;
+      }
+      String ours = BtfDumper.dump(BtfParser.parse(image.btf().get(), vm));
+      Process p = new ProcessBuilder("bpftool", "btf", "dump", "-B", base.toString(), "file", m[1]).redirectErrorStream(true).start();
+      String theirs = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(0, p.waitFor(), m[0]);
+      assertEquals(theirs, ours, m[0]);
+      compared++;
+    }
+    assertEquals(modules.size(), compared, "every module of the package carries BTF");
+  }
+}
