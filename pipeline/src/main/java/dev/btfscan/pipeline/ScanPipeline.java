@@ -13,6 +13,7 @@ import dev.btfscan.transforms.ExtractKernelBtfFn;
 import dev.btfscan.transforms.KernelBtf;
 import dev.btfscan.transforms.PackageRowFn;
 import dev.btfscan.transforms.ScanTags;
+import dev.btfscan.transforms.SlimModulesFn;
 import dev.btfscan.io.sink.OutputDirectory;
 import dev.btfscan.io.sink.WriteSortedLines;
 import java.io.IOException;
@@ -138,6 +139,9 @@ public final class ScanPipeline {
     String againstKey = againstFile != null ? AGAINST_FILE_KEY : config.against();
     PCollectionTuple modules = files
         .apply("Modules", Filter.by((KernelFile f) -> f.kind() == KernelFileKind.MODULE))
+        // Modules wait here until every package is read (the vmlinux side input is complete only
+        // then): keep what the analysis reads, not whole .ko files, so memory follows BTF size.
+        .apply("Slim modules", ParDo.of(new SlimModulesFn()))
         .apply("Analyze modules", ParDo.of(new AnalyzeModuleFn(baseView, knownView, againstKey, config.normalization(), config.rebase(), blobs))
             .withSideInputs(baseView, knownView)
             .withOutputTags(ScanTags.MODULE_ROWS, TupleTagList.of(ScanTags.MISMATCH_ROWS)));
