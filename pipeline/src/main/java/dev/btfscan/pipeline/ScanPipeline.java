@@ -2,6 +2,7 @@ package dev.btfscan.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.btfscan.analysis.KnownKernel;
+import dev.btfscan.elf.ModuleSlimmer;
 import dev.btfscan.io.KernelFile;
 import dev.btfscan.io.KernelPackageIO;
 import dev.btfscan.io.pkg.KernelFileKind;
@@ -13,7 +14,6 @@ import dev.btfscan.transforms.ExtractKernelBtfFn;
 import dev.btfscan.transforms.KernelBtf;
 import dev.btfscan.transforms.PackageRowFn;
 import dev.btfscan.transforms.ScanTags;
-import dev.btfscan.transforms.SlimModulesFn;
 import dev.btfscan.io.sink.OutputDirectory;
 import dev.btfscan.io.sink.WriteSortedLines;
 import java.io.IOException;
@@ -113,7 +113,10 @@ public final class ScanPipeline {
     BlobWriter blobs = new BlobWriter(root);
     PCollectionTuple read = p
         .apply("Inputs", Create.of(config.inputs()).withCoder(StringUtf8Coder.of()))
-        .apply("Read packages", KernelPackageIO.read().withMaxEntryBytes(config.maxEntryBytes()));
+        // Modules wait for the vmlinux side input, complete only when every package is read: the
+        // reader keeps of each .ko only what the analysis reads, so memory follows BTF, not .ko size.
+        .apply("Read packages", KernelPackageIO.read().withMaxEntryBytes(config.maxEntryBytes())
+            .withModuleBytes(ModuleSlimmer::slim));
     PCollection<KernelFile> files = read.get(KernelPackageIO.KERNEL_FILES);
 
     PCollectionTuple kernels = files
@@ -139,9 +142,6 @@ public final class ScanPipeline {
     String againstKey = againstFile != null ? AGAINST_FILE_KEY : config.against();
     PCollectionTuple modules = files
         .apply("Modules", Filter.by((KernelFile f) -> f.kind() == KernelFileKind.MODULE))
-        // Modules wait here until every package is read (the vmlinux side input is complete only
-        // then): keep what the analysis reads, not whole .ko files, so memory follows BTF size.
-        .apply("Slim modules", ParDo.of(new SlimModulesFn()))
         .apply("Analyze modules", ParDo.of(new AnalyzeModuleFn(baseView, knownView, againstKey, config.normalization(), config.rebase(), blobs))
             .withSideInputs(baseView, knownView)
             .withOutputTags(ScanTags.MODULE_ROWS, TupleTagList.of(ScanTags.MISMATCH_ROWS)));

@@ -13,7 +13,8 @@ import java.util.Optional;
  * ELF header (class, byte order, type, machine kept), and only {@code .BTF}, {@code .BTF.base} and
  * {@code .modinfo} plus a section name table. A Debian module is ~10x its BTF, and a scan holds
  * every module of every package until the vmlinux side input is complete (a batch side input waits
- * for all of its input), so this is what keeps a scan's memory proportional to BTF, not to .ko bytes.
+ * for all of its input), so the package reader applies this as it reads (see
+ * {@code KernelPackageIO.Read.withModuleBytes}): a scan's memory follows BTF, not .ko bytes.
  *
  * <p>Identity is the fallback: compressed modules (their compression is reported), ELF the reader
  * rejects (its error is reported), and any case where the slim ELF does not read back exactly as
