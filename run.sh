@@ -4,7 +4,7 @@
 #   ./run.sh                       scan the bundled fixtures into ./out and print the summary
 #   ./run.sh scan --output OUT INPUT...   scan kernel packages (see ./run.sh scan --help)
 #   ./run.sh dump FILE [--base FILE]      bpftool-style raw dump of any module/image/ELF/raw BTF
-#   ./run.sh test [--quick]        install what the tests need, then run every test suite
+#   ./run.sh test [--quick]        install what the tests need, run every test suite, then fuzz each target briefly
 #   ./run.sh bench                 whole-run benchmark against the decompression floor and bpftool
 #
 # The jar is (re)built when it is missing or older than any source or pom.
@@ -43,7 +43,9 @@ case "$cmd" in
       exec mvn -B test
     fi
     "$ROOT/fixtures/scripts/fetch-debian.sh"
-    exec mvn -B verify -Pintegration
+    mvn -B verify -Pintegration
+    # then a short real Jazzer run of every fuzz target (20 s each, profile `fuzz`)
+    exec "$ROOT/fixtures/scripts/fuzz-all.sh"
     ;;
   bench)
     shift
