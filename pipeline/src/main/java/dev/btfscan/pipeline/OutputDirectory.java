@@ -44,6 +44,17 @@ final class OutputDirectory {
     return target;
   }
 
+  /** Deletes the staging directory of a failed run (best effort); OUT is not touched. */
+  void abandon() {
+    try {
+      if (Files.exists(staging)) {
+        deleteTree(staging);
+      }
+    } catch (IOException e) {
+      // leave it: its name says it is partial
+    }
+  }
+
   /** Moves the finished staging directory into place, replacing any previous OUT. */
   void commit() throws IOException {
     Path old = null;

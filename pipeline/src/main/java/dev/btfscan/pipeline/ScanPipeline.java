@@ -68,20 +68,27 @@ public final class ScanPipeline {
 
   static int run(ScanConfig config, PipelineOptions options, PrintStream out, PrintStream err) throws IOException {
     OutputDirectory dir = OutputDirectory.prepare(Path.of(config.output()));
-    KernelBtf againstFile = AgainstKernel.load(config.against());
-    Pipeline p = Pipeline.create(options);
-    build(p, config, againstFile, dir.staging().toString());
-    PipelineResult result = p.run();
-    Progress.follow(result, config.quiet() ? null : err);
-    for (String file : List.of(MODULES, KERNELS, MISMATCHES, PACKAGES)) {
-      Path f = dir.staging().resolve(file);
-      if (!Files.exists(f)) {
-        Files.createFile(f); // nothing of that kind was found: an empty report, not a missing one
+    Summary summary;
+    try {
+      KernelBtf againstFile = AgainstKernel.load(config.against());
+      Pipeline p = Pipeline.create(options);
+      build(p, config, againstFile, dir.staging().toString());
+      PipelineResult result = p.run();
+      Progress.follow(result, config.quiet() ? null : err);
+      for (String file : List.of(MODULES, KERNELS, MISMATCHES, PACKAGES)) {
+        Path f = dir.staging().resolve(file);
+        if (!Files.exists(f)) {
+          Files.createFile(f); // nothing of that kind was found: an empty report, not a missing one
+        }
       }
+      summary = summarize(dir.staging());
+      Files.writeString(dir.staging().resolve(SUMMARY),
+          Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(summary.toJson()) + "\n", StandardCharsets.UTF_8);
+    } catch (IOException | RuntimeException | Error e) {
+      // A failed run leaves the previous OUT as it was and no half-written staging next to it.
+      dir.abandon();
+      throw e;
     }
-    Summary summary = summarize(dir.staging());
-    Files.writeString(dir.staging().resolve(SUMMARY),
-        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(summary.toJson()) + "\n", StandardCharsets.UTF_8);
     dir.commit();
     out.print(summary.toText());
     out.println("Reports in " + dir.target());
