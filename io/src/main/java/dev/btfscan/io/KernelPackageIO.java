@@ -7,6 +7,7 @@ import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -45,7 +46,7 @@ public final class KernelPackageIO {
 
   /** Reads with a 256 MiB entry cap and {@link DecompressionLimits#defaults()} for payloads. */
   public static Read read() {
-    return new Read(DEFAULT_MAX_ENTRY_BYTES, DecompressionLimits.defaults());
+    return new Read(DEFAULT_MAX_ENTRY_BYTES, DecompressionLimits.defaults(), null);
   }
 
   /** The read transform; configure with {@code withX}, each returning a modified copy. */
@@ -53,10 +54,12 @@ public final class KernelPackageIO {
     private static final long serialVersionUID = 1L;
     private final long maxEntryBytes;
     private final DecompressionLimits payloadLimits;
+    private final SerializableFunction<byte[], byte[]> moduleBytes;
 
-    private Read(long maxEntryBytes, DecompressionLimits payloadLimits) {
+    private Read(long maxEntryBytes, DecompressionLimits payloadLimits, SerializableFunction<byte[], byte[]> moduleBytes) {
       this.maxEntryBytes = maxEntryBytes;
       this.payloadLimits = payloadLimits;
+      this.moduleBytes = moduleBytes;
     }
 
     /** Module/image entries above this size are emitted with a problem and no bytes. */
@@ -65,12 +68,22 @@ public final class KernelPackageIO {
         throw new IllegalArgumentException("maxEntryBytes must be between 0 and " + MAX_ENTRY_BYTES_LIMIT + ", got "
             + maxEntryBytes);
       }
-      return new Read(maxEntryBytes, payloadLimits);
+      return new Read(maxEntryBytes, payloadLimits, moduleBytes);
     }
 
     /** Limits for decompressing whole payloads (data.tar, rpm cpio, compressed tar). */
     public Read withPayloadLimits(DecompressionLimits payloadLimits) {
-      return new Read(maxEntryBytes, Objects.requireNonNull(payloadLimits, "payloadLimits"));
+      return new Read(maxEntryBytes, Objects.requireNonNull(payloadLimits, "payloadLimits"), moduleBytes);
+    }
+
+    /**
+     * Applied to the bytes of every module entry (not duplicates, not kernel images) as it is read,
+     * before it leaves the reader: lets the caller keep only what it analyses, so a package's
+     * modules never sit in memory whole (the scan passes ModuleSlimmer::slim). Must return its
+     * input for anything it does not understand.
+     */
+    public Read withModuleBytes(SerializableFunction<byte[], byte[]> moduleBytes) {
+      return new Read(maxEntryBytes, payloadLimits, Objects.requireNonNull(moduleBytes, "moduleBytes"));
     }
 
     public long maxEntryBytes() {
@@ -90,7 +103,7 @@ public final class KernelPackageIO {
       PCollection<String> locations = matched.get(MatchPackagesFn.LOCATIONS).setCoder(StringUtf8Coder.of())
           .apply("Spread Packages", Reshuffle.viaRandomKey());
       PCollectionTuple read = locations.apply("Read Packages",
-          ParDo.of(new ReadPackageFn(maxEntryBytes, payloadLimits))
+          ParDo.of(new ReadPackageFn(maxEntryBytes, payloadLimits, moduleBytes))
               .withOutputTags(KERNEL_FILES, TupleTagList.of(SUMMARIES)));
       // One package yields thousands of modules in one bundle; spread them for the BTF stages.
       PCollection<KernelFile> files = read.get(KERNEL_FILES).setCoder(KernelFileCoder.of())

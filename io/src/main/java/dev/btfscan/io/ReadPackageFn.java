@@ -20,6 +20,7 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 
 /**
  * Streams one package (a file, or a directory when the location ends with '/') and emits a
@@ -30,6 +31,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 final class ReadPackageFn extends DoFn<String, KernelFile> {
   private final long maxEntryBytes;
   private final DecompressionLimits payloadLimits;
+  private final SerializableFunction<byte[], byte[]> moduleBytes;
 
   private final Counter packages = Metrics.counter(ReadPackageFn.class, "packages");
   private final Counter failedPackages = Metrics.counter(ReadPackageFn.class, "failedPackages");
@@ -40,8 +42,14 @@ final class ReadPackageFn extends DoFn<String, KernelFile> {
   private final Counter oversized = Metrics.counter(ReadPackageFn.class, "oversizedEntries");
 
   ReadPackageFn(long maxEntryBytes, DecompressionLimits payloadLimits) {
+    this(maxEntryBytes, payloadLimits, null);
+  }
+
+  /** @param moduleBytes applied to each non-duplicate module's bytes as read, or null */
+  ReadPackageFn(long maxEntryBytes, DecompressionLimits payloadLimits, SerializableFunction<byte[], byte[]> moduleBytes) {
     this.maxEntryBytes = maxEntryBytes;
     this.payloadLimits = payloadLimits;
+    this.moduleBytes = moduleBytes;
   }
 
   @ProcessElement
@@ -184,6 +192,9 @@ final class ReadPackageFn extends DoFn<String, KernelFile> {
     }
 
     private void emit(PackageEntry entry, KernelFileKind kind, byte[] data, List<String> problems) {
+      if (moduleBytes != null && data != null && kind == KernelFileKind.MODULE && !entry.isDuplicate()) {
+        data = moduleBytes.apply(data);
+      }
       out.output(new KernelFile(packageName, entry.path(), entry.rawName(), kind, KernelFiles.releaseFromPath(entry.path()),
           entry.unsafeReason(), entry.size(), entry.isDuplicate(), data, problems));
     }

@@ -2,6 +2,7 @@ package dev.btfscan.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.btfscan.analysis.KnownKernel;
+import dev.btfscan.elf.ModuleSlimmer;
 import dev.btfscan.io.KernelFile;
 import dev.btfscan.io.KernelPackageIO;
 import dev.btfscan.io.pkg.KernelFileKind;
@@ -119,7 +120,10 @@ public final class ScanPipeline {
     BlobWriter blobs = new BlobWriter(root);
     PCollectionTuple read = p
         .apply("Inputs", Create.of(config.inputs()).withCoder(StringUtf8Coder.of()))
-        .apply("Read packages", KernelPackageIO.read().withMaxEntryBytes(config.maxEntryBytes()));
+        // Modules wait for the vmlinux side input, complete only when every package is read: the
+        // reader keeps of each .ko only what the analysis reads, so memory follows BTF, not .ko size.
+        .apply("Read packages", KernelPackageIO.read().withMaxEntryBytes(config.maxEntryBytes())
+            .withModuleBytes(ModuleSlimmer::slim));
     PCollection<KernelFile> files = read.get(KernelPackageIO.KERNEL_FILES);
 
     PCollectionTuple kernels = files
