@@ -1,5 +1,6 @@
 package dev.btfscan.io.compress;
 
+import dev.btfscan.io.util.CountingInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
