@@ -4,7 +4,7 @@
 #   ./run.sh                       scan the bundled fixtures into ./out and print the summary
 #   ./run.sh scan --output OUT INPUT...   scan kernel packages (see ./run.sh scan --help)
 #   ./run.sh dump FILE [--base FILE]      bpftool-style raw dump of any module/image/ELF/raw BTF
-#   ./run.sh test [--quick]        install what the tests need, then run every test suite
+#   ./run.sh test [--quick]        install what the tests need, run every test suite, then fuzz each target briefly
 #   ./run.sh bench                 whole-run benchmark against the decompression floor and bpftool
 #
 # The jar is (re)built when it is missing or older than any source or pom.
@@ -47,6 +47,10 @@ case "$cmd" in
     # the DirectRunner's bytes. One Maven execution per runner: their kryo versions clash.
     mvn -B -Pflink -pl pipeline -am test -Dtest=CrossRunnerScanTest -Dsurefire.failIfNoSpecifiedTests=false
     mvn -B -Pspark -pl pipeline -am test -Dtest=CrossRunnerScanTest -Dsurefire.failIfNoSpecifiedTests=false
+    # A short real Jazzer run of every fuzz target (20 s each, profile `fuzz`).
+    "$ROOT/fixtures/scripts/fuzz-all.sh"
+    # Last, every suite: unit, pipeline, fuzz regression seeds, and the integration profile over
+    # the real Debian packages.
     exec mvn -B verify -Pintegration
     ;;
   bench)

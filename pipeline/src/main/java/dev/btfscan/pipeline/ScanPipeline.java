@@ -71,16 +71,23 @@ public final class ScanPipeline {
 
   static int run(ScanConfig config, PipelineOptions options, PrintStream out, PrintStream err) throws IOException {
     ScanReports reports = ScanReports.prepare(config.baseline());
-    OutputDirectory dir = OutputDirectory.prepare(Path.of(config.output()));
     KernelBtf againstFile = AgainstKernel.load(config.against());
-    Pipeline p = Pipeline.create(options);
-    build(p, config, againstFile, dir.staging().toString());
-    PipelineResult result = p.run();
-    Progress.follow(result, config.quiet() ? null : err);
-    Summary summary = summarize(dir.staging());
-    Files.writeString(dir.staging().resolve(SUMMARY),
-        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(summary.toJson()) + "\n", StandardCharsets.UTF_8);
-    reports.write(dir.staging());
+    OutputDirectory dir = OutputDirectory.prepare(Path.of(config.output()));
+    Summary summary;
+    try {
+      Pipeline p = Pipeline.create(options);
+      build(p, config, againstFile, dir.staging().toString());
+      PipelineResult result = p.run();
+      Progress.follow(result, config.quiet() ? null : err);
+      summary = summarize(dir.staging());
+      Files.writeString(dir.staging().resolve(SUMMARY),
+          Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(summary.toJson()) + "\n", StandardCharsets.UTF_8);
+      reports.write(dir.staging());
+    } catch (IOException | RuntimeException e) {
+      // A failed run leaves the previous OUT as it was and no staging directory behind.
+      dir.abort();
+      throw e;
+    }
     dir.commit();
     out.print(summary.toText());
     out.println("Reports in " + dir.target());

@@ -71,9 +71,7 @@ class OutputReplacementTest {
     try (Stream<Path> s = Files.list(out)) {
       assertEquals(2, s.count(), "nothing of the dead run inside OUT");
     }
-    for (String name : siblings(out)) {
-      assertTrue(name.equals("out") || name.startsWith("out.partial-"), name);
-    }
+    assertEquals(List.of("out"), siblings(out), "the dead run's staging directory is removed");
   }
 
   /** Runs the pipeline to the end on the DirectRunner, then fails as a crashed job would. */

@@ -73,7 +73,6 @@ public final class ModuleAnalyzer {
       problems.add(".BTF: " + e.getMessage());
       return new ModuleResult(BtfForm.INVALID, "unreadable .BTF", Verdict.INVALID, -1, base, null, problems, null);
     }
-    long types = framed.typeCount();
     BtfClassifier.Classification cls = BtfClassifier.classify(framed);
     if (module.btfBase() != null) {
       return distilled(module, framed, cls, base, problems);
@@ -113,11 +112,11 @@ public final class ModuleAnalyzer {
     try {
       List<String> after = Validation.errors(BtfParser.parse(blob, base.btf()));
       if (!after.isEmpty()) {
-        after.forEach(p -> problems.add("renumbered blob: " + p));
+        after.forEach(p -> problems.add("normalized blob: " + p));
         return new ModuleResult(BtfForm.STANDALONE, cls.evidence(), Verdict.INVALID, types, base, null, problems, null);
       }
     } catch (BtfFormatException e) {
-      throw new IllegalStateException("renumbering produced unreadable BTF: " + e.getMessage(), e);
+      throw new IllegalStateException("normalizing produced unreadable BTF: " + e.getMessage(), e);
     }
     return new ModuleResult(BtfForm.STANDALONE, cls.evidence(), Verdict.REMAPPED, types, base, null, problems, blob, null, notes);
   }
@@ -125,10 +124,7 @@ public final class ModuleAnalyzer {
   private ModuleResult split(byte[] raw, Btf framed, BtfClassifier.Classification cls, KernelBase base, List<String> problems) {
     long types = framed.typeCount();
     BaseFingerprint fp = BaseFingerprint.infer(framed);
-    BuiltAgainst built = attribute(fp);
-    if (!fp.hasStrings()) {
-      problems.add("built_against: " + fp.evidence());
-    }
+    BuiltAgainst built = attribute(fp); // its evidence says when there is too little to fingerprint
     List<String> framing = Validation.stringSectionErrors(framed);
     if (!framing.isEmpty()) {
       problems.addAll(framing);

@@ -23,8 +23,11 @@ public final class BlobWriter implements Serializable {
   }
 
   public void write(String relative, byte[] bytes) {
-    if (relative.startsWith("/") || relative.contains("..")) {
-      throw new IllegalArgumentException("unsafe blob path " + relative);
+    // BlobPaths builds these from sanitized segments; this is the last line of defence.
+    for (String segment : relative.split("/", -1)) {
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        throw new IllegalArgumentException("unsafe blob path " + relative);
+      }
     }
     try (OutputStream out = Channels.newOutputStream(
         FileSystems.create(FileSystems.matchNewResource(root + relative, false), MimeTypes.BINARY))) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.btfscan.btf.BaseIndex;
 import dev.btfscan.btf.Btf;
 import dev.btfscan.btf.BtfBuilder;
 import dev.btfscan.btf.BtfDumper;
@@ -29,22 +28,8 @@ class DistilledAnalysisTest {
     return kind.code() << 24 | vlen;
   }
 
-  static Kernels kernels() {
-    return new Kernels() {
-      @Override
-      public KernelBase byRelease(String release) {
-        return null;
-      }
-
-      @Override
-      public BaseIndex index(KernelBase base) {
-        return BaseIndex.of(base.btf());
-      }
-    };
-  }
-
   static ModuleResult analyze(ModuleBtf module, KernelBase base) {
-    return new ModuleAnalyzer(List.of(), kernels()).analyze(module, base);
+    return new ModuleAnalyzer(List.of(), Kernels.NONE).analyze(module, base);
   }
 
   @ParameterizedTest(name = "onto {0}")

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.btfscan.fixtures.Fixtures;
+import dev.btfscan.testing.RealBtf;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -24,47 +25,47 @@ class BtfDumperFixturesTest {
   @TempDir Path tmp;
 
   static Stream<String> modules53() {
-    return BtfTestData.modules(BtfTestData.RELEASE_53).stream();
+    return RealBtf.modules(RealBtf.R53).stream();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("modules53")
   void moduleSplitOnItsVmlinuxDumpsAsBpftoolPrintedIt(String module) throws Exception {
-    Btf base = BtfTestData.vmlinux(BtfTestData.RELEASE_53);
-    Btf btf = BtfParser.parse(BtfTestData.btfSection(module), base);
-    assertEquals(BtfTestData.text(module + ".bpftool.txt"), BtfDumper.dump(btf));
+    Btf base = RealBtf.vmlinux(RealBtf.R53);
+    Btf btf = BtfParser.parse(RealBtf.moduleBtf(module), base);
+    assertEquals(RealBtf.fixtureText(module + ".bpftool.txt"), BtfDumper.dump(btf));
   }
 
   @Test
   void olderReleaseModuleDumpsAsBpftoolPrintedItOnItsOwnVmlinux() throws Exception {
-    String module = "modules/" + BtfTestData.RELEASE_47 + "/af_key.ko";
-    Btf btf = BtfParser.parse(BtfTestData.btfSection(module), BtfTestData.vmlinux(BtfTestData.RELEASE_47));
-    assertEquals(BtfTestData.text(module + ".bpftool.txt"), BtfDumper.dump(btf));
+    String module = "modules/" + RealBtf.R47 + "/af_key.ko";
+    Btf btf = BtfParser.parse(RealBtf.moduleBtf(module), RealBtf.vmlinux(RealBtf.R47));
+    assertEquals(RealBtf.fixtureText(module + ".bpftool.txt"), BtfDumper.dump(btf));
   }
 
   @Test
   void moduleOnTheWrongVmlinuxDumpsTheSameGarbageBpftoolPrints() throws Exception {
-    String module = "modules/" + BtfTestData.RELEASE_47 + "/af_key.ko";
-    Btf btf = BtfParser.parse(BtfTestData.btfSection(module), BtfTestData.vmlinux(BtfTestData.RELEASE_53));
-    assertEquals(BtfTestData.text(module + ".bpftool-wrong-base-53.txt"), BtfDumper.dump(btf));
+    String module = "modules/" + RealBtf.R47 + "/af_key.ko";
+    Btf btf = BtfParser.parse(RealBtf.moduleBtf(module), RealBtf.vmlinux(RealBtf.R53));
+    assertEquals(RealBtf.fixtureText(module + ".bpftool-wrong-base-53.txt"), BtfDumper.dump(btf));
   }
 
   @Test
   void standaloneOutOfTreeModuleDumpsAsBpftoolPrintedIt() throws Exception {
-    byte[] section = BtfTestData.btfSection("oot/btfscan_demo-standalone.ko");
+    byte[] section = RealBtf.moduleBtf("oot/btfscan_demo-standalone.ko");
     assertArrayEquals(Fixtures.bytes("oot/btfscan_demo-standalone.btf"), section);
     Btf btf = BtfParser.parse(section);
     assertEquals(1, btf.startId());
-    assertEquals(BtfTestData.text("oot/btfscan_demo-standalone.ko.bpftool.txt"), BtfDumper.dump(btf));
+    assertEquals(RealBtf.fixtureText("oot/btfscan_demo-standalone.ko.bpftool.txt"), BtfDumper.dump(btf));
   }
 
   @ParameterizedTest(name = "{0} on {1}")
-  @CsvSource({"btfscan_demo-split, " + BtfTestData.RELEASE_53, "btfscan_demo-split47, " + BtfTestData.RELEASE_47})
+  @CsvSource({"btfscan_demo-split, " + RealBtf.R53, "btfscan_demo-split47, " + RealBtf.R47})
   void splitOutOfTreeModuleDumpsAsBpftoolPrintedItOnItsVmlinux(String name, String release) throws Exception {
-    byte[] section = BtfTestData.btfSection("oot/" + name + ".ko");
+    byte[] section = RealBtf.moduleBtf("oot/" + name + ".ko");
     assertArrayEquals(Fixtures.bytes("oot/" + name + ".btf"), section);
-    Btf btf = BtfParser.parse(section, BtfTestData.vmlinux(release));
-    assertEquals(BtfTestData.text("oot/" + name + ".ko.bpftool.txt"), BtfDumper.dump(btf));
+    Btf btf = BtfParser.parse(section, RealBtf.vmlinux(release));
+    assertEquals(RealBtf.fixtureText("oot/" + name + ".ko.bpftool.txt"), BtfDumper.dump(btf));
   }
 
   /** pahole BTF of objects built for x86_64, i686, armhf and the big-endian s390x and mips. */
@@ -73,19 +74,19 @@ class BtfDumperFixturesTest {
   void crossCompiledObjectDumpsAsBpftoolPrintedItInEitherByteOrder(String object) throws Exception {
     Btf btf = BtfParser.parse(Fixtures.bytes("elf/" + object + ".btf"));
     assertEquals(object.startsWith("be") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN, btf.order());
-    assertEquals(BtfTestData.text("elf/" + object + ".o.bpftool.txt"), BtfDumper.dump(btf));
+    assertEquals(RealBtf.fixtureText("elf/" + object + ".o.bpftool.txt"), BtfDumper.dump(btf));
   }
 
   @Test
   void tinyVmlinuxFromTheImageFixturesDumpsAsBpftoolPrintedIt() throws Exception {
     Btf btf = BtfParser.parse(Fixtures.bytes("kernels/images/tiny.btf"));
-    assertEquals(BtfTestData.text("kernels/images/tiny.btf.bpftool.txt"), BtfDumper.dump(btf));
+    assertEquals(RealBtf.fixtureText("kernels/images/tiny.btf.bpftool.txt"), BtfDumper.dump(btf));
   }
 
   @Test
   void wholeVmlinuxDumpsAsLiveBpftoolPrintsIt() throws Exception {
     assumeTrue(Bpftool.available(), "no " + Bpftool.PATH);
-    byte[] vmlinux = BtfTestData.vmlinuxBytes(BtfTestData.RELEASE_53);
+    byte[] vmlinux = RealBtf.vmlinuxBytes(RealBtf.R53);
     String expected = Bpftool.dump(tmp, vmlinux, null);
     String actual = BtfDumper.dump(BtfParser.parse(vmlinux));
     assertEquals(expected.length(), actual.length(), "dump length");
@@ -96,8 +97,8 @@ class BtfDumperFixturesTest {
   @MethodSource("modules53")
   void moduleDumpsAsLiveBpftoolPrintsIt(String module) throws Exception {
     assumeTrue(Bpftool.available(), "no " + Bpftool.PATH);
-    byte[] vmlinux = BtfTestData.vmlinuxBytes(BtfTestData.RELEASE_53);
-    byte[] section = BtfTestData.btfSection(module);
+    byte[] vmlinux = RealBtf.vmlinuxBytes(RealBtf.R53);
+    byte[] section = RealBtf.moduleBtf(module);
     Btf btf = BtfParser.parse(section, BtfParser.parse(vmlinux));
     assertEquals(Bpftool.dump(tmp, section, vmlinux), BtfDumper.dump(btf));
   }

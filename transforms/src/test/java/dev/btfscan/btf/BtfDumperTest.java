@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.btfscan.testing.RealBtf;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -45,7 +46,7 @@ class BtfDumperTest {
 
   @Test
   void everyKindAndKindFlagFormDumpsAsTheCommittedBpftoolText() {
-    assertEquals(BtfTestData.resource("/btf/all-kinds.bpftool.txt"), BtfDumper.dump(allKindsBtf));
+    assertEquals(RealBtf.resourceText("/btf/all-kinds.bpftool.txt"), BtfDumper.dump(allKindsBtf));
   }
 
   @Test
@@ -53,7 +54,7 @@ class BtfDumperTest {
     assumeTrue(Bpftool.available(), "no " + Bpftool.PATH);
     String bpftool = Bpftool.dump(tmp, allKinds, null);
     assertEquals(bpftool, BtfDumper.dump(allKindsBtf));
-    assertEquals(bpftool, BtfTestData.resource("/btf/all-kinds.bpftool.txt"), "stale resource");
+    assertEquals(bpftool, RealBtf.resourceText("/btf/all-kinds.bpftool.txt"), "stale resource");
   }
 
   @Test
@@ -75,7 +76,7 @@ class BtfDumperTest {
     @Test
     void dumpsOnlyItsOwnTypesWithBaseNamesResolved() {
       String dump = BtfDumper.dump(splitBtf);
-      assertEquals(BtfTestData.resource("/btf/split-on-all-kinds.bpftool.txt"), dump);
+      assertEquals(RealBtf.resourceText("/btf/split-on-all-kinds.bpftool.txt"), dump);
       assertTrue(dump.startsWith("[" + allKindsBtf.endId() + "] STRUCT 'own_struct'"), dump);
     }
 

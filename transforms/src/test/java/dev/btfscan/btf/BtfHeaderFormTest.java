@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.btfscan.testing.RealBtf;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class BtfHeaderFormTest {
     assertEquals(5, btf.typeCount());
     assertEquals(NEXT_KIND, btf.kindCode(2));
     assertEquals(WIDE_KIND, btf.kindCode(4));
-    assertEquals(BtfTestData.resource("/btf/layout-unknown-kind.txt"), BtfDumper.dump(btf));
+    assertEquals(RealBtf.resourceText("/btf/layout-unknown-kind.txt"), BtfDumper.dump(btf));
   }
 
   @Test

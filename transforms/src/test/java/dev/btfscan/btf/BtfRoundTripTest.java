@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.btfscan.fixtures.Fixtures;
+import dev.btfscan.testing.RealBtf;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,19 +31,19 @@ class BtfRoundTripTest {
 
   static Stream<Arguments> blobs() {
     List<Arguments> all = new ArrayList<>();
-    for (String release : List.of(BtfTestData.RELEASE_53, BtfTestData.RELEASE_47)) {
+    for (String release : List.of(RealBtf.R53, RealBtf.R47)) {
       all.add(Arguments.of(Named.of("vmlinux " + release,
-          new Blob(BtfTestData.vmlinuxBytes(release), null, false))));
-      for (String module : BtfTestData.modules(release)) {
-        all.add(Arguments.of(Named.of(module, new Blob(BtfTestData.btfSection(module), release, false))));
+          new Blob(RealBtf.vmlinuxBytes(release), null, false))));
+      for (String module : RealBtf.modules(release)) {
+        all.add(Arguments.of(Named.of(module, new Blob(RealBtf.moduleBtf(module), release, false))));
       }
     }
     all.add(Arguments.of(Named.of("oot standalone",
         new Blob(Fixtures.bytes("oot/btfscan_demo-standalone.btf"), null, false))));
     all.add(Arguments.of(Named.of("oot split",
-        new Blob(Fixtures.bytes("oot/btfscan_demo-split.btf"), BtfTestData.RELEASE_53, false))));
+        new Blob(Fixtures.bytes("oot/btfscan_demo-split.btf"), RealBtf.R53, false))));
     all.add(Arguments.of(Named.of("oot split47",
-        new Blob(Fixtures.bytes("oot/btfscan_demo-split47.btf"), BtfTestData.RELEASE_47, false))));
+        new Blob(Fixtures.bytes("oot/btfscan_demo-split47.btf"), RealBtf.R47, false))));
     for (String object : List.of("le64", "be64", "elf32", "elf32arm", "be32")) {
       all.add(Arguments.of(Named.of("elf/" + object + ".btf",
           new Blob(Fixtures.bytes("elf/" + object + ".btf"), null, false))));
@@ -101,7 +102,7 @@ class BtfRoundTripTest {
     if (blob.builtSplit()) {
       return BtfParser.parse(input(blob), allKindsBase(ByteOrder.LITTLE_ENDIAN));
     }
-    return BtfParser.parse(blob.bytes(), blob.baseRelease() == null ? null : BtfTestData.vmlinux(blob.baseRelease()));
+    return BtfParser.parse(blob.bytes(), blob.baseRelease() == null ? null : RealBtf.vmlinux(blob.baseRelease()));
   }
 
   private static Btf swappedBase(Blob blob) throws BtfFormatException {
@@ -114,7 +115,7 @@ class BtfRoundTripTest {
     Btf cached = SWAPPED_BASES.get(blob.baseRelease());
     if (cached == null) {
       cached = BtfParser.parse(
-          BtfWriter.write(BtfTestData.vmlinux(blob.baseRelease()), ByteOrder.BIG_ENDIAN));
+          BtfWriter.write(RealBtf.vmlinux(blob.baseRelease()), ByteOrder.BIG_ENDIAN));
       SWAPPED_BASES.put(blob.baseRelease(), cached);
     }
     return cached;

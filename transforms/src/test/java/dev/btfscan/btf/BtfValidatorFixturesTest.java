@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.btfscan.fixtures.Fixtures;
+import dev.btfscan.testing.RealBtf;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
@@ -77,9 +78,9 @@ class BtfValidatorFixturesTest {
 
   @Test
   void moduleWithAZeroedBtfMagicIsAFormatException() {
-    byte[] section = RealBtf.btfSection(Fixtures.bytes("fail/module-btf-bad-magic-fail.ko"));
+    byte[] section = RealBtf.moduleBtf("fail/module-btf-bad-magic-fail.ko");
     try {
-      BtfParser.parse(section, RealBtf.vmlinux());
+      BtfParser.parse(section, RealBtf.vmlinux(RealBtf.R53));
       fail("parsed");
     } catch (BtfFormatException e) {
       assertTrue(e.getMessage().startsWith("bad magic 0x0000"), e.getMessage());

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.btfscan.btf.BtfProblem.Severity;
 import dev.btfscan.btf.BtfProblem.Stage;
 import dev.btfscan.fixtures.Fixtures;
-import java.nio.file.Path;
+import dev.btfscan.testing.RealBtf;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BtfValidatorRealDataTest {
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {RealBtf.RELEASE, RealBtf.OLDER})
+  @ValueSource(strings = {RealBtf.R53, RealBtf.R47})
   void debianVmlinuxBtfIsClean(String release) {
     Btf vmlinux = RealBtf.vmlinux(release);
     assertTrue(vmlinux.typeCount() > 90_000, "types: " + vmlinux.typeCount());
@@ -29,29 +29,29 @@ class BtfValidatorRealDataTest {
   }
 
   static Stream<Arguments> modules() {
-    List<Path> m53 = RealBtf.modules(RealBtf.RELEASE);
-    List<Path> m47 = RealBtf.modules(RealBtf.OLDER);
+    List<String> m53 = RealBtf.modules(RealBtf.R53);
+    List<String> m47 = RealBtf.modules(RealBtf.R47);
     assertFalse(m53.isEmpty());
     assertFalse(m47.isEmpty());
     return Stream.concat(
-        m53.stream().map(p -> Arguments.of(RealBtf.RELEASE, p)),
-        m47.stream().map(p -> Arguments.of(RealBtf.OLDER, p)));
+        m53.stream().map(p -> Arguments.of(RealBtf.R53, p)),
+        m47.stream().map(p -> Arguments.of(RealBtf.R47, p)));
   }
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("modules")
-  void debianModuleSplitOnItsOwnVmlinuxIsClean(String release, Path ko) throws BtfFormatException {
+  void debianModuleSplitOnItsOwnVmlinuxIsClean(String release, String ko) throws BtfFormatException {
     Btf module = BtfParser.parse(RealBtf.moduleBtf(ko), RealBtf.vmlinux(release));
     assertTrue(module.typeCount() > 0);
     ValidationResult r = BtfValidator.validate(module);
-    assertEquals(0, r.errorCount() + r.warningCount(), ko.getFileName() + ":\n" + r);
+    assertEquals(0, r.errorCount() + r.warningCount(), ko.substring(ko.lastIndexOf('/') + 1) + ":\n" + r);
   }
 
   static Stream<Arguments> outOfTree() {
     return Stream.of(
         Arguments.of("btfscan_demo-standalone", null),
-        Arguments.of("btfscan_demo-split", RealBtf.RELEASE),
-        Arguments.of("btfscan_demo-split47", RealBtf.OLDER));
+        Arguments.of("btfscan_demo-split", RealBtf.R53),
+        Arguments.of("btfscan_demo-split47", RealBtf.R47));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -61,7 +61,7 @@ class BtfValidatorRealDataTest {
     byte[] raw = Fixtures.bytes("oot/" + name + ".btf");
     ValidationResult r = BtfValidator.validate(BtfParser.parse(raw, base));
     assertEquals(0, r.errorCount() + r.warningCount(), name + ":\n" + r);
-    byte[] section = RealBtf.btfSection(Fixtures.bytes("oot/" + name + ".ko"));
+    byte[] section = RealBtf.moduleBtf("oot/" + name + ".ko");
     ValidationResult fromKo = BtfValidator.validate(BtfParser.parse(section, base));
     assertEquals(0, fromKo.errorCount() + fromKo.warningCount(), name + ".ko:\n" + fromKo);
   }
@@ -69,8 +69,8 @@ class BtfValidatorRealDataTest {
   @Test
   void moduleReadAgainstTheWrongVmlinuxIsRejectedPrecisely() throws BtfFormatException {
     // The 47 af_key.ko split on the 53 vmlinux: bpftool prints STRUCT 'ume_play_dead' silently.
-    Path ko47 = Fixtures.path("modules/" + RealBtf.OLDER + "/af_key.ko");
-    Btf wrong = BtfParser.parse(RealBtf.moduleBtf(ko47), RealBtf.vmlinux());
+    String ko47 = "modules/" + RealBtf.R47 + "/af_key.ko";
+    Btf wrong = BtfParser.parse(RealBtf.moduleBtf(ko47), RealBtf.vmlinux(RealBtf.R53));
     ValidationResult r = BtfValidator.validate(wrong);
     assertTrue(r.errorCount() > 0, r.toString());
     BtfProblem first = r.problems().get(0);

@@ -40,7 +40,7 @@ class DistilledRelocatorTest {
       assertEquals(12, module.base().typeCount());
       assertEquals(13, module.startId());
       assertEquals(62, module.typeCount());
-      assertEquals(BtfTestData.text("oot/btfscan_demo-distilled.ko.bpftool-distilled.txt"), BtfDumper.dump(module));
+      assertEquals(RealBtf.fixtureText("oot/btfscan_demo-distilled.ko.bpftool-distilled.txt"), BtfDumper.dump(module));
     }
 
     @ParameterizedTest(name = "onto {0}")
@@ -52,7 +52,7 @@ class DistilledRelocatorTest {
       assertTrue(r.relocated());
       Btf relocated = BtfParser.parse(r.blob(), vmlinux);
       assertEquals(vmlinux.endId(), relocated.startId());
-      assertEquals(BtfTestData.text("oot/btfscan_demo-distilled.ko.bpftool-relocated-" + tag + ".txt"), BtfDumper.dump(relocated));
+      assertEquals(RealBtf.fixtureText("oot/btfscan_demo-distilled.ko.bpftool-relocated-" + tag + ".txt"), BtfDumper.dump(relocated));
       assertEquals(0, BtfValidator.validate(relocated).errorCount(), BtfValidator.validate(relocated).toString());
     }
 

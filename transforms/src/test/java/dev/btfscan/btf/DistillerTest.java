@@ -32,7 +32,7 @@ class DistillerTest {
     Distiller.Result d = Distiller.distill(split);
     assertEquals(HexFormat.of().formatHex(Fixtures.bytes("oot/btfscan_demo-distilled.base.btf")), HexFormat.of().formatHex(d.base()));
     Btf base = BtfParser.parse(d.base());
-    assertEquals(BtfTestData.text("oot/btfscan_demo-distilled.base.btf.bpftool.txt"), BtfDumper.dump(base));
+    assertEquals(RealBtf.fixtureText("oot/btfscan_demo-distilled.base.btf.bpftool.txt"), BtfDumper.dump(base));
     assertEquals(12, d.baseTypes());
     assertEquals(40, d.ownTypes());
     assertEquals(22, d.copiedTypes());
@@ -201,7 +201,7 @@ class DistillerTest {
   @CsvSource({RealBtf.R53 + ", 53", RealBtf.R47 + ", 47"})
   void libbpfRelocatesOurDistilledAfKeyAsWeDo(String release, String tag) throws Exception {
     Btf relocated = relocate(Distiller.distill(afKey53()), RealBtf.vmlinux(release));
-    assertEquals(BtfTestData.resource("/btf/af_key-distilled-relocated-" + tag + ".bpftool75.txt"), BtfDumper.dump(relocated));
+    assertEquals(RealBtf.resourceText("/btf/af_key-distilled-relocated-" + tag + ".bpftool75.txt"), BtfDumper.dump(relocated));
   }
 
   @Test

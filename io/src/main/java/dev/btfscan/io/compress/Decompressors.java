@@ -1,6 +1,7 @@
 package dev.btfscan.io.compress;
 
 import com.github.luben.zstd.ZstdInputStream;
+import dev.btfscan.io.util.CountingInputStream;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

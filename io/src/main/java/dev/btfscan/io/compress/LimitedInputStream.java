@@ -1,5 +1,7 @@
 package dev.btfscan.io.compress;
 
+import dev.btfscan.io.util.CountingInputStream;
+import dev.btfscan.io.util.Streams;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,16 +60,7 @@ final class LimitedInputStream extends FilterInputStream {
   @Override
   public long skip(long n) throws IOException {
     // Route through read() so skipped bytes are counted against the limits too.
-    byte[] buf = new byte[(int) Math.min(8192, Math.max(1, n))];
-    long skipped = 0;
-    while (skipped < n) {
-      int r = read(buf, 0, (int) Math.min(buf.length, n - skipped));
-      if (r < 0) {
-        break;
-      }
-      skipped += r;
-    }
-    return skipped;
+    return Streams.skipByReading(this, n);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.btfscan.io.pkg;
 import dev.btfscan.io.compress.Compression;
 import dev.btfscan.io.compress.DecompressionLimits;
 import dev.btfscan.io.compress.Decompressors;
+import dev.btfscan.io.util.CountingInputStream;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,8 +34,8 @@ public final class PackageReader {
   public static PackageFormat read(String packageName, InputStream in, EntryVisitor visitor,
       DecompressionLimits payloadLimits) throws IOException {
     // Readers close their decoders (zstd holds native memory); the caller's stream stays open.
-    ReadContext.CountingStream counted = new ReadContext.CountingStream(new CloseShield(in));
-    ReadContext ctx = new ReadContext(packageName, visitor, counted);
+    CountingInputStream counted = new CountingInputStream(new CloseShield(in));
+    ReadContext ctx = new ReadContext(packageName, visitor, counted::count);
     try {
       BufferedInputStream buffered = new BufferedInputStream(counted, BUFFER);
       PackageFormat container = PackageFormat.detectContainer(Decompressors.peek(buffered, 8));

@@ -2,7 +2,6 @@ package dev.btfscan.io.pkg;
 
 import dev.btfscan.io.util.BoundedInputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashSet;
@@ -92,51 +91,5 @@ final class ReadContext {
   /** Source of the current stored-byte offset. */
   interface Offset {
     long get();
-  }
-
-  /** Counts the bytes read from the stored package. */
-  static final class CountingStream extends FilterInputStream implements Offset {
-    private long count;
-
-    CountingStream(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public long get() {
-      return count;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = in.read();
-      if (b >= 0) {
-        count++;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      if (n > 0) {
-        count += n;
-      }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      long s = in.skip(n);
-      if (s > 0) {
-        count += s;
-      }
-      return s;
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
-    }
   }
 }

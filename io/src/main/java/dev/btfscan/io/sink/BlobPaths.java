@@ -82,7 +82,13 @@ public final class BlobPaths {
       sb.insert(0, '_'); // covers "", ".", ".." and hidden names
       changed[0] = true;
     }
-    return sb.toString();
+    String out = sb.toString();
+    if (out.contains("..")) {
+      // Harmless inside a segment, but a path that reads like a traversal misleads whoever greps it.
+      out = out.replace("..", "__");
+      changed[0] = true;
+    }
+    return out;
   }
 
   private static String hash(String release, String path) {

@@ -63,16 +63,8 @@ public final class BoundedInputStream extends InputStream {
 
   @Override
   public long skip(long n) throws IOException {
-    byte[] buf = new byte[8192];
-    long skipped = 0;
-    while (skipped < n) {
-      int r = read(buf, 0, (int) Math.min(buf.length, n - skipped));
-      if (r < 0) {
-        break;
-      }
-      skipped += r;
-    }
-    return skipped;
+    // Through read(), so a truncated window is noticed while skipping too.
+    return Streams.skipByReading(this, n);
   }
 
   /** Reads and discards whatever is left of the window. */

@@ -1,18 +1,23 @@
-package dev.btfscan.io.compress;
+package dev.btfscan.io.util;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Counts the compressed bytes a decoder pulls, so the output/input ratio can be checked. */
-final class CountingInputStream extends FilterInputStream {
+/**
+ * Counts the bytes read (and skipped) from another stream: the compressed bytes a decoder pulls, so
+ * the output/input ratio can be checked, and the stored-byte offset of a package being read. Mark
+ * and reset are not supported, so the count never lies.
+ */
+public final class CountingInputStream extends FilterInputStream {
   private long count;
 
-  CountingInputStream(InputStream in) {
+  public CountingInputStream(InputStream in) {
     super(in);
   }
 
-  long count() {
+  /** Bytes read and skipped so far. */
+  public long count() {
     return count;
   }
 
