@@ -10,7 +10,6 @@ import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
 import org.tukaani.xz.LZMAInputStream;
-import org.tukaani.xz.XZInputStream;
 
 /**
  * Opens decoders for {@link Compression} formats. Every returned stream is bounded by
@@ -21,6 +20,8 @@ import org.tukaani.xz.XZInputStream;
 public final class Decompressors {
   /** Memory limit for xz/lzma dictionaries: xz -9 needs 65 MiB; a crafted header may ask for 4 GiB. */
   private static final int XZ_MEMORY_LIMIT_KIB = 256 * 1024;
+  /** Blocks of a multi-block xz stream decoded ahead at once (see ParallelXzInputStream). */
+  private static final int XZ_THREADS = Math.min(4, Runtime.getRuntime().availableProcessors());
 
   private Decompressors() {}
 
@@ -100,7 +101,7 @@ public final class Decompressors {
       case BZIP2:
         return new BZip2CompressorInputStream(in, true);
       case XZ:
-        return new XZInputStream(in, XZ_MEMORY_LIMIT_KIB);
+        return ParallelXzInputStream.open(in, XZ_MEMORY_LIMIT_KIB, XZ_THREADS);
       case LZMA:
         return new LZMAInputStream(in, XZ_MEMORY_LIMIT_KIB);
       case ZSTD:

@@ -1,0 +1,393 @@
+package dev.btfscan.io.compress;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.zip.CRC32;
+import org.tukaani.xz.CorruptedInputException;
+import org.tukaani.xz.LZMA2InputStream;
+import org.tukaani.xz.XZInputStream;
+import org.tukaani.xz.check.Check;
+
+/**
+ * Streaming xz decoder that decodes the blocks of a multi-block stream on several threads, in
+ * order, a bounded number ahead. Debian's data.tar.xz (dpkg writes threaded xz) is such a stream:
+ * 24 MiB blocks whose headers carry both sizes; decoding them on two cores takes the package read
+ * from one core's pure-Java LZMA2 speed towards two.
+ *
+ * <p>Only what the parallel path needs is accepted: every block with compressed and uncompressed
+ * sizes in its header, the LZMA2 filter alone, both sizes at most {@link #MAX_BLOCK_BYTES}. A stream
+ * whose first block is anything else (single-threaded xz writes no sizes) is handed, unread, to
+ * {@link XZInputStream}. Every block's check, the index and the footer are verified as xz does.
+ * Memory: at most {@code threads + 1} blocks (compressed and decoded) in flight per stream, and a
+ * dictionary no larger than its block per decoding thread.
+ */
+final class ParallelXzInputStream extends InputStream {
+  static final int MAX_BLOCK_BYTES = 64 << 20;
+  private static final byte[] MAGIC = {(byte) 0xFD, '7', 'z', 'X', 'Z', 0};
+  private static final int LZMA2_FILTER_ID = 0x21;
+
+  private final InputStream in;
+  private final int memoryLimitKiB;
+  private final int checkType;
+  private final byte[] streamFlags;
+  /** Shared by every stream of the JVM: daemon threads, one per core. */
+  private static final ExecutorService POOL = Executors.newFixedThreadPool(
+      Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
+        Thread t = new Thread(r, "btfscan-xz");
+        t.setDaemon(true);
+        return t;
+      });
+  private final int ahead;
+  private final ArrayDeque<Future<byte[]>> pending = new ArrayDeque<>();
+  private final List<long[]> records = new ArrayList<>(); // unpadded size, uncompressed size
+  private byte[] current = new byte[0];
+  private int pos;
+  private boolean blocksDone;
+  private InputStream next; // the stream after this one (concatenated .xz), once reached
+  private boolean closed;
+
+  /** Opens {@code in} (an xz stream) with the parallel decoder, or XZInputStream when it does not fit. */
+  static InputStream open(InputStream in, int memoryLimitKiB, int threads) throws IOException {
+    ByteArrayOutputStream seen = new ByteArrayOutputStream();
+    byte[] header = readUpTo(in, 12 + 1, seen);
+    if (threads < 2 || header.length < 13 || !Arrays.equals(Arrays.copyOf(header, 6), MAGIC)) {
+      return fallback(seen, in, memoryLimitKiB);
+    }
+    int hsize = ((header[12] & 0xff) + 1) * 4;
+    if ((header[12] & 0xff) == 0) {
+      return fallback(seen, in, memoryLimitKiB); // no blocks at all: let xz check the empty stream
+    }
+    byte[] rest = readUpTo(in, hsize - 1, seen);
+    byte[] blockHeader = new byte[hsize];
+    blockHeader[0] = header[12];
+    System.arraycopy(rest, 0, blockHeader, 1, rest.length);
+    if (rest.length < hsize - 1 || BlockHeader.parse(blockHeader, memoryLimitKiB) == null
+        || !validStreamHeader(header)) {
+      return fallback(seen, in, memoryLimitKiB);
+    }
+    return new ParallelXzInputStream(in, memoryLimitKiB, header, blockHeader, threads);
+  }
+
+  private static InputStream fallback(ByteArrayOutputStream seen, InputStream in, int memoryLimitKiB)
+      throws IOException {
+    return new XZInputStream(new SequenceInputStream(new ByteArrayInputStream(seen.toByteArray()), in), memoryLimitKiB);
+  }
+
+  private static boolean validStreamHeader(byte[] h) {
+    CRC32 crc = new CRC32();
+    crc.update(h, 6, 2);
+    return h[6] == 0 && (h[7] & 0xf0) == 0 && (int) crc.getValue() == le32(h, 8) && isSupportedCheck(h[7] & 0x0f);
+  }
+
+  private static boolean isSupportedCheck(int type) {
+    try {
+      Check.getInstance(type);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private ParallelXzInputStream(InputStream in, int memoryLimitKiB, byte[] streamHeader, byte[] firstBlockHeader,
+      int threads) throws IOException {
+    this.in = in;
+    this.memoryLimitKiB = memoryLimitKiB;
+    this.checkType = streamHeader[7] & 0x0f;
+    this.streamFlags = Arrays.copyOfRange(streamHeader, 6, 8);
+    this.ahead = threads + 1;
+    submit(firstBlockHeader);
+  }
+
+  /** A block header's fields the parallel path needs, or null when the block does not fit it. */
+  private record BlockHeader(int size, long compressed, long uncompressed, int dictSize) {
+    static BlockHeader parse(byte[] h, int memoryLimitKiB) {
+      int size = h.length;
+      CRC32 crc = new CRC32();
+      crc.update(h, 0, size - 4);
+      if ((int) crc.getValue() != le32(h, size - 4)) {
+        return null;
+      }
+      int flags = h[1] & 0xff;
+      if ((flags & 0x3c) != 0 || (flags & 0xc0) != 0xc0 || (flags & 3) != 0) {
+        return null; // reserved bits, a size missing, or more than one filter
+      }
+      long[] p = {2};
+      long compressed = vli(h, p, size - 4);
+      long uncompressed = vli(h, p, size - 4);
+      long filter = vli(h, p, size - 4);
+      long propsSize = vli(h, p, size - 4);
+      if (compressed <= 0 || uncompressed < 0 || filter != LZMA2_FILTER_ID || propsSize != 1 || p[0] >= size - 4
+          || compressed > MAX_BLOCK_BYTES || uncompressed > MAX_BLOCK_BYTES) {
+        return null;
+      }
+      int props = h[(int) p[0]++] & 0xff;
+      if (props > 40) {
+        return null;
+      }
+      for (int i = (int) p[0]; i < size - 4; i++) {
+        if (h[i] != 0) {
+          return null;
+        }
+      }
+      int dict = props == 40 ? Integer.MAX_VALUE : (2 | (props & 1)) << (props / 2 + 11);
+      // A block never reaches back before its own start: a dictionary as large as the block is
+      // enough (xz does the same), which caps memory whatever dictionary the header asks for.
+      dict = (int) Math.min(dict, Math.max(uncompressed, LZMA2InputStream.DICT_SIZE_MIN));
+      if (LZMA2InputStream.getMemoryUsage(dict) > memoryLimitKiB) {
+        return null;
+      }
+      return new BlockHeader(size, compressed, uncompressed, dict);
+    }
+  }
+
+  /** Reads the rest of the block after {@code header} and queues its decoding. */
+  private void submit(byte[] header) throws IOException {
+    BlockHeader b = BlockHeader.parse(header, memoryLimitKiB);
+    if (b == null) {
+      throw new CorruptedInputException("xz block " + (records.size() + 1) + ": its header lacks sizes, has other "
+          + "filters than LZMA2, or sizes above " + MAX_BLOCK_BYTES + " bytes, unlike the first block");
+    }
+    int padding = (int) ((4 - (b.compressed() % 4)) % 4);
+    int checkSize = Check.getInstance(checkType).getSize();
+    byte[] body = readExactly(in, (int) b.compressed() + padding + checkSize, "xz block " + (records.size() + 1));
+    for (int i = 0; i < padding; i++) {
+      if (body[(int) b.compressed() + i] != 0) {
+        throw new CorruptedInputException("xz block " + (records.size() + 1) + ": non-zero block padding");
+      }
+    }
+    records.add(new long[] {b.size() + b.compressed() + checkSize, b.uncompressed()}); // unpadded size
+    int blockNo = records.size();
+    pending.add(POOL.submit(() -> decode(blockNo, b, body)));
+  }
+
+  private byte[] decode(int blockNo, BlockHeader b, byte[] body) throws IOException {
+    byte[] out = new byte[(int) b.uncompressed()];
+    ByteArrayInputStream compressed = new ByteArrayInputStream(body, 0, (int) b.compressed());
+    try (LZMA2InputStream lz = new LZMA2InputStream(compressed, b.dictSize())) {
+      int n = 0;
+      while (n < out.length) {
+        int r = lz.read(out, n, out.length - n);
+        if (r < 0) {
+          throw new CorruptedInputException("xz block " + blockNo + ": ends before its " + out.length + " bytes");
+        }
+        n += r;
+      }
+      if (lz.read() != -1 || compressed.available() != 0) {
+        throw new CorruptedInputException("xz block " + blockNo + ": sizes disagree with its header");
+      }
+    }
+    Check check = Check.getInstance(checkType);
+    check.update(out, 0, out.length);
+    byte[] want = Arrays.copyOfRange(body, body.length - check.getSize(), body.length);
+    if (!Arrays.equals(check.finish(), want)) {
+      throw new CorruptedInputException("xz block " + blockNo + ": " + check.getName() + " check mismatch");
+    }
+    return out;
+  }
+
+  /** Queues blocks until {@code ahead} are in flight or the index is reached. */
+  private void fill() throws IOException {
+    while (!blocksDone && pending.size() < ahead) {
+      int first = in.read();
+      if (first < 0) {
+        throw new EOFException("xz stream ends before its index");
+      }
+      if (first == 0) {
+        blocksDone = true;
+        readIndexAndFooter();
+        return;
+      }
+      int hsize = (first + 1) * 4;
+      byte[] header = new byte[hsize];
+      header[0] = (byte) first;
+      byte[] rest = readExactly(in, hsize - 1, "xz block header");
+      System.arraycopy(rest, 0, header, 1, rest.length);
+      submit(header);
+    }
+  }
+
+  private void readIndexAndFooter() throws IOException {
+    ByteArrayOutputStream index = new ByteArrayOutputStream();
+    index.write(0);
+    long count = readVli(index);
+    if (count != records.size()) {
+      throw new CorruptedInputException("xz index lists " + count + " blocks, the stream has " + records.size());
+    }
+    for (long[] r : records) {
+      if (readVli(index) != r[0] || readVli(index) != r[1]) {
+        throw new CorruptedInputException("xz index record disagrees with its block");
+      }
+    }
+    while (index.size() % 4 != 0) {
+      int z = readByte();
+      if (z != 0) {
+        throw new CorruptedInputException("xz index padding is not zero");
+      }
+      index.write(z);
+    }
+    byte[] idx = index.toByteArray();
+    CRC32 crc = new CRC32();
+    crc.update(idx, 0, idx.length);
+    byte[] stored = readExactly(in, 4, "xz index");
+    if ((int) crc.getValue() != le32(stored, 0)) {
+      throw new CorruptedInputException("xz index CRC32 mismatch");
+    }
+    byte[] footer = readExactly(in, 12, "xz stream footer");
+    CRC32 fcrc = new CRC32();
+    fcrc.update(footer, 4, 6);
+    long backward = (Integer.toUnsignedLong(le32(footer, 4)) + 1) * 4;
+    if ((int) fcrc.getValue() != le32(footer, 0) || footer[10] != 'Y' || footer[11] != 'Z'
+        || footer[8] != streamFlags[0] || footer[9] != streamFlags[1] || backward != idx.length + 4) {
+      throw new CorruptedInputException("xz stream footer does not match its header and index");
+    }
+  }
+
+  private int readByte() throws IOException {
+    int b = in.read();
+    if (b < 0) {
+      throw new EOFException("xz stream ends inside its index");
+    }
+    return b;
+  }
+
+  private long readVli(ByteArrayOutputStream copy) throws IOException {
+    long v = 0;
+    for (int i = 0; i < 9; i++) {
+      int b = readByte();
+      copy.write(b);
+      v |= (long) (b & 0x7f) << (7 * i);
+      if ((b & 0x80) == 0) {
+        if (b == 0 && i > 0) {
+          throw new CorruptedInputException("xz index: non-minimal integer");
+        }
+        return v;
+      }
+    }
+    throw new CorruptedInputException("xz index: integer too long");
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int r = read(one, 0, 1);
+    return r < 0 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] buf, int off, int len) throws IOException {
+    if (closed) {
+      throw new IOException("stream closed");
+    }
+    if (len == 0) {
+      return 0;
+    }
+    while (pos == current.length) {
+      if (next != null) {
+        return next.read(buf, off, len);
+      }
+      fill();
+      Future<byte[]> f = pending.poll();
+      if (f == null) {
+        next = afterStream();
+        if (next == null) {
+          return -1;
+        }
+        continue;
+      }
+      current = await(f);
+      pos = 0;
+      fill(); // keep the workers busy while this block is consumed
+    }
+    int n = Math.min(len, current.length - pos);
+    System.arraycopy(current, pos, buf, off, n);
+    pos += n;
+    return n;
+  }
+
+  /** Stream padding, then either the end or another stream (concatenated .xz). */
+  private InputStream afterStream() throws IOException {
+    while (true) {
+      byte[] four = readUpTo(in, 4, null);
+      if (four.length == 0) {
+        return null;
+      }
+      if (four.length < 4) {
+        throw new CorruptedInputException("xz stream padding is not a multiple of four bytes");
+      }
+      if (le32(four, 0) != 0) {
+        return open(new SequenceInputStream(new ByteArrayInputStream(four), in), memoryLimitKiB, ahead - 1);
+      }
+    }
+  }
+
+  private static byte[] await(Future<byte[]> f) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while decoding xz");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException("xz block decoding failed: " + c, c);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (!closed) {
+      closed = true;
+      pending.forEach(f -> f.cancel(true));
+      if (next != null) {
+        next.close();
+      }
+      in.close();
+    }
+  }
+
+  private static long vli(byte[] h, long[] p, int end) {
+    long v = 0;
+    for (int i = 0; i < 9 && p[0] < end; i++) {
+      int b = h[(int) p[0]++] & 0xff;
+      v |= (long) (b & 0x7f) << (7 * i);
+      if ((b & 0x80) == 0) {
+        return (b == 0 && i > 0) ? -1 : v;
+      }
+    }
+    return -1;
+  }
+
+  private static int le32(byte[] b, int off) {
+    return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8 | (b[off + 2] & 0xff) << 16 | (b[off + 3] & 0xff) << 24;
+  }
+
+  private static byte[] readUpTo(InputStream in, int n, ByteArrayOutputStream seen) throws IOException {
+    byte[] b = in.readNBytes(n);
+    if (seen != null) {
+      seen.write(b);
+    }
+    return b;
+  }
+
+  private static byte[] readExactly(InputStream in, int n, String what) throws IOException {
+    byte[] b = in.readNBytes(n);
+    if (b.length < n) {
+      throw new EOFException(what + ": truncated (" + b.length + " of " + n + " bytes)");
+    }
+    return b;
+  }
+}
