@@ -8,8 +8,7 @@ ROOT=$(pwd)
 CACHE=${BTFSCAN_CACHE:-$HOME/.cache/btf-scan}
 work="$ROOT/bench/target"
 mkdir -p "$work"
-mvn -B -q -DskipTests install >&2
-mvn -B -q -f bench/jmh/pom.xml package >&2
+mvn -B -q -f bench/pom.xml -DskipTests package >&2   # this tree's modules + the benchmarks, no install
 
 # A real vmlinuz (LZ4 bzImage of the 53 cloud kernel) from the cached Debian package, if present.
 deb=$(ls "$CACHE"/debian/linux-image-6.1.0-53-cloud-amd64-unsigned_*_amd64.deb 2>/dev/null | head -1 || true)
