@@ -34,6 +34,14 @@ public final class BtfClassifier {
     boolean startsWithNul = strLen > 0 && framed.stringByte(0) == 0;
     boolean namesInside = maxName < strLen;
     boolean idsInside = maxId <= framed.typeCount();
+    if (startsWithNul && namesInside && !idsInside) {
+      // Split BTF never starts with the empty string, and every name is its own: standalone BTF
+      // whose references are broken, for validation to report, not a split module.
+      return new Classification(BtfForm.STANDALONE,
+          "string section starts with the empty string and every name offset (max " + maxName
+              + ") stays within its own " + strLen + " string bytes, but type ids reach " + maxId
+              + " past its " + framed.typeCount() + " types: standalone with references out of range");
+    }
     if (startsWithNul && namesInside && idsInside) {
       return new BtfClassifier.Classification(BtfForm.STANDALONE,
           "string section starts with the empty string and every name offset (max " + maxName

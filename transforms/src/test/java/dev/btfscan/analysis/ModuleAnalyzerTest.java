@@ -133,6 +133,16 @@ class ModuleAnalyzerTest {
   }
 
   @Test
+  void standaloneBtfWithAReferenceOutOfRangeIsInvalidNotReadAsSplit() throws Exception {
+    BtfBuilder m = new BtfBuilder(null);
+    m.addType(new int[] {m.addString("t"), info(BtfKind.TYPEDEF, 0, false), 9999});
+    ModuleResult r = new ModuleAnalyzer(List.of()).analyze(new ModuleBtf(m.build(ByteOrder.LITTLE_ENDIAN), null), kernel("1.0", base("")));
+    assertEquals(BtfForm.STANDALONE, r.form(), r.formEvidence());
+    assertEquals(Verdict.INVALID, r.verdict());
+    assertTrue(r.problems().stream().anyMatch(p -> p.contains("9999")), r.problems().toString());
+  }
+
+  @Test
   void moduleWithoutBtfIsNoBtf() throws Exception {
     ModuleResult r = new ModuleAnalyzer(List.of()).analyze(new ModuleBtf(null, null), kernel("1.0", base("")));
     assertEquals(BtfForm.NONE, r.form());

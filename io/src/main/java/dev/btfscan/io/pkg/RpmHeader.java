@@ -107,6 +107,11 @@ final class RpmHeader {
     if (e[0] != TYPE_STRING_ARRAY) {
       throw new IOException("rpm tag " + tag + " has type " + e[0] + ", expected a string array");
     }
+    // Each string takes at least its NUL: a count the data cannot hold is a lie, not an allocation.
+    if (e[2] > store.capacity() - e[1]) {
+      throw new IOException("rpm tag " + tag + " declares " + e[2] + " strings but only " + (store.capacity() - e[1])
+          + " header data bytes follow its offset");
+    }
     String[] out = new String[e[2]];
     int at = e[1];
     for (int i = 0; i < out.length; i++) {

@@ -9,8 +9,8 @@ import java.io.InputStream;
 /**
  * Jazzer: any bytes as a package through PackageReader.read, with a visitor that reads every
  * entry's content like the pipeline does. Only {@link IOException} may escape (the reader wraps
- * everything it knows into PackageReadException); a RuntimeException, an Error or a hang is a
- * finding. One method per format so each mutates from its own seeds:
+ * library failures into PackageReadException); a RuntimeException, an Error, a wrapped
+ * RuntimeException thrown by dev.btfscan code, or a hang is a finding. One method per format so each mutates from its own seeds:
  * {@code src/test/resources/dev/btfscan/io/pkg/PackageReaderFuzzTestInputs/{rpm,deb,tar}/}.
  */
 class PackageReaderFuzzTest {
@@ -40,7 +40,20 @@ class PackageReaderFuzzTest {
     try {
       PackageReader.read("fuzz", new ByteArrayInputStream(data), READ_ALL, LIMITS);
     } catch (IOException e) {
-      // documented: PackageReadException, with what was read before the failure already visited
+      // documented: PackageReadException, with what was read before the failure already visited.
+      // The reader also wraps unchecked exceptions of the archive libraries; one thrown by our
+      // own code is a bug all the same.
+      rethrowOwnBug(e);
+    }
+  }
+
+  /** Rethrows the RuntimeException behind {@code e} when it was thrown in dev.btfscan code. */
+  static void rethrowOwnBug(IOException e) {
+    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+      StackTraceElement[] at = c.getStackTrace();
+      if (c instanceof RuntimeException && at.length > 0 && at[0].getClassName().startsWith("dev.btfscan.")) {
+        throw (RuntimeException) c;
+      }
     }
   }
 

@@ -82,6 +82,19 @@ class PackageReaderTest {
     assertEquals("./lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko", v.entries.get(1).rawName());
   }
 
+  /** Jazzer finding: a STRING_ARRAY tag whose count (2^31-ish) sized the array before any check. */
+  @Test
+  void fuzzCrashRpmStringArrayCountLargerThanTheHeaderIsMalformedNotOutOfMemory() throws IOException {
+    byte[] crash;
+    try (InputStream in = PackageReaderTest.class.getResourceAsStream("PackageReaderFuzzTestInputs/rpm/crash-string-array-count-oom")) {
+      crash = in.readAllBytes();
+    }
+    PackageReadException e = assertThrows(PackageReadException.class,
+        () -> PackageReader.read("crash.rpm", new ByteArrayInputStream(crash), (entry, content) -> {}));
+    assertTrue(e.reason().matches("rpm tag \\d+ declares \\d+ strings but only \\d+ header data bytes follow its offset"),
+        e.reason());
+  }
+
   @Test
   void readsRpmWithStrippedLargeFilePayload() throws IOException {
     RecordingVisitor v = read("large.rpm", TestPackages.rpmStripped(ENTRIES, Compression.XZ), PackageFormat.RPM);
