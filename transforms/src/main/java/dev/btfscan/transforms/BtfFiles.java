@@ -8,7 +8,11 @@ import dev.btfscan.elf.ModuleImage;
 import dev.btfscan.io.compress.Compression;
 import dev.btfscan.kernel.KernelImage;
 import dev.btfscan.kernel.KernelImageException;
+import dev.btfscan.io.compress.DecompressionLimits;
+import dev.btfscan.io.compress.Decompressors;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 
 /**
  * The BTF in any file a user may point {@code dump} or {@code --against} at: a raw BTF blob, an
@@ -31,7 +35,7 @@ public final class BtfFiles {
       }
     }
     Compression c = Compression.detect(file);
-    if (ElfSectionTable.hasMagic(file) || c != Compression.NONE) {
+    if (ElfSectionTable.hasMagic(file) || c != Compression.NONE && holdsRelocatableElf(file, c)) {
       try {
         ModuleImage m = ModuleImage.fromStored(file);
         if (m.btf().isPresent()) {
@@ -49,4 +53,27 @@ public final class BtfFiles {
       throw new IOException("no BTF found: " + e.getMessage(), e);
     }
   }
+
+  /**
+   * Whether a compressed file holds a module (an ELF relocatable object): decided from the first
+   * bytes of its decompressed stream, so a compressed kernel image is decompressed once, by
+   * {@link KernelImage}, not once here and again there.
+   */
+  private static boolean holdsRelocatableElf(byte[] file, Compression c) {
+    try (InputStream in = Decompressors.open(new ByteArrayInputStream(file), c, DecompressionLimits.forModule())) {
+      byte[] head = in.readNBytes(ELF_TYPE_OFFSET + 2);
+      if (head.length < ELF_TYPE_OFFSET + 2 || !ElfSectionTable.hasMagic(head)) {
+        return false;
+      }
+      boolean bigEndian = head[5] == 2; // EI_DATA: ELFDATA2MSB
+      int type = bigEndian ? (head[ELF_TYPE_OFFSET] & 0xff) << 8 | head[ELF_TYPE_OFFSET + 1] & 0xff
+          : head[ELF_TYPE_OFFSET] & 0xff | (head[ELF_TYPE_OFFSET + 1] & 0xff) << 8;
+      return type == ElfSectionTable.ET_REL;
+    } catch (IOException e) {
+      return false; // not decodable as a module: the image reader reports what is wrong
+    }
+  }
+
+  /** e_type sits at the same offset in ELF32 and ELF64 headers. */
+  private static final int ELF_TYPE_OFFSET = 16;
 }
