@@ -151,7 +151,7 @@ public final class HtmlReport {
   static final int ROW_HEIGHT = 22;
   static final int BAR_HEIGHT = 16;
   static final int LEGEND_HEIGHT = 28;
-  static final int LABEL_CHARS = 56;
+  static final int LABEL_CHARS = 50; // ~7 px each at 12 px: fits LABEL_WIDTH
 
   /** Stacked horizontal bars, one {@code <g class="bar">} per package, scaled to the largest. */
   private static void chart(StringBuilder h, Map<String, Map<String, Long>> byPackage, List<String> verdicts) {
@@ -374,8 +374,17 @@ public final class HtmlReport {
     return verdict.isTextual() ? badge(verdict.asText()) : "";
   }
 
-  private static String shorten(String s) {
-    return s.length() <= LABEL_CHARS ? s : s.substring(0, LABEL_CHARS - 1) + "\u2026";
+  /**
+   * A chart label that fits left of the bars: long names lose their middle, since package names
+   * differ at the end (version, arch) as much as at the start. The bar's title has the full name.
+   */
+  static String shorten(String s) {
+    if (s.length() <= LABEL_CHARS) {
+      return s;
+    }
+    int head = (LABEL_CHARS - 1) / 2;
+    int tail = LABEL_CHARS - 1 - head;
+    return s.substring(0, head) + "\u2026" + s.substring(s.length() - tail);
   }
 
   private static String plural(long n, String one, String many) {

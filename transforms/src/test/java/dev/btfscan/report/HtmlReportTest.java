@@ -73,6 +73,15 @@ class HtmlReportTest {
   }
 
   @Test
+  void longPackageNamesInTheChartKeepTheirStartAndEnd() {
+    String name = "linux-image-6.1.0-47-cloud-amd64-unsigned_6.1.170-3_amd64.deb";
+    String label = HtmlReport.shorten(name);
+    assertEquals(HtmlReport.LABEL_CHARS, label.length());
+    assertTrue(label.startsWith("linux-image-6.1.0-47-") && label.endsWith("6.1.170-3_amd64.deb"), label);
+    assertEquals("short.deb", HtmlReport.shorten("short.deb"));
+  }
+
+  @Test
   void totalsArePerVerdictPerPackageAndPerRelease() {
     assertTrue(PAGE.contains("5 modules in 4 packages, 1 kernel image, 2 releases."), PAGE);
     String verdicts = between(PAGE, "<section id=\"verdicts\">", "</section>");
