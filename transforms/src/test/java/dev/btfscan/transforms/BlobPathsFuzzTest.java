@@ -7,11 +7,12 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.btfscan.io.pkg.EntryPath;
 import dev.btfscan.io.pkg.KernelFiles;
+import dev.btfscan.io.sink.BlobPaths;
 import java.nio.file.Path;
 
 /**
  * Jazzer: any archive name and release through EntryPath.sanitize and BlobPaths: the blob path is
- * always {@code blobs/<kind>/<release>/<file>} under OUT, and BlobWriter accepts it (a rejected
+ * always {@code blobs/<release>/<package>/<path>.blob} under OUT, and BlobWriter accepts it (a rejected
  * path fails the whole run). Seeds: {@code BlobPathsFuzzTestInputs/blobPathStaysUnderOut/}.
  */
 class BlobPathsFuzzTest {
@@ -24,11 +25,12 @@ class BlobPathsFuzzTest {
     String path = EntryPath.sanitize(raw).path();
     String derived = KernelFiles.releaseFromPath(path);
     for (String blob : new String[] {
-        BlobPaths.forModule(release, "p", path),
-        BlobPaths.forModule(derived, "p", path, "ab"),
-        BlobPaths.forKernel(release, "p", path)}) {
+        BlobPaths.of(release, "p", path),
+        BlobPaths.ofDuplicate(derived, "p", path, "ab"),
+        BlobPaths.of(derived, raw, path)}) {
       assertTrue(BlobWriter.isSafe(blob), blob);
-      assertEquals(4, blob.split("/", -1).length, blob);
+      assertTrue(blob.startsWith("blobs/") && blob.endsWith(".blob"), blob);
+      assertEquals(OUT.resolve(blob), OUT.resolve(blob).normalize(), blob);
       assertTrue(OUT.resolve(blob).normalize().startsWith(OUT.resolve("blobs")), blob);
     }
   }

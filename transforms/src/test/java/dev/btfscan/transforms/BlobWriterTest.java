@@ -16,7 +16,7 @@ class BlobWriterTest {
   /** Regression: "two..dots.ko" failed the whole scan with "unsafe blob path". */
   @Test
   void aFileNameWithTwoDotsIsWrittenNotRejected() throws Exception {
-    String blob = BlobPaths.forModule("6.1.0", "p.tar", "lib/modules/6.1.0/kernel/two..dots.ko");
+    String blob = "blobs/6.1.0/p.tar/lib/modules/6.1.0/kernel/two..dots.ko.blob";
     new BlobWriter(out.toString()).write(blob, new byte[] {1, 2});
     assertArrayEquals(new byte[] {1, 2}, Files.readAllBytes(out.resolve(blob)));
   }
