@@ -1,5 +1,8 @@
 package dev.btfscan.pipeline;
 
+import dev.btfscan.btf.Btf;
+import dev.btfscan.btf.BtfFormatException;
+import dev.btfscan.btf.BtfParser;
 import dev.btfscan.transforms.BtfFiles;
 import dev.btfscan.transforms.KernelBtf;
 import dev.btfscan.transforms.Sha256;
@@ -34,6 +37,12 @@ final class AgainstKernel {
     }
     BtfFiles.Found found = BtfFiles.load(bytes);
     String release = found.release() == null ? "" : found.release();
-    return new KernelBtf(release, against, Sha256.hex(found.btf()), found.btf());
+    try {
+      // Parsed here once so that a bad --against file fails before any work.
+      Btf btf = BtfParser.parse(found.btf());
+      return new KernelBtf(release, against, Sha256.hex(found.btf()), btf.typeCount(), btf.stringsLength(), found.btf());
+    } catch (BtfFormatException e) {
+      throw new IOException("--against " + against + ": " + e.getMessage(), e);
+    }
   }
 }

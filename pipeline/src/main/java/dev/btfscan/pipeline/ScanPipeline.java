@@ -164,7 +164,7 @@ public final class ScanPipeline {
 
   /** Names the build a split module came from: a scanned vmlinux's (types, strings). */
   static KnownKernel fingerprint(KV<String, KernelBtf> kv) {
-    return KernelFingerprint.of(kv.getValue());
+    return kv.getValue().fingerprint();
   }
 
   /** The summary, from the rows as written. */

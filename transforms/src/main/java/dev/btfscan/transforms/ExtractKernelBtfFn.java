@@ -66,7 +66,7 @@ public final class ExtractKernelBtfFn extends DoFn<KernelFile, String> {
       if (release.isEmpty()) {
         problems.add("kernel release unknown (neither the path nor the image tells): no module can be matched with it");
       } else {
-        c.output(ScanTags.KERNEL_BTF, KV.of(release, new KernelBtf(release, f.packageName() + ":" + f.path(), sha, raw)));
+        c.output(ScanTags.KERNEL_BTF, KV.of(release, new KernelBtf(release, f.packageName() + ":" + f.path(), sha, btf.typeCount(), btf.stringsLength(), raw)));
       }
     } catch (Exception e) {
       failed.inc();

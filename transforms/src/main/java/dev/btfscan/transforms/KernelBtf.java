@@ -12,8 +12,14 @@ import org.apache.beam.sdk.coders.CustomCoder;
  *
  * @param source {@code package:path} of the image it came from, or the {@code --against} file
  * @param sha256 of {@link #btf}, hex: identifies the base in caches and reports
+ * @param types its type count (void excluded) and {@code strings} its string-section length
  */
-public record KernelBtf(String release, String source, String sha256, byte[] btf) {
+public record KernelBtf(String release, String source, String sha256, long types, long strings, byte[] btf) {
+
+  /** The fingerprint split modules built on this vmlinux carry: read once, at extraction. */
+  public dev.btfscan.analysis.KnownKernel fingerprint() {
+    return new dev.btfscan.analysis.KnownKernel(release, source, types, strings);
+  }
 
   /** A compact, deterministic coder: no Java serialization on the wire. */
   public static final class Coder extends CustomCoder<KernelBtf> {
@@ -26,6 +32,8 @@ public record KernelBtf(String release, String source, String sha256, byte[] btf
       d.writeUTF(k.release());
       d.writeUTF(k.source());
       d.writeUTF(k.sha256());
+      d.writeLong(k.types());
+      d.writeLong(k.strings());
       d.writeInt(k.btf().length);
       d.write(k.btf());
       d.flush();
@@ -37,13 +45,15 @@ public record KernelBtf(String release, String source, String sha256, byte[] btf
       String release = d.readUTF();
       String source = d.readUTF();
       String sha = d.readUTF();
+      long types = d.readLong();
+      long strings = d.readLong();
       int n = d.readInt();
       if (n < 0) {
         throw new IOException("negative BTF length " + n);
       }
       byte[] btf = new byte[n];
       d.readFully(btf);
-      return new KernelBtf(release, source, sha, btf);
+      return new KernelBtf(release, source, sha, types, strings, btf);
     }
 
     @Override
