@@ -24,9 +24,14 @@ public final class KernelFile {
   private final boolean duplicate;
   private final byte[] bytes;
   private final List<String> problems;
+  private final long entry;
 
+  /**
+   * @param entry the entry's ordinal in its package (0-based, archive order, every entry counted):
+   *     decides which of two kernel images of one release in a package is the package's own
+   */
   public KernelFile(String packageName, String path, String rawName, KernelFileKind kind, String release,
-      String unsafeReason, long size, boolean duplicate, byte[] bytes, List<String> problems) {
+      String unsafeReason, long size, boolean duplicate, byte[] bytes, List<String> problems, long entry) {
     this.packageName = Objects.requireNonNull(packageName, "packageName");
     this.path = Objects.requireNonNull(path, "path");
     this.rawName = Objects.requireNonNull(rawName, "rawName");
@@ -37,6 +42,17 @@ public final class KernelFile {
     this.duplicate = duplicate;
     this.bytes = bytes;
     this.problems = List.copyOf(problems);
+    this.entry = entry;
+  }
+
+  /** The entry's ordinal in its package: 0-based, in archive order, every entry counted. */
+  public long entry() {
+    return entry;
+  }
+
+  /** The same file with other bytes (the reader slims modules to what the analysis reads). */
+  public KernelFile withBytes(byte[] newBytes) {
+    return new KernelFile(packageName, path, rawName, kind, release, unsafeReason, size, duplicate, newBytes, problems, entry);
   }
 
   /** The package's file name (directory name for trees). */
@@ -101,6 +117,7 @@ public final class KernelFile {
     }
     KernelFile that = (KernelFile) o;
     return size == that.size
+        && entry == that.entry
         && duplicate == that.duplicate
         && packageName.equals(that.packageName)
         && path.equals(that.path)
@@ -115,12 +132,12 @@ public final class KernelFile {
   @Override
   public int hashCode() {
     return Objects.hash(packageName, path, rawName, kind, release, unsafeReason, size, duplicate,
-        Arrays.hashCode(bytes), problems);
+        Arrays.hashCode(bytes), problems, entry);
   }
 
   @Override
   public String toString() {
-    return "KernelFile{" + packageName + ":" + path + " " + kind + " release=" + release + " size=" + size
+    return "KernelFile{" + packageName + ":" + path + " #" + entry + " " + kind + " release=" + release + " size=" + size
         + (bytes == null ? " (not read)" : "") + (duplicate ? " duplicate" : "")
         + (unsafeReason == null ? "" : " unsafe=" + unsafeReason) + (problems.isEmpty() ? "" : " problems=" + problems)
         + "}";

@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.CoderProvider;
 import org.apache.beam.sdk.coders.CoderProviders;
@@ -16,7 +17,7 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 /** Deterministic field-by-field encoding of {@link KernelFile}; a version byte leads. */
 public final class KernelFileCoder extends CustomCoder<KernelFile> {
   private static final long serialVersionUID = 1L;
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
   private static final KernelFileCoder INSTANCE = new KernelFileCoder();
 
   public static KernelFileCoder of() {
@@ -42,6 +43,7 @@ public final class KernelFileCoder extends CustomCoder<KernelFile> {
     out.writeBoolean(value.isDuplicate());
     Wire.writeBytes(out, value.bytes());
     Wire.writeStrings(out, value.problems());
+    out.writeLong(value.entry());
     out.flush();
   }
 
@@ -61,7 +63,8 @@ public final class KernelFileCoder extends CustomCoder<KernelFile> {
     long size = in.readLong();
     boolean duplicate = in.readBoolean();
     byte[] bytes = Wire.readBytes(in);
-    return new KernelFile(packageName, path, rawName, kind, release, unsafe, size, duplicate, bytes, Wire.readStrings(in));
+    List<String> problems = Wire.readStrings(in);
+    return new KernelFile(packageName, path, rawName, kind, release, unsafe, size, duplicate, bytes, problems, in.readLong());
   }
 
   @Override

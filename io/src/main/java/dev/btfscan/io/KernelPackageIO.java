@@ -2,12 +2,14 @@ package dev.btfscan.io;
 
 import dev.btfscan.io.compress.DecompressionLimits;
 import java.util.Objects;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -33,6 +35,11 @@ import org.apache.beam.sdk.values.TupleTagList;
 public final class KernelPackageIO {
   /** Modules and kernel image candidates, spread across workers. */
   public static final TupleTag<KernelFile> KERNEL_FILES = new TupleTag<KernelFile>("kernelFiles") {};
+  /**
+   * Report lines of modules a {@link LocalAnalysis} judged while their package was read, keyed by
+   * the report file they belong to; empty without one.
+   */
+  public static final TupleTag<KV<String, String>> LOCAL_ROWS = new TupleTag<KV<String, String>>("localRows") {};
   /** One summary per package (or per unmatched input). */
   public static final TupleTag<PackageSummary> SUMMARIES = new TupleTag<PackageSummary>("summaries") {};
 
@@ -46,7 +53,7 @@ public final class KernelPackageIO {
 
   /** Reads with a 256 MiB entry cap and {@link DecompressionLimits#defaults()} for payloads. */
   public static Read read() {
-    return new Read(DEFAULT_MAX_ENTRY_BYTES, DecompressionLimits.defaults(), null);
+    return new Read(DEFAULT_MAX_ENTRY_BYTES, DecompressionLimits.defaults(), null, null);
   }
 
   /** The read transform; configure with {@code withX}, each returning a modified copy. */
@@ -55,11 +62,14 @@ public final class KernelPackageIO {
     private final long maxEntryBytes;
     private final DecompressionLimits payloadLimits;
     private final SerializableFunction<byte[], byte[]> moduleBytes;
+    private final LocalAnalysis localAnalysis;
 
-    private Read(long maxEntryBytes, DecompressionLimits payloadLimits, SerializableFunction<byte[], byte[]> moduleBytes) {
+    private Read(long maxEntryBytes, DecompressionLimits payloadLimits, SerializableFunction<byte[], byte[]> moduleBytes,
+        LocalAnalysis localAnalysis) {
       this.maxEntryBytes = maxEntryBytes;
       this.payloadLimits = payloadLimits;
       this.moduleBytes = moduleBytes;
+      this.localAnalysis = localAnalysis;
     }
 
     /** Module/image entries above this size are emitted with a problem and no bytes. */
@@ -68,12 +78,12 @@ public final class KernelPackageIO {
         throw new IllegalArgumentException("maxEntryBytes must be between 0 and " + MAX_ENTRY_BYTES_LIMIT + ", got "
             + maxEntryBytes);
       }
-      return new Read(maxEntryBytes, payloadLimits, moduleBytes);
+      return new Read(maxEntryBytes, payloadLimits, moduleBytes, localAnalysis);
     }
 
     /** Limits for decompressing whole payloads (data.tar, rpm cpio, compressed tar). */
     public Read withPayloadLimits(DecompressionLimits payloadLimits) {
-      return new Read(maxEntryBytes, Objects.requireNonNull(payloadLimits, "payloadLimits"), moduleBytes);
+      return new Read(maxEntryBytes, Objects.requireNonNull(payloadLimits, "payloadLimits"), moduleBytes, localAnalysis);
     }
 
     /**
@@ -83,7 +93,15 @@ public final class KernelPackageIO {
      * input for anything it does not understand.
      */
     public Read withModuleBytes(SerializableFunction<byte[], byte[]> moduleBytes) {
-      return new Read(maxEntryBytes, payloadLimits, Objects.requireNonNull(moduleBytes, "moduleBytes"));
+      return new Read(maxEntryBytes, payloadLimits, Objects.requireNonNull(moduleBytes, "moduleBytes"), localAnalysis);
+    }
+
+    /**
+     * Lets {@code analysis} judge modules while their package is read (see {@link LocalAnalysis});
+     * the modules it judges leave only as lines in {@link #LOCAL_ROWS}.
+     */
+    public Read withLocalAnalysis(LocalAnalysis analysis) {
+      return new Read(maxEntryBytes, payloadLimits, moduleBytes, Objects.requireNonNull(analysis, "analysis"));
     }
 
     public long maxEntryBytes() {
@@ -103,8 +121,8 @@ public final class KernelPackageIO {
       PCollection<String> locations = matched.get(MatchPackagesFn.LOCATIONS).setCoder(StringUtf8Coder.of())
           .apply("Spread Packages", Reshuffle.viaRandomKey());
       PCollectionTuple read = locations.apply("Read Packages",
-          ParDo.of(new ReadPackageFn(maxEntryBytes, payloadLimits, moduleBytes))
-              .withOutputTags(KERNEL_FILES, TupleTagList.of(SUMMARIES)));
+          ParDo.of(new ReadPackageFn(maxEntryBytes, payloadLimits, moduleBytes, localAnalysis))
+              .withOutputTags(KERNEL_FILES, TupleTagList.of(SUMMARIES).and(LOCAL_ROWS)));
       // One package yields thousands of modules in one bundle; spread them for the BTF stages.
       PCollection<KernelFile> files = read.get(KERNEL_FILES).setCoder(KernelFileCoder.of())
           .apply("Spread Kernel Files", new SpreadKernelFiles(SPREAD_SHARDS));
@@ -112,7 +130,9 @@ public final class KernelPackageIO {
           .of(matched.get(MatchPackagesFn.UNMATCHED).setCoder(PackageSummaryCoder.of()))
           .and(read.get(SUMMARIES).setCoder(PackageSummaryCoder.of()))
           .apply("Collect Summaries", Flatten.pCollections());
-      return PCollectionTuple.of(KERNEL_FILES, files).and(SUMMARIES, summaries);
+      PCollection<KV<String, String>> rows = read.get(LOCAL_ROWS)
+          .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
+      return PCollectionTuple.of(KERNEL_FILES, files).and(SUMMARIES, summaries).and(LOCAL_ROWS, rows);
     }
   }
 }

@@ -21,6 +21,7 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.values.KV;
 
 /**
  * Streams one package (a file, or a directory when the location ends with '/') and emits a
@@ -32,6 +33,7 @@ final class ReadPackageFn extends DoFn<String, KernelFile> {
   private final long maxEntryBytes;
   private final DecompressionLimits payloadLimits;
   private final SerializableFunction<byte[], byte[]> moduleBytes;
+  private final LocalAnalysis localAnalysis;
 
   private final Counter packages = Metrics.counter(ReadPackageFn.class, "packages");
   private final Counter failedPackages = Metrics.counter(ReadPackageFn.class, "failedPackages");
@@ -40,23 +42,30 @@ final class ReadPackageFn extends DoFn<String, KernelFile> {
   private final Counter kernelImages = Metrics.counter(ReadPackageFn.class, "kernelImages");
   private final Counter bytes = Metrics.counter(ReadPackageFn.class, "bytes");
   private final Counter oversized = Metrics.counter(ReadPackageFn.class, "oversizedEntries");
+  private final Counter analyzedInReader = Metrics.counter(ReadPackageFn.class, "modulesAnalyzedInReader");
 
   ReadPackageFn(long maxEntryBytes, DecompressionLimits payloadLimits) {
-    this(maxEntryBytes, payloadLimits, null);
+    this(maxEntryBytes, payloadLimits, null, null);
   }
 
-  /** @param moduleBytes applied to each non-duplicate module's bytes as read, or null */
-  ReadPackageFn(long maxEntryBytes, DecompressionLimits payloadLimits, SerializableFunction<byte[], byte[]> moduleBytes) {
+  /**
+   * @param moduleBytes applied to each non-duplicate module's bytes as read, or null
+   * @param localAnalysis judges modules as they are read where it can, or null
+   */
+  ReadPackageFn(long maxEntryBytes, DecompressionLimits payloadLimits, SerializableFunction<byte[], byte[]> moduleBytes,
+      LocalAnalysis localAnalysis) {
     this.maxEntryBytes = maxEntryBytes;
     this.payloadLimits = payloadLimits;
     this.moduleBytes = moduleBytes;
+    this.localAnalysis = localAnalysis;
   }
 
   @ProcessElement
   public void process(@Element String location, MultiOutputReceiver out) {
     packages.inc();
     String name = packageName(location);
-    Emitter emitter = new Emitter(name, out.get(KernelPackageIO.KERNEL_FILES));
+    Emitter emitter = new Emitter(name, out.get(KernelPackageIO.KERNEL_FILES), out.get(KernelPackageIO.LOCAL_ROWS),
+        localAnalysis == null ? null : localAnalysis.open(name));
     List<String> problems = new ArrayList<>();
     String format = "unknown";
     try {
@@ -124,13 +133,18 @@ final class ReadPackageFn extends DoFn<String, KernelFile> {
   private final class Emitter implements EntryVisitor {
     private final String packageName;
     private final OutputReceiver<KernelFile> out;
+    private final OutputReceiver<KV<String, String>> rows;
+    private final LocalAnalysis.Session session;
     long entries;
     long modules;
     long images;
 
-    Emitter(String packageName, OutputReceiver<KernelFile> out) {
+    Emitter(String packageName, OutputReceiver<KernelFile> out, OutputReceiver<KV<String, String>> rows,
+        LocalAnalysis.Session session) {
       this.packageName = packageName;
       this.out = out;
+      this.rows = rows;
+      this.session = session;
     }
 
     @Override
@@ -195,8 +209,20 @@ final class ReadPackageFn extends DoFn<String, KernelFile> {
       if (moduleBytes != null && data != null && kind == KernelFileKind.MODULE && !entry.isDuplicate()) {
         data = moduleBytes.apply(data);
       }
-      out.output(new KernelFile(packageName, entry.path(), entry.rawName(), kind, KernelFiles.releaseFromPath(entry.path()),
-          entry.unsafeReason(), entry.size(), entry.isDuplicate(), data, problems));
+      KernelFile file = new KernelFile(packageName, entry.path(), entry.rawName(), kind,
+          KernelFiles.releaseFromPath(entry.path()), entry.unsafeReason(), entry.size(), entry.isDuplicate(), data,
+          problems, entries - 1);
+      if (session != null && kind == KernelFileKind.KERNEL_IMAGE) {
+        session.kernelImage(file);
+      } else if (session != null) {
+        List<KV<String, String>> lines = session.module(file);
+        if (!lines.isEmpty()) {
+          analyzedInReader.inc();
+          lines.forEach(rows::output);
+          return;
+        }
+      }
+      out.output(file);
     }
 
     private void count() {

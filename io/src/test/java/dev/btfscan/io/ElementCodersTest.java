@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 
 class ElementCodersTest {
   static final KernelFile MODULE = new KernelFile("linux.deb", "lib/modules/6.1.0/kernel/fs/xfs.ko", "./lib/modules/6.1.0/kernel/fs/xfs.ko",
-      KernelFileKind.MODULE, "6.1.0", null, 3, true, new byte[] {1, 2, 3}, List.of("duplicate entry name in package"));
+      KernelFileKind.MODULE, "6.1.0", null, 3, true, new byte[] {1, 2, 3}, List.of("duplicate entry name in package"), 41);
   static final KernelFile UNREAD = new KernelFile("linux.deb", "boot/vmlinuz-6.1.0", "boot/vmlinuz-6.1.0",
-      KernelFileKind.KERNEL_IMAGE, null, "'..' escapes the package root", 1L << 40, false, null, List.of());
+      KernelFileKind.KERNEL_IMAGE, null, "'..' escapes the package root", 1L << 40, false, null, List.of(), 0);
   static final PackageSummary SUMMARY = new PackageSummary("linux.deb", "/data/linux.deb", "deb", 12, 3, 1,
       List.of("truncated after 12 entries at offset 4096: x".repeat(3000)));
 
@@ -55,7 +55,7 @@ class ElementCodersTest {
   @Test
   void moduleNameFollowsTheKernelsSpelling() {
     KernelFile f = new KernelFile("p", "lib/modules/6.1/kernel/hid-generic.ko.xz", "x", KernelFileKind.MODULE, "6.1", null, 0,
-        false, "x".getBytes(StandardCharsets.US_ASCII), List.of());
+        false, "x".getBytes(StandardCharsets.US_ASCII), List.of(), 0);
     assertEquals("hid_generic", f.moduleName());
   }
 }

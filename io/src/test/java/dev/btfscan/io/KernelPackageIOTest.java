@@ -61,24 +61,25 @@ class KernelPackageIOTest {
     return p;
   }
 
-  private static KernelFile module(String pkg, String path, String content) {
+  /** A module read from {@code pkg} as its {@code entry}-th entry (every entry counted, from 0). */
+  private static KernelFile module(String pkg, String path, String content, long entry) {
     return new KernelFile(pkg, path, path, KernelFileKind.MODULE, "6.1.0-13-amd64", null, content.length(), false,
-        content.getBytes(StandardCharsets.UTF_8), List.of());
+        content.getBytes(StandardCharsets.UTF_8), List.of(), entry);
   }
 
-  private static KernelFile image(String pkg, String path, String content) {
+  private static KernelFile image(String pkg, String path, String content, long entry) {
     return new KernelFile(pkg, path, path, KernelFileKind.KERNEL_IMAGE, "6.1.0-13-amd64", null, content.length(),
-        false, content.getBytes(StandardCharsets.UTF_8), List.of());
+        false, content.getBytes(StandardCharsets.UTF_8), List.of(), entry);
   }
 
   private static List<KernelFile> expectedFiles(String pkg, String rawPrefix) {
     List<KernelFile> out = new ArrayList<>();
     for (KernelFile f : List.of(
-        module(pkg, "lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko", "xfs module"),
-        module(pkg, "lib/modules/6.1.0-13-amd64/kernel/net/key/af-key.ko.xz", "af_key compressed"),
-        image(pkg, "boot/vmlinuz-6.1.0-13-amd64", "kernel image"))) {
+        module(pkg, "lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko", "xfs module", 1),
+        module(pkg, "lib/modules/6.1.0-13-amd64/kernel/net/key/af-key.ko.xz", "af_key compressed", 2),
+        image(pkg, "boot/vmlinuz-6.1.0-13-amd64", "kernel image", 5))) {
       out.add(new KernelFile(f.packageName(), f.path(), rawPrefix + f.path(), f.kind(), f.release(), f.unsafeReason(),
-          f.size(), f.isDuplicate(), f.bytes(), f.problems()));
+          f.size(), f.isDuplicate(), f.bytes(), f.problems(), f.entry()));
     }
     return out;
   }
@@ -101,8 +102,8 @@ class KernelPackageIOTest {
     expected.addAll(expectedFiles("linux-image.deb", ""));
     expected.addAll(expectedFiles("kernel-core.rpm", "./"));
     expected.addAll(expectedFiles("linux.pkg.tar.zst", ""));
-    expected.add(module("tree", "lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko", "xfs module"));
-    expected.add(image("tree", "boot/vmlinuz-6.1.0-13-amd64", "kernel image"));
+    expected.add(module("tree", "lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko", "xfs module", 1));
+    expected.add(image("tree", "boot/vmlinuz-6.1.0-13-amd64", "kernel image", 0));
     PAssert.that(out.get(KernelPackageIO.KERNEL_FILES)).containsInAnyOrder(expected);
 
     PAssert.that(out.get(KernelPackageIO.SUMMARIES)).containsInAnyOrder(
@@ -160,10 +161,10 @@ class KernelPackageIOTest {
     Pipeline p = pipeline();
     PCollectionTuple out = p.apply(Create.of(tar.toString())).apply(KernelPackageIO.read());
     PAssert.that(out.get(KernelPackageIO.KERNEL_FILES)).containsInAnyOrder(
-        module("links.tar", "lib/modules/6.1.0-13-amd64/kernel/a.ko", "a module"),
+        module("links.tar", "lib/modules/6.1.0-13-amd64/kernel/a.ko", "a module", 0),
         new KernelFile("links.tar", "lib/modules/6.1.0-13-amd64/kernel/b.ko", "lib/modules/6.1.0-13-amd64/kernel/b.ko",
             KernelFileKind.MODULE, "6.1.0-13-amd64", null, 0, false, null,
-            List.of("symbolic link to '../../../../../etc/passwd': not followed, no module bytes")));
+            List.of("symbolic link to '../../../../../etc/passwd': not followed, no module bytes"), 1));
     PAssert.that(out.get(KernelPackageIO.SUMMARIES)).containsInAnyOrder(
         new PackageSummary("links.tar", tar.toString(), "tar", 3, 2, 0, List.of()));
     p.run().waitUntilFinish();
@@ -190,10 +191,10 @@ class KernelPackageIOTest {
     PCollection<KernelFile> files = p.apply(Create.of(tar.toString()))
         .apply(KernelPackageIO.read().withMaxEntryBytes(10)).get(KernelPackageIO.KERNEL_FILES);
     PAssert.that(files).containsInAnyOrder(
-        module("big.tar", "lib/modules/6.1.0-13-amd64/kernel/small.ko", "tiny"),
+        module("big.tar", "lib/modules/6.1.0-13-amd64/kernel/small.ko", "tiny", 0),
         new KernelFile("big.tar", "lib/modules/6.1.0-13-amd64/kernel/large.ko", "lib/modules/6.1.0-13-amd64/kernel/large.ko",
             KernelFileKind.MODULE, "6.1.0-13-amd64", null, 19, false, null,
-            List.of("entry of 19 bytes exceeds the 10-byte cap; not read")));
+            List.of("entry of 19 bytes exceeds the 10-byte cap; not read"), 1));
     p.run().waitUntilFinish();
   }
 

@@ -11,6 +11,7 @@ import dev.btfscan.report.Summary;
 import dev.btfscan.transforms.AnalyzeModuleFn;
 import dev.btfscan.transforms.BlobWriter;
 import dev.btfscan.transforms.ExtractKernelBtfFn;
+import dev.btfscan.transforms.JudgeWhileReading;
 import dev.btfscan.transforms.KernelBtf;
 import dev.btfscan.transforms.PackageRowFn;
 import dev.btfscan.transforms.ScanTags;
@@ -39,6 +40,7 @@ import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableBiFunction;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -70,13 +72,19 @@ public final class ScanPipeline {
   }
 
   static int run(ScanConfig config, PipelineOptions options, PrintStream out, PrintStream err) throws IOException {
+    return run(config, options, out, err, true);
+  }
+
+  /** @param judgeInReader whether packages may judge their modules as they are read (tests compare both ways) */
+  static int run(ScanConfig config, PipelineOptions options, PrintStream out, PrintStream err, boolean judgeInReader)
+      throws IOException {
     ScanReports reports = ScanReports.prepare(config.baseline());
     KernelBtf againstFile = AgainstKernel.load(config.against());
     OutputDirectory dir = OutputDirectory.prepare(Path.of(config.output()));
     Summary summary;
     try {
       Pipeline p = Pipeline.create(options);
-      build(p, config, againstFile, dir.staging().toString());
+      build(p, config, againstFile, dir.staging().toString(), judgeInReader);
       PipelineResult result = p.run();
       Progress.follow(result, config.quiet() ? null : err);
       summary = summarize(dir.staging());
@@ -116,50 +124,78 @@ public final class ScanPipeline {
 
   /** Adds the scan to {@code p}, writing every report under {@code staging}. */
   static Rows build(Pipeline p, ScanConfig config, KernelBtf againstFile, String staging) {
+    return build(p, config, againstFile, staging, true);
+  }
+
+  static Rows build(Pipeline p, ScanConfig config, KernelBtf againstFile, String staging, boolean judgeInReader) {
     String root = staging.endsWith("/") ? staging : staging + "/";
     BlobWriter blobs = new BlobWriter(root);
+    String againstKey = againstFile != null ? AGAINST_FILE_KEY : config.against();
+    KernelPackageIO.Read reader = KernelPackageIO.read().withMaxEntryBytes(config.maxEntryBytes())
+        // Modules that cannot be judged in the reader wait for the vmlinux side input, complete only
+        // when every package is read: the reader keeps of each .ko only what the analysis reads.
+        .withModuleBytes(ModuleSlimmer::slim);
+    if (againstKey == null && judgeInReader) {
+      // A package that carries its release's vmlinux ahead of its modules has them judged as it is
+      // read, so they never wait: memory stays flat however many packages the run reads.
+      reader = reader.withLocalAnalysis(new JudgeWhileReading(config.normalization(), config.rebase(), blobs));
+    }
     PCollectionTuple read = p
         .apply("Inputs", Create.of(config.inputs()).withCoder(StringUtf8Coder.of()))
-        // Modules wait for the vmlinux side input, complete only when every package is read: the
-        // reader keeps of each .ko only what the analysis reads, so memory follows BTF, not .ko size.
-        .apply("Read packages", KernelPackageIO.read().withMaxEntryBytes(config.maxEntryBytes())
-            .withModuleBytes(ModuleSlimmer::slim));
+        .apply("Read packages", reader);
     PCollection<KernelFile> files = read.get(KernelPackageIO.KERNEL_FILES);
 
     PCollectionTuple kernels = files
         .apply("Kernel images", Filter.by((KernelFile f) -> f.kind() == KernelFileKind.KERNEL_IMAGE))
         .apply("Extract vmlinux BTF", ParDo.of(new ExtractKernelBtfFn(blobs))
-            .withOutputTags(ScanTags.KERNEL_ROWS, TupleTagList.of(ScanTags.KERNEL_BTF)));
-    kernels.get(ScanTags.KERNEL_BTF).setCoder(KvCoder.of(StringUtf8Coder.of(), KernelBtf.Coder.INSTANCE));
+            .withOutputTags(ScanTags.KERNEL_ROWS, TupleTagList.of(ScanTags.KERNEL_BTF).and(ScanTags.OWN_KERNEL_BTF)));
+    KvCoder<String, KernelBtf> kernelCoder = KvCoder.of(StringUtf8Coder.of(), KernelBtf.Coder.INSTANCE);
+    kernels.get(ScanTags.KERNEL_BTF).setCoder(kernelCoder);
+    kernels.get(ScanTags.OWN_KERNEL_BTF).setCoder(kernelCoder);
 
     PCollection<KV<String, KernelBtf>> byRelease = kernels.get(ScanTags.KERNEL_BTF)
         .apply("One vmlinux per release", Combine.perKey(new FirstBySource()));
-    PCollection<KV<String, KernelBtf>> bases = byRelease;
+    PCollection<KV<String, KernelBtf>> byPackage = kernels.get(ScanTags.OWN_KERNEL_BTF)
+        .apply("One vmlinux per package and release", Combine.perKey(new FirstInPackage()));
+    PCollectionList<KV<String, KernelBtf>> allBases = PCollectionList.of(byRelease).and(byPackage);
     if (againstFile != null) {
-      PCollection<KV<String, KernelBtf>> extra = p.apply("Against file",
-          Create.of(KV.of(AGAINST_FILE_KEY, againstFile)).withCoder(KvCoder.of(StringUtf8Coder.of(), KernelBtf.Coder.INSTANCE)));
-      bases = PCollectionList.of(byRelease).and(extra).apply("With --against", Flatten.pCollections());
+      allBases = allBases.and(p.apply("Against file", Create.of(KV.of(AGAINST_FILE_KEY, againstFile)).withCoder(kernelCoder)));
     }
-    PCollectionView<Map<String, KernelBtf>> baseView = bases.apply("Bases by release", View.asMap());
+    PCollectionView<Map<String, KernelBtf>> baseView = allBases
+        .apply("All bases", Flatten.pCollections())
+        .apply("Bases by key", View.asMap());
     PCollectionView<List<KnownKernel>> knownView = byRelease
         .apply("Fingerprints", MapElements.into(TypeDescriptor.of(KnownKernel.class)).via(ScanPipeline::fingerprint))
         .setCoder(SerializableCoder.of(KnownKernel.class))
         .apply("All fingerprints", View.asList());
 
-    String againstKey = againstFile != null ? AGAINST_FILE_KEY : config.against();
     PCollectionTuple modules = files
         .apply("Modules", Filter.by((KernelFile f) -> f.kind() == KernelFileKind.MODULE))
         .apply("Analyze modules", ParDo.of(new AnalyzeModuleFn(baseView, knownView, againstKey, config.normalization(), config.rebase(), blobs))
             .withSideInputs(baseView, knownView)
             .withOutputTags(ScanTags.MODULE_ROWS, TupleTagList.of(ScanTags.MISMATCH_ROWS)));
+    PCollection<KV<String, String>> judgedInReader = read.get(KernelPackageIO.LOCAL_ROWS);
+    PCollection<String> moduleRows = PCollectionList.of(modules.get(ScanTags.MODULE_ROWS))
+        .and(linesOf(judgedInReader, ScanTags.MODULES_REPORT, "modules"))
+        .apply("All module rows", Flatten.pCollections());
+    PCollection<String> mismatchRows = PCollectionList.of(modules.get(ScanTags.MISMATCH_ROWS))
+        .and(linesOf(judgedInReader, ScanTags.MISMATCHES_REPORT, "mismatches"))
+        .apply("All mismatch rows", Flatten.pCollections());
 
-    modules.get(ScanTags.MODULE_ROWS).apply("Write modules", WriteSortedLines.to(root + MODULES));
-    modules.get(ScanTags.MISMATCH_ROWS).apply("Write mismatches", WriteSortedLines.to(root + MISMATCHES));
+    moduleRows.apply("Write modules", WriteSortedLines.to(root + MODULES));
+    mismatchRows.apply("Write mismatches", WriteSortedLines.to(root + MISMATCHES));
     kernels.get(ScanTags.KERNEL_ROWS).apply("Write kernels", WriteSortedLines.to(root + KERNELS));
     read.get(KernelPackageIO.SUMMARIES)
         .apply("Package rows", ParDo.of(new PackageRowFn()))
         .apply("Write packages", WriteSortedLines.to(root + PACKAGES));
-    return new Rows(modules.get(ScanTags.MODULE_ROWS), modules.get(ScanTags.MISMATCH_ROWS), kernels.get(ScanTags.KERNEL_ROWS));
+    return new Rows(moduleRows, mismatchRows, kernels.get(ScanTags.KERNEL_ROWS));
+  }
+
+  /** The lines of one report among the rows judged in the reader. */
+  private static PCollection<String> linesOf(PCollection<KV<String, String>> rows, String report, String name) {
+    return rows
+        .apply("Judged in reader: " + name, Filter.by((KV<String, String> kv) -> kv.getKey().equals(report)))
+        .apply("Lines: " + name, Values.create());
   }
 
   /** Names the build a split module came from: a scanned vmlinux's (types, strings). */
@@ -196,6 +232,19 @@ public final class ScanPipeline {
     @Override
     public KernelBtf apply(KernelBtf a, KernelBtf b) {
       return a.source().compareTo(b.source()) <= 0 ? a : b;
+    }
+  }
+
+  /**
+   * Two images of one release in one package (a vmlinuz and a debug vmlinux): the package's own is
+   * the first in archive order, as the reader sees them (see {@code JudgeWhileReading}).
+   */
+  static final class FirstInPackage implements SerializableBiFunction<KernelBtf, KernelBtf, KernelBtf> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public KernelBtf apply(KernelBtf a, KernelBtf b) {
+      return a.entry() < b.entry() || (a.entry() == b.entry() && a.source().compareTo(b.source()) <= 0) ? a : b;
     }
   }
 }

@@ -124,7 +124,7 @@ public final class ModuleAnalyzer {
   private ModuleResult split(byte[] raw, Btf framed, BtfClassifier.Classification cls, KernelBase base, List<String> problems) {
     long types = framed.typeCount();
     BaseFingerprint fp = BaseFingerprint.infer(framed);
-    BuiltAgainst built = attribute(fp); // its evidence says when there is too little to fingerprint
+    BuiltAgainst built = attribute(fp, base); // its evidence says when there is too little to fingerprint
     List<String> framing = Validation.stringSectionErrors(framed);
     if (!framing.isEmpty()) {
       problems.addAll(framing);
@@ -306,8 +306,15 @@ public final class ModuleAnalyzer {
     return new ModuleResult(BtfForm.DISTILLED, evidence, Verdict.RELOCATED, types, base, null, problems, r.blob(), null, notes);
   }
 
-  /** Names the scanned kernel whose fingerprint the module carries, if any. */
-  BuiltAgainst attribute(BaseFingerprint fp) {
+  /**
+   * Names the kernel whose fingerprint the module carries: the base it is checked against when
+   * that fits (two scanned builds may share the figures; the module's own base is the one that
+   * matters), else the first scanned kernel that fits, if any.
+   */
+  BuiltAgainst attribute(BaseFingerprint fp, KernelBase base) {
+    if (fp.hasStrings() && base != null && base.strings() == fp.strings() && base.types() >= fp.typesAtLeast()) {
+      return new BuiltAgainst(fp.strings(), base.types(), fp.typesAtLeast(), base.release(), base.source(), fp.evidence());
+    }
     if (fp.hasStrings()) {
       for (KnownKernel k : scanned) {
         if (k.strings() == fp.strings() && k.types() >= fp.typesAtLeast()) {

@@ -32,6 +32,19 @@ public record ModuleResult(
     this(form, formEvidence, verdict, types, base, builtAgainst, problems, blob, null, List.of());
   }
 
+  /**
+   * True when no kernel but the base could have changed this result: everything except a split
+   * module whose fingerprint does not fit its base (attribution and rebasing then look among all
+   * the scanned kernels). Lets a module be judged before every kernel of the run is known.
+   */
+  public boolean decidedByBaseAlone() {
+    if (builtAgainst == null || builtAgainst.strings() < 0) {
+      return true;
+    }
+    return base != null && builtAgainst.strings() == base.strings() && base.types() >= builtAgainst.typesAtLeast()
+        && base.source().equals(builtAgainst.source());
+  }
+
   /** The same result with {@code extra} problems first (what the package reader found). */
   public ModuleResult withProblemsFirst(List<String> extra) {
     List<String> all = new java.util.ArrayList<>(extra);

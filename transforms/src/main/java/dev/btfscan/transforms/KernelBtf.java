@@ -13,8 +13,10 @@ import org.apache.beam.sdk.coders.CustomCoder;
  * @param source {@code package:path} of the image it came from, or the {@code --against} file
  * @param sha256 of {@link #btf}, hex: identifies the base in caches and reports
  * @param types its type count (void excluded) and {@code strings} its string-section length
+ * @param entry the image's entry ordinal in its package, -1 for an {@code --against} file: of two
+ *     images of one release in one package, the first is the package's own
  */
-public record KernelBtf(String release, String source, String sha256, long types, long strings, byte[] btf) {
+public record KernelBtf(String release, String source, String sha256, long types, long strings, byte[] btf, long entry) {
 
   /** The fingerprint split modules built on this vmlinux carry: read once, at extraction. */
   public dev.btfscan.analysis.KnownKernel fingerprint() {
@@ -36,6 +38,7 @@ public record KernelBtf(String release, String source, String sha256, long types
       d.writeLong(k.strings());
       d.writeInt(k.btf().length);
       d.write(k.btf());
+      d.writeLong(k.entry());
       d.flush();
     }
 
@@ -53,7 +56,7 @@ public record KernelBtf(String release, String source, String sha256, long types
       }
       byte[] btf = new byte[n];
       d.readFully(btf);
-      return new KernelBtf(release, source, sha, types, strings, btf);
+      return new KernelBtf(release, source, sha, types, strings, btf, d.readLong());
     }
 
     @Override
