@@ -1,6 +1,7 @@
 package dev.btfscan.io;
 
 import dev.btfscan.io.compress.DecompressionLimits;
+import java.util.List;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -50,6 +51,15 @@ public final class KernelPackageIO {
   static final int SPREAD_SHARDS = 32;
 
   private KernelPackageIO() {}
+
+  /**
+   * How many packages {@code inputs} name, expanded as {@link #read()} expands them (globs,
+   * directories of packages, trees); inputs that match nothing count 0. Lists directories, so it
+   * costs a walk of each: for sizing a local run, not for every element.
+   */
+  public static long countPackages(List<String> inputs) {
+    return MatchPackagesFn.count(inputs);
+  }
 
   /** Reads with a 256 MiB entry cap and {@link DecompressionLimits#defaults()} for payloads. */
   public static Read read() {

@@ -1,6 +1,7 @@
 package dev.btfscan.io;
 
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
@@ -23,39 +24,53 @@ final class MatchPackagesFn extends DoFn<String, String> {
 
   @ProcessElement
   public void process(@Element String spec, MultiOutputReceiver out) {
+    expand(spec, out.get(LOCATIONS)::output, problem -> fail(out, spec, problem));
+  }
+
+  /** How many packages {@code inputs} name, as the scan will expand them (unmatched inputs count 0). */
+  static long count(List<String> inputs) {
+    long[] n = {0};
+    for (String spec : inputs) {
+      expand(spec, location -> n[0]++, problem -> {});
+    }
+    return n[0];
+  }
+
+  /** Expands one input into package locations, or says why it names none. */
+  private static void expand(String spec, Consumer<String> locations, Consumer<String> failure) {
     if (spec.endsWith("/")) {
       try {
-        expandDirectory(spec, out);
+        expandDirectory(spec, locations);
       } catch (Exception e) {
-        fail(out, spec, "cannot list " + spec + ": " + e);
+        failure.accept("cannot list " + spec + ": " + e);
       }
       return;
     }
     try {
       MatchResult match = FileSystems.match(spec, EmptyMatchTreatment.ALLOW_IF_WILDCARD);
       if (match.status() == MatchResult.Status.NOT_FOUND) {
-        fail(out, spec, "no such package: " + spec);
+        failure.accept("no such package: " + spec);
         return;
       }
       if (match.status() != MatchResult.Status.OK) {
-        fail(out, spec, "cannot match " + spec + ": status " + match.status());
+        failure.accept("cannot match " + spec + ": status " + match.status());
         return;
       }
       List<MatchResult.Metadata> metadata = match.metadata();
       if (metadata.isEmpty()) {
-        fail(out, spec, "pattern matches no files: " + spec);
+        failure.accept("pattern matches no files: " + spec);
         return;
       }
       for (MatchResult.Metadata m : metadata) {
         String location = m.resourceId().toString();
         if (m.resourceId().isDirectory()) {
-          expandDirectory(location.endsWith("/") ? location : location + "/", out);
+          expandDirectory(location.endsWith("/") ? location : location + "/", locations);
         } else {
-          out.get(LOCATIONS).output(location);
+          locations.accept(location);
         }
       }
     } catch (Exception e) {
-      fail(out, spec, "cannot match " + spec + ": " + e);
+      failure.accept("cannot match " + spec + ": " + e);
     }
   }
 
@@ -64,17 +79,17 @@ final class MatchPackagesFn extends DoFn<String, String> {
    * package of its own (so packages are read in parallel), and the directory is read as a tree
    * package only when it has other files too (a {@code /lib/modules/<release>} tree).
    */
-  private void expandDirectory(String dir, MultiOutputReceiver out) throws java.io.IOException {
+  private static void expandDirectory(String dir, Consumer<String> locations) throws java.io.IOException {
     boolean treeFiles = false;
     for (dev.btfscan.io.pkg.TreeSource.TreeFile f : new BeamTreeSource(dir).files()) {
       if (looksLikePackage(f.relativePath())) {
-        out.get(LOCATIONS).output(f.location());
+        locations.accept(f.location());
       } else {
         treeFiles = true;
       }
     }
     if (treeFiles) {
-      out.get(LOCATIONS).output(dir);
+      locations.accept(dir);
     }
   }
 
