@@ -79,7 +79,7 @@ final class StrippedCpioReader {
       if (dirIndex < 0 || dirIndex >= dirnames.length) {
         throw ctx.failure("stripped cpio entry " + fx + " has directory index " + dirIndex, null);
       }
-      String name = dirnames[(int) dirIndex] + basenames[fx];
+      String name = memberName(dirnames[(int) dirIndex] + basenames[fx]);
       int type = (int) modes[fx] & S_IFMT;
       long size;
       if (type == S_IFREG) {
@@ -99,6 +99,17 @@ final class StrippedCpioReader {
       }
       position += size;
     }
+  }
+
+  /**
+   * The name a newc payload would store for a header file path: the header's file list is
+   * absolute by definition ({@code /lib/modules/...}) and rpm installs it under the root, so it is
+   * made {@code ./lib/modules/...}, as rpmbuild names newc members; without this every entry of a
+   * stripped payload would be flagged absolute by {@link EntryPath}. A {@code ..} in the header
+   * path is still flagged.
+   */
+  static String memberName(String headerPath) {
+    return headerPath.startsWith("/") ? "." + headerPath : headerPath;
   }
 
   /** (device, inode) of every file folded into one long, or null without those tags. */
