@@ -30,6 +30,9 @@ final class StrippedCpioReader {
   private StrippedCpioReader() {}
 
   static void read(InputStream payload, RpmHeader header, ReadContext ctx) throws IOException {
+    // The file list comes from the main header: a malformed tag is no failure of the payload.
+    String payloadPart = ctx.part();
+    ctx.part(null);
     String[] basenames = header.strings(RpmHeader.TAG_BASENAMES);
     String[] dirnames = header.strings(RpmHeader.TAG_DIRNAMES);
     long[] dirindexes = header.longs(RpmHeader.TAG_DIRINDEXES);
@@ -46,6 +49,7 @@ final class StrippedCpioReader {
     }
     long[] linkKeys = linkKeys(header, files);
     Map<Long, Integer> remainingLinks = hardlinkCounts(linkKeys, modes);
+    ctx.part(payloadPart);
 
     long position = 0;
     while (true) {

@@ -136,6 +136,69 @@ class PackageReaderTest {
     assertEquals("'..' escapes the package root", v.entries.get(0).unsafeReason());
   }
 
+  /**
+   * The package with 16 bytes inverted 24 bytes into its compressed payload (found by its magic):
+   * past the stream header, into the first block.
+   */
+  private static byte[] damageEarly(byte[] pkg, Compression compression, int from) {
+    byte[] magic = switch (compression) {
+      case GZIP -> new byte[] {0x1f, (byte) 0x8b};
+      case BZIP2 -> "BZh".getBytes(StandardCharsets.US_ASCII);
+      case XZ -> new byte[] {(byte) 0xfd, '7', 'z', 'X', 'Z', 0};
+      case ZSTD -> new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd};
+      default -> throw new IllegalArgumentException(compression.name());
+    };
+    int at = from;
+    while (!Arrays.equals(pkg, at, at + magic.length, magic, 0, magic.length)) {
+      at++;
+    }
+    byte[] damaged = pkg.clone();
+    for (int i = at + 24; i < at + 40; i++) {
+      damaged[i] ^= (byte) 0xff;
+    }
+    return damaged;
+  }
+
+  /**
+   * The outer container was read, so a payload damaged at its start still names the format, and
+   * the reason says which part broke.
+   */
+  @ParameterizedTest
+  @EnumSource(value = TestCompression.class, names = {"GZIP", "BZIP2", "XZ", "ZSTD"})
+  void aDebWhoseDataTarIsDamagedEarlyKeepsItsFormatAndNamesTheMember(TestCompression c) throws IOException {
+    byte[] deb = TestPackages.deb(ENTRIES, c.compression());
+    int member = new String(deb, StandardCharsets.ISO_8859_1).indexOf("data.tar");
+    byte[] damaged = damageEarly(deb, c.compression(), member + 60);
+    PackageReadException e = assertThrows(PackageReadException.class,
+        () -> PackageReader.read("early.deb", new ByteArrayInputStream(damaged), new RecordingVisitor()));
+    assertEquals(PackageFormat.DEB, e.format());
+    String memberName = "data.tar." + (c == TestCompression.ZSTD ? "zst" : c == TestCompression.BZIP2 ? "bz2"
+        : c == TestCompression.GZIP ? "gz" : "xz");
+    assertTrue(e.reason().contains(memberName), e.reason());
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = TestCompression.class, names = {"GZIP", "BZIP2", "XZ", "ZSTD"})
+  void anRpmWhosePayloadIsDamagedEarlyKeepsItsFormatAndNamesThePayload(TestCompression c) throws IOException {
+    byte[] rpm = TestPackages.rpm(ENTRIES, c.compression());
+    byte[] damaged = damageEarly(rpm, c.compression(), RpmReader.LEAD_LENGTH);
+    PackageReadException e = assertThrows(PackageReadException.class,
+        () -> PackageReader.read("early.rpm", new ByteArrayInputStream(damaged), new RecordingVisitor()));
+    assertEquals(PackageFormat.RPM, e.format());
+    assertTrue(e.reason().contains("payload"), e.reason());
+  }
+
+  @Test
+  void aDecoderFailureIsPrefixedWithThePartItBrokeIn() throws IOException {
+    byte[] deb = TestPackages.deb(ENTRIES, Compression.XZ);
+    int member = new String(deb, StandardCharsets.ISO_8859_1).indexOf("data.tar");
+    byte[] damaged = damageEarly(deb, Compression.XZ, member + 60);
+    PackageReadException e = assertThrows(PackageReadException.class,
+        () -> PackageReader.read("early.deb", new ByteArrayInputStream(damaged), new RecordingVisitor()));
+    assertEquals(0, e.entriesRead());
+    assertTrue(e.reason().startsWith("data.tar.xz: "), e.reason());
+  }
+
   /** path=unsafe reason of every entry, in order. */
   private static List<String> unsafeNames(RecordingVisitor v) {
     return v.entries.stream().filter(e -> e.unsafeReason() != null).map(e -> e.path() + "=" + e.unsafeReason())
