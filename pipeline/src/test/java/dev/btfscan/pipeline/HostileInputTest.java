@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The hostile-input corpus ({@code fixtures/data/hostile}, made by {@code make-hostile.sh})
  * scanned together with the fixture packages (one of which brings the 6.1.0-53 vmlinux BTF), and
  * asserted row by row against {@code EXPECTED.tsv}: the run exits 0, every module entry has exactly
- * one row with a reason, damaged packages keep what was read and get a package-level problem, and
- * nothing is written outside OUT.
+ * one row with a reason, damaged packages keep what was read, their format and a package-level
+ * problem, and nothing is written outside OUT.
  */
 class HostileInputTest {
   @TempDir static Path tmp;
@@ -124,6 +124,8 @@ class HostileInputTest {
       }
       JsonNode p = packages.get(e.pkg());
       assertTrue(p != null, "no packages.jsonl row for " + e.pkg());
+      // a damaged package still names the format its readable outer container showed
+      assertEquals(e.verdict(), p.path("format").asText(), e.pkg() + " format");
       if (e.problem().equals("-")) {
         assertEquals(List.of(), problems(p), e.pkg());
         assertFalse(summarized.containsKey(e.pkg()), e.pkg());

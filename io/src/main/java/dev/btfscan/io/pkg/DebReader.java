@@ -32,6 +32,7 @@ final class DebReader {
         throw ctx.failure("deb has a second data member " + name, null);
       }
       sawData = true;
+      ctx.part(name);
       InputStream raw = new BoundedInputStream(ar, member.getLength(), true, "deb member " + name);
       Decompressors.Opened opened = Decompressors.detectAndOpen(raw,
           limits.withDescription(name + " of " + ctx.packageName()));
@@ -43,6 +44,7 @@ final class DebReader {
         }
         TarReader.read(tar, ctx);
       }
+      ctx.part(null);
     }
     if (!sawData) {
       throw ctx.failure("deb has no data.tar member", null);

@@ -1,17 +1,38 @@
 package dev.btfscan.io.pkg;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * An archive entry name normalised into a stable report key: no leading {@code /} or {@code ./},
- * no empty or {@code .} segments, {@code a/../b} folded to {@code b}. A {@code ..} that would climb
- * above the package root is kept literally and the path is flagged unsafe, so the entry stays
- * visible in reports. The result is a key, never a filesystem path: use
- * {@link dev.btfscan.io.sink.BlobPaths} to derive file names from it.
+ * no empty or {@code .} segments, {@code a/../b} folded to {@code b}. The result is a key, never a
+ * filesystem path: use {@link dev.btfscan.io.sink.BlobPaths} to derive file names from it.
+ *
+ * <p>Unsafe names are still keyed and reported, with {@link #unsafeReason()} saying why:
+ * <ul>
+ *   <li>a {@code ..} that would climb above the package root is kept literally ({@code ../x.ko}),
+ *       so the entry stays visible in reports;
+ *   <li>an absolute name ({@code /abs/x.ko}, {@code //x}, {@code /./x}) is reported under the path
+ *       with its leading slashes dropped ({@code abs/x.ko}), which is where tar, cpio and rpm put
+ *       it when unpacking into a root; the flag says it was absolute. A leading {@code ./} (deb,
+ *       rpm's cpio) is relative and never flagged;
+ *   <li>a NUL byte is replaced by {@code ?}.
+ * </ul>
+ * Several reasons are joined with {@code "; "}. Readers hand the member name exactly as the
+ * archive stores it, so only a member name that really is absolute is flagged: rpm's header file
+ * list, absolute by definition, is made relative ({@code ./}) by its reader first.
  */
 public final class EntryPath {
+  /** Reason for a name with a NUL byte. */
+  public static final String NUL = "name contains a NUL byte";
+  /** Reason for a name that starts with '/'. */
+  public static final String ABSOLUTE = "absolute name";
+  /** Reason for a name whose '..' climbs above the package root. */
+  public static final String ESCAPES = "'..' escapes the package root";
+
   private final String path;
   private final String raw;
   private final String unsafeReason;
@@ -25,10 +46,13 @@ public final class EntryPath {
   /** Normalises a raw archive name; never throws, a null name becomes the empty path. */
   public static EntryPath sanitize(String raw) {
     String name = raw == null ? "" : raw;
-    String reason = null;
+    List<String> reasons = new ArrayList<>(3);
     if (name.indexOf('\0') >= 0) {
-      reason = "name contains a NUL byte";
+      reasons.add(NUL);
       name = name.replace('\0', '?');
+    }
+    if (name.startsWith("/")) {
+      reasons.add(ABSOLUTE);
     }
     Deque<String> segments = new ArrayDeque<>();
     int escapes = 0;
@@ -46,8 +70,8 @@ public final class EntryPath {
       }
       segments.addLast(segment);
     }
-    if (escapes > 0 && reason == null) {
-      reason = "'..' escapes the package root";
+    if (escapes > 0) {
+      reasons.add(ESCAPES);
     }
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < escapes; i++) {
@@ -56,7 +80,7 @@ public final class EntryPath {
     for (String segment : segments) {
       sb.append(sb.length() == 0 ? "" : "/").append(segment);
     }
-    return new EntryPath(sb.toString(), raw == null ? "" : raw, reason);
+    return new EntryPath(sb.toString(), raw == null ? "" : raw, reasons.isEmpty() ? null : String.join("; ", reasons));
   }
 
   /** The normalised path, e.g. {@code lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko}. */

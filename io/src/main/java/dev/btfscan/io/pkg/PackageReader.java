@@ -71,6 +71,9 @@ public final class PackageReader {
 
   private static void readTar(BufferedInputStream in, ReadContext ctx, DecompressionLimits limits) throws IOException {
     Compression compression = Compression.detect(Decompressors.peek(in, Compression.MAX_MAGIC_LENGTH));
+    if (compression != Compression.NONE) {
+      ctx.part(compression.displayName() + " payload");
+    }
     InputStream decoded = compression == Compression.NONE ? in
         : Decompressors.open(in, compression, limits.withDescription("payload of " + ctx.packageName()));
     try (InputStream tar = new BufferedInputStream(decoded, BUFFER)) {

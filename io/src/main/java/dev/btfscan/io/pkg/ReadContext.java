@@ -20,6 +20,8 @@ final class ReadContext {
   private PackageFormat format;
   /** Path of the entry being visited, so a failure inside it can name it. */
   private String current;
+  /** The compressed part being decoded (deb member, rpm payload), so a failure can say where it broke. */
+  private String part;
 
   ReadContext(String packageName, EntryVisitor visitor, Offset offset) {
     this.packageName = packageName;
@@ -38,6 +40,19 @@ final class ReadContext {
   /** Records the detected format so a later failure can still name it. */
   void format(PackageFormat format) {
     this.format = format;
+  }
+
+  /**
+   * Names the part of the package read from now on ("data.tar.xz", "xz payload"; null: none), so
+   * that a failure of its decoder or archive reads "data.tar.xz: Compressed data is corrupt"
+   * rather than a bare library message.
+   */
+  void part(String part) {
+    this.part = part;
+  }
+
+  String part() {
+    return part;
   }
 
   /** Hands a regular file to the visitor with content limited to {@code size}, then skips the rest. */
@@ -72,7 +87,17 @@ final class ReadContext {
     if (cause instanceof PackageReadException) {
       return (PackageReadException) cause;
     }
-    return failure(describe(cause), cause);
+    return failure(within(describe(cause)), cause);
+  }
+
+  /** "truncated: data.tar.xz: ...", "data.tar.xz: ...": the reason with the part it happened in. */
+  private String within(String reason) {
+    if (part == null || reason.contains(part)) {
+      return reason;
+    }
+    String truncated = "truncated: ";
+    return reason.startsWith(truncated) ? truncated + part + ": " + reason.substring(truncated.length())
+        : part + ": " + reason;
   }
 
   /** The message of a failure as it should read in a report. */

@@ -1,5 +1,6 @@
 package dev.btfscan.io.pkg;
 
+import dev.btfscan.io.compress.Compression;
 import dev.btfscan.io.compress.DecompressionLimits;
 import dev.btfscan.io.compress.Decompressors;
 import java.io.BufferedInputStream;
@@ -34,8 +35,12 @@ final class RpmReader {
       throw ctx.failure("rpm payload format '" + payloadFormat + "' is not supported (only cpio)", null);
     }
     String declared = header.string(RpmHeader.TAG_PAYLOADCOMPRESSOR, "gzip");
+    ctx.part("payload");
     Decompressors.Opened opened = Decompressors.detectAndOpen(in,
         limits.withDescription("payload of " + ctx.packageName()));
+    if (opened.compression() != Compression.NONE) {
+      ctx.part(opened.compression().displayName() + " payload");
+    }
     try (BufferedInputStream payload = new BufferedInputStream(opened.stream(), 1 << 16)) {
       readCpio(payload, header, declared, opened, ctx);
     }

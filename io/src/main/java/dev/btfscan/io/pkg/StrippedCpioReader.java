@@ -30,6 +30,9 @@ final class StrippedCpioReader {
   private StrippedCpioReader() {}
 
   static void read(InputStream payload, RpmHeader header, ReadContext ctx) throws IOException {
+    // The file list comes from the main header: a malformed tag is no failure of the payload.
+    String payloadPart = ctx.part();
+    ctx.part(null);
     String[] basenames = header.strings(RpmHeader.TAG_BASENAMES);
     String[] dirnames = header.strings(RpmHeader.TAG_DIRNAMES);
     long[] dirindexes = header.longs(RpmHeader.TAG_DIRINDEXES);
@@ -46,6 +49,7 @@ final class StrippedCpioReader {
     }
     long[] linkKeys = linkKeys(header, files);
     Map<Long, Integer> remainingLinks = hardlinkCounts(linkKeys, modes);
+    ctx.part(payloadPart);
 
     long position = 0;
     while (true) {
@@ -79,7 +83,7 @@ final class StrippedCpioReader {
       if (dirIndex < 0 || dirIndex >= dirnames.length) {
         throw ctx.failure("stripped cpio entry " + fx + " has directory index " + dirIndex, null);
       }
-      String name = dirnames[(int) dirIndex] + basenames[fx];
+      String name = memberName(dirnames[(int) dirIndex] + basenames[fx]);
       int type = (int) modes[fx] & S_IFMT;
       long size;
       if (type == S_IFREG) {
@@ -99,6 +103,17 @@ final class StrippedCpioReader {
       }
       position += size;
     }
+  }
+
+  /**
+   * The name a newc payload would store for a header file path: the header's file list is
+   * absolute by definition ({@code /lib/modules/...}) and rpm installs it under the root, so it is
+   * made {@code ./lib/modules/...}, as rpmbuild names newc members; without this every entry of a
+   * stripped payload would be flagged absolute by {@link EntryPath}. A {@code ..} in the header
+   * path is still flagged.
+   */
+  static String memberName(String headerPath) {
+    return headerPath.startsWith("/") ? "." + headerPath : headerPath;
   }
 
   /** (device, inode) of every file folded into one long, or null without those tags. */

@@ -63,19 +63,34 @@ class FixturePackagesTest {
     for (String module : v.byKind.getOrDefault(KernelFileKind.MODULE, List.of())) {
       assertTrue(KernelFiles.releaseFromPath(module) != null, "no release for " + module);
     }
+    // rpmbuild's ./lib/... cpio names, dpkg-deb's ./lib/..., makepkg's lib/...: none is a hostile name
+    assertEquals(List.of(), v.unsafe, name);
   }
 
   /** Groups visited file paths by kind. */
   static final class RecordingKinds implements EntryVisitor {
     final Map<KernelFileKind, List<String>> byKind = new TreeMap<>();
     final List<String> all = new ArrayList<>();
+    final List<String> unsafe = new ArrayList<>();
 
     @Override
     public void visitFile(PackageEntry entry, InputStream content) throws IOException {
       all.add(entry.path());
+      flagUnsafe(entry);
       byKind.computeIfAbsent(KernelFiles.classify(entry.path()), k -> new ArrayList<>()).add(entry.path());
       if (content.readAllBytes().length != entry.size()) {
         throw new AssertionError("short content for " + entry);
+      }
+    }
+
+    @Override
+    public void visitOther(PackageEntry entry) {
+      flagUnsafe(entry);
+    }
+
+    private void flagUnsafe(PackageEntry entry) {
+      if (entry.unsafeReason() != null) {
+        unsafe.add(entry.rawName() + ": " + entry.unsafeReason());
       }
     }
   }

@@ -21,6 +21,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,6 +117,8 @@ class PackageReaderTest {
         "lib/modules/6.1.0-test/kernel/fs/demo-fs.ko=fake module demo-fs\n"),
         v.files.stream().sorted().collect(java.util.stream.Collectors.toList()));
     assertTrue(v.others.contains("lib/modules/6.1.0-test/build SYMLINK -> /usr/src/linux-6.1.0-test"), v.others.toString());
+    // dpkg-deb's ./lib/... and rpmbuild's cpio ./lib/... are relative: nothing is flagged
+    assertEquals(List.of(), unsafeNames(v));
   }
 
   @Test
@@ -129,6 +134,154 @@ class PackageReaderTest {
     RecordingVisitor v = read("evil.tar", tar, PackageFormat.TAR);
     assertEquals("../../etc/evil.ko", v.entries.get(0).path());
     assertEquals("'..' escapes the package root", v.entries.get(0).unsafeReason());
+  }
+
+  /**
+   * The package with 16 bytes inverted 24 bytes into its compressed payload (found by its magic):
+   * past the stream header, into the first block.
+   */
+  private static byte[] damageEarly(byte[] pkg, Compression compression, int from) {
+    byte[] magic = switch (compression) {
+      case GZIP -> new byte[] {0x1f, (byte) 0x8b};
+      case BZIP2 -> "BZh".getBytes(StandardCharsets.US_ASCII);
+      case XZ -> new byte[] {(byte) 0xfd, '7', 'z', 'X', 'Z', 0};
+      case ZSTD -> new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd};
+      default -> throw new IllegalArgumentException(compression.name());
+    };
+    int at = from;
+    while (!Arrays.equals(pkg, at, at + magic.length, magic, 0, magic.length)) {
+      at++;
+    }
+    byte[] damaged = pkg.clone();
+    for (int i = at + 24; i < at + 40; i++) {
+      damaged[i] ^= (byte) 0xff;
+    }
+    return damaged;
+  }
+
+  /**
+   * The outer container was read, so a payload damaged at its start still names the format, and
+   * the reason says which part broke.
+   */
+  @ParameterizedTest
+  @EnumSource(value = TestCompression.class, names = {"GZIP", "BZIP2", "XZ", "ZSTD"})
+  void aDebWhoseDataTarIsDamagedEarlyKeepsItsFormatAndNamesTheMember(TestCompression c) throws IOException {
+    byte[] deb = TestPackages.deb(ENTRIES, c.compression());
+    int member = new String(deb, StandardCharsets.ISO_8859_1).indexOf("data.tar");
+    byte[] damaged = damageEarly(deb, c.compression(), member + 60);
+    PackageReadException e = assertThrows(PackageReadException.class,
+        () -> PackageReader.read("early.deb", new ByteArrayInputStream(damaged), new RecordingVisitor()));
+    assertEquals(PackageFormat.DEB, e.format());
+    String memberName = "data.tar." + (c == TestCompression.ZSTD ? "zst" : c == TestCompression.BZIP2 ? "bz2"
+        : c == TestCompression.GZIP ? "gz" : "xz");
+    assertTrue(e.reason().contains(memberName), e.reason());
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = TestCompression.class, names = {"GZIP", "BZIP2", "XZ", "ZSTD"})
+  void anRpmWhosePayloadIsDamagedEarlyKeepsItsFormatAndNamesThePayload(TestCompression c) throws IOException {
+    byte[] rpm = TestPackages.rpm(ENTRIES, c.compression());
+    byte[] damaged = damageEarly(rpm, c.compression(), RpmReader.LEAD_LENGTH);
+    PackageReadException e = assertThrows(PackageReadException.class,
+        () -> PackageReader.read("early.rpm", new ByteArrayInputStream(damaged), new RecordingVisitor()));
+    assertEquals(PackageFormat.RPM, e.format());
+    assertTrue(e.reason().contains("payload"), e.reason());
+  }
+
+  @Test
+  void aDecoderFailureIsPrefixedWithThePartItBrokeIn() throws IOException {
+    byte[] deb = TestPackages.deb(ENTRIES, Compression.XZ);
+    int member = new String(deb, StandardCharsets.ISO_8859_1).indexOf("data.tar");
+    byte[] damaged = damageEarly(deb, Compression.XZ, member + 60);
+    PackageReadException e = assertThrows(PackageReadException.class,
+        () -> PackageReader.read("early.deb", new ByteArrayInputStream(damaged), new RecordingVisitor()));
+    assertEquals(0, e.entriesRead());
+    assertTrue(e.reason().startsWith("data.tar.xz: "), e.reason());
+  }
+
+  /** path=unsafe reason of every entry, in order. */
+  private static List<String> unsafeNames(RecordingVisitor v) {
+    return v.entries.stream().filter(e -> e.unsafeReason() != null).map(e -> e.path() + "=" + e.unsafeReason())
+        .collect(java.util.stream.Collectors.toList());
+  }
+
+  @Test
+  void anAbsoluteTarMemberIsVisitedUnderItsRelativePathAndFlagged() throws IOException {
+    byte[] tar = TestPackages.tar(List.of(file("/abs/x.ko", "a"), file("//x.ko", "b"), file("/./y.ko", "c"),
+        file("./lib/modules/6.1.0/kernel/ok.ko", "d")), Compression.GZIP);
+    RecordingVisitor v = read("abs.tar.gz", tar, PackageFormat.TAR);
+    assertEquals(List.of("abs/x.ko=a", "x.ko=b", "y.ko=c", "lib/modules/6.1.0/kernel/ok.ko=d"), v.files);
+    assertEquals(List.of("abs/x.ko=absolute name", "x.ko=absolute name", "y.ko=absolute name"), unsafeNames(v));
+    assertEquals("/abs/x.ko", v.entries.get(0).rawName());
+  }
+
+  /** commons-compress drops the leading '/' of GNU long names and PAX paths; the reader must not. */
+  @ParameterizedTest
+  @ValueSource(ints = {TarArchiveOutputStream.LONGFILE_POSIX, TarArchiveOutputStream.LONGFILE_GNU})
+  void anAbsoluteTarMemberWithALongNameIsFlaggedToo(int longFileMode) throws IOException {
+    String longName = "/" + "d".repeat(120) + "/x.ko";
+    String shortAfter = "lib/modules/6.1.0/kernel/ok.ko";
+    byte[] tar = TestPackages.tar(List.of(file(longName, "a"), file(shortAfter, "b")), Compression.NONE, longFileMode);
+    RecordingVisitor v = read("long.tar", tar, PackageFormat.TAR);
+    assertEquals(List.of(longName.substring(1) + "=a", shortAfter + "=b"), v.files);
+    assertEquals(List.of(longName.substring(1) + "=absolute name"), unsafeNames(v));
+    assertEquals(longName, v.entries.get(0).rawName());
+    assertEquals(shortAfter, v.entries.get(1).rawName()); // the long name does not stick to the next entry
+  }
+
+  @Test
+  void aPathFromAGlobalPaxHeaderIsTakenAsStored() throws IOException {
+    // written block by block: TarArchiveOutputStream would normalise the path record itself
+    java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
+    byte[] record = "16 path=/g/x.ko\n".getBytes(StandardCharsets.UTF_8);
+    TarArchiveEntry global = new TarArchiveEntry("pax_global_header", TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER);
+    global.setSize(record.length);
+    tarBlock(tar, global, record);
+    TarArchiveEntry f = new TarArchiveEntry("ignored.ko");
+    f.setSize(1);
+    tarBlock(tar, f, new byte[] {'a'});
+    tar.write(new byte[1024]);
+    RecordingVisitor v = read("global.tar", tar.toByteArray(), PackageFormat.TAR);
+    assertEquals(List.of("g/x.ko=a"), v.files);
+    assertEquals(List.of("g/x.ko=absolute name"), unsafeNames(v));
+  }
+
+  private static void tarBlock(java.io.ByteArrayOutputStream tar, TarArchiveEntry header, byte[] content) {
+    byte[] h = new byte[512];
+    header.writeEntryHeader(h);
+    tar.writeBytes(h);
+    tar.writeBytes(java.util.Arrays.copyOf(content, (content.length + 511) / 512 * 512));
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "'16 path=/a/b.ko\n'|/a/b.ko",
+      "'16 path=/a/b.ko\n11 path=/c\n'|/c",
+      "'13 mtime=1.5\n'|",
+      "'8 path=\n'|",
+      "'99 path=/a\n'|",
+      "'x path=/a\n'|",
+      "''|",
+  })
+  void paxPathReadsTheLastPathRecordAndNeverThrows(String data, String expected) {
+    assertEquals(expected, TarReader.RawNameTarInputStream.paxPath(data.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void anAbsoluteCpioMemberInAnRpmIsFlagged() throws IOException {
+    byte[] rpm = TestPackages.rpm(List.of(file("/abs/x.ko", "a"), file("lib/modules/6.1.0/kernel/ok.ko", "b")),
+        Compression.XZ);
+    RecordingVisitor v = read("abs.rpm", rpm, PackageFormat.RPM);
+    assertEquals(List.of("abs/x.ko=a", "lib/modules/6.1.0/kernel/ok.ko=b"), v.files);
+    assertEquals(List.of("abs/x.ko=absolute name"), unsafeNames(v));
+  }
+
+  @Test
+  void theAbsoluteFileListOfAStrippedRpmIsNotAnUnsafeName() throws IOException {
+    // 07070X payloads take their names from the header's file list, absolute by definition
+    RecordingVisitor v = read("large.rpm", TestPackages.rpmStripped(ENTRIES, Compression.XZ), PackageFormat.RPM);
+    assertEquals(FILES, v.files);
+    assertEquals(List.of(), unsafeNames(v));
   }
 
   @Test
@@ -226,6 +379,9 @@ class PackageReaderTest {
     EntryVisitor visitor = new EntryVisitor() {
       @Override
       public void visitFile(PackageEntry entry, InputStream content) throws IOException {
+        if (entry.unsafeReason() != null) {
+          seen.add("unsafe " + entry.rawName() + ": " + entry.unsafeReason()); // the header's /lib/... is no hostile name
+        }
         if (entry.path().endsWith("huge.bin")) {
           seen.add(entry.path() + " " + entry.size());
           return; // left unread: the reader must skip 4 GiB without buffering it

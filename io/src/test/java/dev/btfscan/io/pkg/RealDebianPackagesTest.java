@@ -49,9 +49,13 @@ class RealDebianPackagesTest {
     String release = m.group(1);
     Set<String> releases = new TreeSet<>();
     long[] counts = new long[3]; // modules, images, module bytes
+    List<String> unsafe = new java.util.ArrayList<>();
     long start = System.nanoTime();
     try (InputStream in = new BufferedInputStream(Files.newInputStream(deb))) {
       assertEquals(PackageFormat.DEB, PackageReader.read(deb.getFileName().toString(), in, (entry, content) -> {
+        if (entry.unsafeReason() != null) {
+          unsafe.add(entry.rawName() + ": " + entry.unsafeReason());
+        }
         KernelFileKind kind = KernelFiles.classify(entry.path());
         if (kind == KernelFileKind.MODULE) {
           counts[0]++;
@@ -69,5 +73,7 @@ class RealDebianPackagesTest {
     assertTrue(counts[0] > 500, "modules: " + counts[0]);
     assertTrue(counts[1] >= 1, "kernel images: " + counts[1]);
     assertEquals(Set.of(release), releases);
+    // dpkg-deb stores ./lib/modules/...: a real package has no unsafe name
+    assertEquals(List.of(), unsafe);
   }
 }

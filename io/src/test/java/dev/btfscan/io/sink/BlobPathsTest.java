@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.btfscan.io.pkg.EntryPath;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,6 +30,19 @@ class BlobPathsTest {
       assertTrue(blob.contains("~"), "a changed name carries its hash: " + blob);
     }
     assertTrue(BlobPaths.forModule("../x", "a.ko").startsWith("blobs/____x/"));
+  }
+
+  /**
+   * The scan keys an entry by {@link EntryPath#path()}: an absolute member name never reaches
+   * BlobPaths as such, its blob is named from the relative key, under blobs/ like any other; one
+   * that also climbs keeps its '..' in the key, which BlobPaths neutralises (and marks with a hash).
+   */
+  @Test
+  void anAbsoluteMemberNameGetsItsBlobFromItsRelativeKey() {
+    assertEquals("blobs/6.1/p.tar/abs/x.ko.blob", BlobPaths.of("6.1", "p.tar", EntryPath.sanitize("/abs/x.ko").path()));
+    assertEquals("blobs/6.1/p.tar/x.ko.blob", BlobPaths.of("6.1", "p.tar", EntryPath.sanitize("//x.ko").path()));
+    String climbing = BlobPaths.of("6.1", "p.tar", EntryPath.sanitize("/../../etc/x.ko").path());
+    assertTrue(climbing.startsWith("blobs/6.1/p.tar/") && !climbing.contains("/../") && climbing.contains("~"), climbing);
   }
 
   @Test

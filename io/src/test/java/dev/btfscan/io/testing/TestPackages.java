@@ -85,18 +85,24 @@ public final class TestPackages {
   }
 
   public static byte[] tar(List<Entry> entries, Compression compression) throws IOException {
+    return tar(entries, compression, TarArchiveOutputStream.LONGFILE_POSIX);
+  }
+
+  /** A tar whose long names are written as {@code longFileMode} says (PAX path or GNU ././@LongLink). */
+  public static byte[] tar(List<Entry> entries, Compression compression, int longFileMode) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
-      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      tar.setLongFileMode(longFileMode);
       for (Entry e : entries) {
+        // Names are written as given (preserveAbsolutePath), so tests can build hostile /abs names.
         TarArchiveEntry t;
         if (e.symlinkTarget != null) {
-          t = new TarArchiveEntry(e.name, TarConstants.LF_SYMLINK);
+          t = new TarArchiveEntry(e.name, TarConstants.LF_SYMLINK, true);
           t.setLinkName(e.symlinkTarget);
         } else if (e.isDir()) {
-          t = new TarArchiveEntry(e.name.endsWith("/") ? e.name : e.name + "/");
+          t = new TarArchiveEntry(e.name.endsWith("/") ? e.name : e.name + "/", true);
         } else {
-          t = new TarArchiveEntry(e.name);
+          t = new TarArchiveEntry(e.name, true);
           t.setSize(e.content.length);
         }
         tar.putArchiveEntry(t);
@@ -143,12 +149,15 @@ public final class TestPackages {
     }
   }
 
-  /** An RPM with a newc cpio payload (names "./path" as rpmbuild writes them). */
+  /**
+   * An RPM with a newc cpio payload (names "./path" as rpmbuild writes them; a name starting with
+   * '/' is written as given, as a hostile package would).
+   */
   public static byte[] rpm(List<Entry> entries, Compression compression) throws IOException {
     ByteArrayOutputStream cpioBytes = new ByteArrayOutputStream();
     try (CpioArchiveOutputStream cpio = new CpioArchiveOutputStream(cpioBytes, CpioConstants.FORMAT_NEW)) {
       for (Entry e : entries) {
-        CpioArchiveEntry c = new CpioArchiveEntry(CpioConstants.FORMAT_NEW, "./" + e.name);
+        CpioArchiveEntry c = new CpioArchiveEntry(CpioConstants.FORMAT_NEW, e.name.startsWith("/") ? e.name : "./" + e.name);
         byte[] content = e.content != null ? e.content
             : e.symlinkTarget != null ? e.symlinkTarget.getBytes(StandardCharsets.UTF_8) : new byte[0];
         c.setMode(e.symlinkTarget != null ? CpioConstants.C_ISLNK | 0777 : e.isDir() ? CpioConstants.C_ISDIR | 0755
