@@ -42,7 +42,6 @@ final class ReadPackageFn extends DoFn<String, KernelFile> {
   private final Counter kernelImages = Metrics.counter(ReadPackageFn.class, "kernelImages");
   private final Counter bytes = Metrics.counter(ReadPackageFn.class, "bytes");
   private final Counter oversized = Metrics.counter(ReadPackageFn.class, "oversizedEntries");
-  private final Counter analyzedInReader = Metrics.counter(ReadPackageFn.class, "modulesAnalyzedInReader");
 
   ReadPackageFn(long maxEntryBytes, DecompressionLimits payloadLimits) {
     this(maxEntryBytes, payloadLimits, null, null);
@@ -87,6 +86,8 @@ final class ReadPackageFn extends DoFn<String, KernelFile> {
       failedPackages.inc();
       problems.add("cannot read " + location + ": " + e);
     }
+    // Modules a local analysis held for the package's end leave now, read to the end or not.
+    emitter.finish();
     out.get(KernelPackageIO.SUMMARIES).output(new PackageSummary(name, location, format, emitter.entries,
         emitter.modules, emitter.images, problems));
   }
@@ -130,7 +131,7 @@ final class ReadPackageFn extends DoFn<String, KernelFile> {
   }
 
   /** Visitor that turns module and image entries into elements and counts the rest. */
-  private final class Emitter implements EntryVisitor {
+  private final class Emitter implements EntryVisitor, LocalAnalysis.Output {
     private final String packageName;
     private final OutputReceiver<KernelFile> out;
     private final OutputReceiver<KV<String, String>> rows;
@@ -145,6 +146,22 @@ final class ReadPackageFn extends DoFn<String, KernelFile> {
       this.out = out;
       this.rows = rows;
       this.session = session;
+    }
+
+    @Override
+    public void line(String report, String line) {
+      rows.output(KV.of(report, line));
+    }
+
+    @Override
+    public void passOn(KernelFile module) {
+      out.output(module);
+    }
+
+    void finish() {
+      if (session != null) {
+        session.finish(this);
+      }
     }
 
     @Override
@@ -212,17 +229,14 @@ final class ReadPackageFn extends DoFn<String, KernelFile> {
       KernelFile file = new KernelFile(packageName, entry.path(), entry.rawName(), kind,
           KernelFiles.releaseFromPath(entry.path()), entry.unsafeReason(), entry.size(), entry.isDuplicate(), data,
           problems, entries - 1);
-      if (session != null && kind == KernelFileKind.KERNEL_IMAGE) {
+      if (session == null) {
+        out.output(file);
+      } else if (kind == KernelFileKind.KERNEL_IMAGE) {
         session.kernelImage(file);
-      } else if (session != null) {
-        List<KV<String, String>> lines = session.module(file);
-        if (!lines.isEmpty()) {
-          analyzedInReader.inc();
-          lines.forEach(rows::output);
-          return;
-        }
+        out.output(file); // its kernels.jsonl row and the side input for other packages
+      } else {
+        session.module(file, this);
       }
-      out.output(file);
     }
 
     private void count() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.btfscan.fixtures.Fixtures;
 import dev.btfscan.report.Json;
+import dev.btfscan.transforms.JudgeWhileReading;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -36,8 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A package that carries its release's vmlinux ahead of its modules has them judged while it is
  * read, and that never shows in the output: every report and blob is byte for byte what the scan
  * writes when every module waits for the vmlinux side input. Only what the package alone decides is
- * judged early; modules read before the vmlinux, modules of a release the package has no vmlinux
- * for, and modules built on another vmlinux (attributed and rebased across all inputs) wait.
+ * judged in the reader (modules read before the vmlinux at the package's end); modules of a release
+ * the package has no vmlinux for, and modules built on another vmlinux (attributed and rebased
+ * across all inputs) wait.
  */
 class JudgeWhileReadingScanTest {
   private static final String R53 = "6.1.0-53-cloud-amd64";
@@ -63,6 +65,11 @@ class JudgeWhileReadingScanTest {
     mixed.put("lib/modules/" + R47 + "/kernel/net/key/af_key.ko", fixture("modules/" + R47 + "/af_key.ko"));
     inputs = new ArrayList<>();
     inputs.add(tar("mixed.tar", mixed).toString());
+    Map<String, byte[]> kernelLast = new LinkedHashMap<>(); // as Fedora's kernel-core orders them
+    kernelLast.put("lib/modules/" + R53 + "/kernel/mm/zsmalloc.ko", fixture("modules/" + R53 + "/zsmalloc.ko"));
+    kernelLast.put("lib/modules/" + R53 + "/kernel/net/key/af_key.ko.zst", fixture("modules/" + R53 + "/af_key.ko.zst"));
+    kernelLast.put("lib/modules/" + R53 + "/vmlinux.btf", vmlinux53);
+    inputs.add(tar("kernel-last.tar", kernelLast).toString());
     inputs.add(tar("kernel-47.tar", Map.of("boot/vmlinux-" + R47 + ".btf", ScanFixtures.unxz("kernels/" + R47 + ".btf.xz"))).toString());
     // The same release's vmlinux in another package: mixed.tar's modules still use mixed.tar's own.
     inputs.add(tar("another-53.tar", Map.of("boot/vmlinux-" + R53 + ".btf", vmlinux53)).toString());
@@ -86,14 +93,14 @@ class JudgeWhileReadingScanTest {
   void onlyWhatThePackageAloneDecidesIsJudgedInTheReader() throws IOException {
     Path staging = Files.createDirectories(tmp.resolve("metrics"));
     Pipeline p = Pipeline.create(ScanFixtures.testOptions(2));
-    ScanPipeline.build(p, ScanFixtures.config(inputs.subList(0, 3), staging), null, staging.toString(), true);
+    ScanPipeline.build(p, ScanFixtures.config(inputs.subList(0, 4), staging), null, staging.toString(), true);
     PipelineResult result = p.run();
     result.waitUntilFinish();
-    // af_key.ko, af_key_xz.ko.xz, standalone (renumbered on the package's vmlinux), distilled
-    // (relocated onto it), nobtf and broken: 6. zsmalloc came before the vmlinux; split47 and
-    // af_key_from_47 were built on 47 (attribution and rebasing look at every input); the 47
-    // module's vmlinux is in another package.
-    assertEquals(6, counter(result, "modulesAnalyzedInReader"));
+    // mixed.tar: af_key.ko, af_key_xz.ko.xz, standalone (renumbered on the package's vmlinux),
+    // distilled (relocated onto it), nobtf, broken, and zsmalloc (read before the vmlinux, judged
+    // at the end): 7. split47 and af_key_from_47 were built on 47 (attribution and rebasing look at
+    // every input); the 47 module's vmlinux is in another package. kernel-last.tar: both, at its end.
+    assertEquals(7 + 2, counter(result, "modules-judged-in-reader"));
 
     Map<String, String> verdicts = new TreeMap<>();
     for (String line : Files.readAllLines(staging.resolve(ScanPipeline.MODULES), StandardCharsets.UTF_8)) {
@@ -120,7 +127,7 @@ class JudgeWhileReadingScanTest {
   private static long counter(PipelineResult result, String name) {
     long n = 0;
     for (MetricResult<Long> c : result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named("dev.btfscan.io.ReadPackageFn", name)).build()).getCounters()) {
+        .addNameFilter(MetricNameFilter.named(JudgeWhileReading.class, name)).build()).getCounters()) {
       n += c.getAttempted();
     }
     return n;
