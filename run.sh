@@ -49,6 +49,9 @@ with_cds() {
   fi
 }
 
+# Extra JVM options on top of the defaults (the bench logs GC with them).
+JAVA_OPTS="$JAVA_OPTS ${JAVA_EXTRA_OPTS:-}"
+
 cmd=${1:-}
 case "$cmd" in
   "")
