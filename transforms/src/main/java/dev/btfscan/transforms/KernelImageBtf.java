@@ -32,7 +32,7 @@ record KernelImageBtf(ObjectNode row, KernelBtf kernel, String blobPath) {
       if (f.bytes() == null) {
         throw new java.io.IOException("not read");
       }
-      BtfFiles.Found image = BtfFiles.load(f.bytes());
+      BtfFiles.Found image = KernelImageCache.load(f.bytes());
       String banner = image.release();
       if (banner != null && !banner.isEmpty()) {
         if (!release.isEmpty() && !release.equals(banner)) {
