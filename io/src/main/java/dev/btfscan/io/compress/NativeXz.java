@@ -142,7 +142,12 @@ final class NativeXz {
     return b.toByteArray();
   }
 
-  /** Blocks this instance decoded natively, and blocks it declined (for tests and diagnostics). */
+  @Override
+  public String toString() {
+    return executable;
+  }
+
+  /** Blocks whose native decode was kept, and blocks left to Java (for tests and diagnostics). */
   int accepted() {
     return accepted.get();
   }
@@ -153,15 +158,22 @@ final class NativeXz {
 
   /**
    * Decodes the raw LZMA2 data {@code in[0, inLength)} with dictionary {@code dictSize} into all of
-   * {@code out}. True only when xz wrote exactly {@code out.length} bytes and exited 0; on false,
-   * {@code out} holds garbage. Never throws; the process is gone when this returns.
+   * {@code out}. True only when xz wrote exactly {@code out.length} bytes, exited 0, and {@code
+   * verify} accepts them; on false, {@code out} holds garbage. Throws only what {@code verify}
+   * throws; the process is gone when this returns.
    *
    * @param children the caller's live processes, killed when it closes (null: none)
    */
-  boolean decode(byte[] in, int inLength, int dictSize, byte[] out, Children children) {
-    boolean ok = run(in, inLength, dictSize, out, children);
+  boolean decode(byte[] in, int inLength, int dictSize, byte[] out, Children children, Verifier verify)
+      throws IOException {
+    boolean ok = run(in, inLength, dictSize, out, children) && verify.accepts(out);
     (ok ? accepted : refused).incrementAndGet();
     return ok;
+  }
+
+  /** The caller's own check of a decoded block. */
+  interface Verifier {
+    boolean accepts(byte[] decoded) throws IOException;
   }
 
   private boolean run(byte[] in, int inLength, int dictSize, byte[] out, Children children) {

@@ -189,7 +189,7 @@ final class ParallelXzInputStream extends InputStream {
   private byte[] decode(int blockNo, BlockHeader b, byte[] body) throws IOException {
     byte[] out = new byte[(int) b.uncompressed()];
     if (nativeXz != null) {
-      if (nativeXz.decode(body, (int) b.compressed(), b.dictSize(), out, children) && checkMatches(out, body)) {
+      if (nativeXz.decode(body, (int) b.compressed(), b.dictSize(), out, children, d -> checkMatches(d, body))) {
         return out;
       }
       if (closed) {
