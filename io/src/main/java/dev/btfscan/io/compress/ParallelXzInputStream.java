@@ -32,6 +32,12 @@ import org.tukaani.xz.check.Check;
  * {@link XZInputStream}. Every block's check, the index and the footer are verified as xz does.
  * Memory: at most {@code threads + 1} blocks (compressed and decoded) in flight per stream, and a
  * dictionary no larger than its block per decoding thread.
+ *
+ * <p>When the {@code xz} tool is present ({@link NativeXz}), each block is first decoded by it and
+ * kept only if it has exactly the header's uncompressed size and its check matches; anything else
+ * (the tool failing, lying, hanging) decodes the block again in pure Java, whose bytes or error are
+ * what the stream gives. Native decoding is thus an accelerator only: the same input gives the same
+ * bytes and the same exceptions with or without the tool.
  */
 final class ParallelXzInputStream extends InputStream {
   static final int MAX_BLOCK_BYTES = 64 << 20;
@@ -40,6 +46,8 @@ final class ParallelXzInputStream extends InputStream {
 
   private final InputStream in;
   private final int memoryLimitKiB;
+  private final NativeXz nativeXz; // null: pure Java only
+  private final NativeXz.Children children = new NativeXz.Children();
   private final int checkType;
   private final byte[] streamFlags;
   /** Shared by every stream of the JVM: daemon threads, one per core. */
@@ -56,10 +64,15 @@ final class ParallelXzInputStream extends InputStream {
   private int pos;
   private boolean blocksDone;
   private InputStream next; // the stream after this one (concatenated .xz), once reached
-  private boolean closed;
+  private volatile boolean closed;
 
   /** Opens {@code in} (an xz stream) with the parallel decoder, or XZInputStream when it does not fit. */
   static InputStream open(InputStream in, int memoryLimitKiB, int threads) throws IOException {
+    return open(in, memoryLimitKiB, threads, NativeXz.configured());
+  }
+
+  /** As {@link #open(InputStream, int, int)}, with blocks decoded by {@code nativeXz} first (null: pure Java). */
+  static InputStream open(InputStream in, int memoryLimitKiB, int threads, NativeXz nativeXz) throws IOException {
     ByteArrayOutputStream seen = new ByteArrayOutputStream();
     byte[] header = readUpTo(in, 12 + 1, seen);
     if (threads < 2 || header.length < 13 || !Arrays.equals(Arrays.copyOf(header, 6), MAGIC)) {
@@ -77,7 +90,7 @@ final class ParallelXzInputStream extends InputStream {
         || !validStreamHeader(header)) {
       return fallback(seen, in, memoryLimitKiB);
     }
-    return new ParallelXzInputStream(in, memoryLimitKiB, header, blockHeader, threads);
+    return new ParallelXzInputStream(in, memoryLimitKiB, header, blockHeader, threads, nativeXz);
   }
 
   private static InputStream fallback(ByteArrayOutputStream seen, InputStream in, int memoryLimitKiB)
@@ -101,9 +114,10 @@ final class ParallelXzInputStream extends InputStream {
   }
 
   private ParallelXzInputStream(InputStream in, int memoryLimitKiB, byte[] streamHeader, byte[] firstBlockHeader,
-      int threads) throws IOException {
+      int threads, NativeXz nativeXz) throws IOException {
     this.in = in;
     this.memoryLimitKiB = memoryLimitKiB;
+    this.nativeXz = nativeXz;
     this.checkType = streamHeader[7] & 0x0f;
     this.streamFlags = Arrays.copyOfRange(streamHeader, 6, 8);
     this.ahead = threads + 1;
@@ -174,6 +188,26 @@ final class ParallelXzInputStream extends InputStream {
 
   private byte[] decode(int blockNo, BlockHeader b, byte[] body) throws IOException {
     byte[] out = new byte[(int) b.uncompressed()];
+    if (nativeXz != null) {
+      if (nativeXz.decode(body, (int) b.compressed(), b.dictSize(), out, children, d -> checkMatches(d, body))) {
+        return out;
+      }
+      if (closed) {
+        // closing cancelled this block and killed its xz: nobody reads the result, so spare the Java decode
+        throw new java.io.InterruptedIOException("xz stream closed");
+      }
+    }
+    return decodeJava(blockNo, b, body, out);
+  }
+
+  private boolean checkMatches(byte[] out, byte[] body) throws IOException {
+    Check check = Check.getInstance(checkType);
+    check.update(out, 0, out.length);
+    return Arrays.equals(check.finish(), Arrays.copyOfRange(body, body.length - check.getSize(), body.length));
+  }
+
+  /** The pure-Java decode: its bytes, or its error, are what the stream gives for the block. */
+  private byte[] decodeJava(int blockNo, BlockHeader b, byte[] body, byte[] out) throws IOException {
     ByteArrayInputStream compressed = new ByteArrayInputStream(body, 0, (int) b.compressed());
     try (LZMA2InputStream lz = new LZMA2InputStream(compressed, b.dictSize())) {
       int n = 0;
@@ -327,7 +361,7 @@ final class ParallelXzInputStream extends InputStream {
         throw new CorruptedInputException("xz stream padding is not a multiple of four bytes");
       }
       if (le32(four, 0) != 0) {
-        return open(new SequenceInputStream(new ByteArrayInputStream(four), in), memoryLimitKiB, ahead - 1);
+        return open(new SequenceInputStream(new ByteArrayInputStream(four), in), memoryLimitKiB, ahead - 1, nativeXz);
       }
     }
   }
@@ -352,6 +386,7 @@ final class ParallelXzInputStream extends InputStream {
     if (!closed) {
       closed = true;
       pending.forEach(f -> f.cancel(true));
+      children.close();
       if (next != null) {
         next.close();
       }

@@ -1,0 +1,361 @@
+package dev.btfscan.io.compress;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * With the xz tool installed, the blocks of a multi-block stream are decoded by it; the stream
+ * gives the same bytes, and the same exception with the same message, as the pure-Java decoder,
+ * whatever the tool does. Skipped where no working xz is on the PATH.
+ */
+class ParallelXzNativeTest {
+  private static final int MEMORY_KIB = 256 * 1024;
+  private static final int BLOCK = 256 << 10;
+
+  @TempDir static Path tmp;
+  static NativeXz found;
+  static byte[] plain;
+
+  @BeforeAll
+  static void setUp() {
+    found = NativeXz.discover();
+    assumeTrue(found != null, "no working xz tool on the PATH");
+    Random r = new Random(42);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    String[] words = {"struct ", "btf_type ", "module ", "kernel ", "\n", "0x", "split ", "vmlinux "};
+    while (out.size() < 3_000_000) {
+      if (r.nextInt(10) == 0) {
+        byte[] noise = new byte[r.nextInt(64)];
+        r.nextBytes(noise);
+        out.writeBytes(noise);
+      } else {
+        out.writeBytes(words[r.nextInt(words.length)].getBytes(StandardCharsets.US_ASCII));
+      }
+    }
+    plain = out.toByteArray();
+  }
+
+  @AfterEach
+  void noXzProcessOutlivesATest() {
+    assertEquals(List.of(), xzChildren(), "child processes left behind");
+  }
+
+  /** A fresh native decoder on the discovered tool, so each test counts its own blocks. */
+  private static NativeXz tool() {
+    return new NativeXz(executable(), NativeXz.DEFAULT_TIMEOUT);
+  }
+
+  private static String executable() {
+    return System.getenv("PATH") == null ? "xz" : Arrays.stream(System.getenv("PATH").split(":"))
+        .map(d -> Path.of(d, "xz")).filter(Files::isExecutable).findFirst().orElseThrow().toString();
+  }
+
+  /** {@code xz -c ARGS} of {@code data}, written by the tool itself. */
+  static byte[] xz(byte[] data, String... args) throws Exception {
+    Path in = Files.createTempFile(tmp, "plain", "");
+    Files.write(in, data);
+    List<String> cmd = new ArrayList<>(List.of(executable(), "-c", "-q"));
+    cmd.addAll(List.of(args));
+    cmd.add(in.toString());
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    assertEquals(0, p.waitFor(), "xz " + cmd);
+    Files.delete(in);
+    return out;
+  }
+
+  /** What a read of the whole stream gives: its bytes, or its exception's type and message. */
+  record Outcome(byte[] bytes, Class<?> error, String message) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Outcome x && Arrays.equals(bytes, x.bytes) && error == x.error
+          && java.util.Objects.equals(message, x.message);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public String toString() {
+      return error == null ? bytes.length + " bytes" : error.getName() + ": " + message;
+    }
+  }
+
+  static Outcome read(byte[] xz, NativeXz nativeXz) {
+    try (InputStream in = ParallelXzInputStream.open(new ByteArrayInputStream(xz), MEMORY_KIB, 2, nativeXz)) {
+      return new Outcome(in.readAllBytes(), null, null);
+    } catch (IOException e) {
+      return new Outcome(null, e.getClass(), e.getMessage());
+    }
+  }
+
+  static byte[] decode(byte[] xz, NativeXz nativeXz) throws IOException {
+    try (InputStream in = ParallelXzInputStream.open(new ByteArrayInputStream(xz), MEMORY_KIB, 2, nativeXz)) {
+      assertInstanceOf(ParallelXzInputStream.class, in);
+      return in.readAllBytes();
+    }
+  }
+
+  static int blocks(int size, int blockSize) {
+    return (size + blockSize - 1) / blockSize;
+  }
+
+  @Test
+  void theToolDecodesEveryBlockToTheBytesJavaGivesForEveryCheckAndDictionary() throws Exception {
+    // each check with a different dictionary: below the block size (the decoder's distance limit
+    // matters), at it, and above it (capped to the block by the decoder)
+    String[][] cases = {{"crc32", "4KiB"}, {"crc64", "64KiB"}, {"sha256", "256KiB"}, {"none", "8MiB"}, {"crc64", "1MiB"}};
+    for (String[] c : cases) {
+      String check = c[0];
+      String dict = c[1];
+      {
+        byte[] xz = xz(plain, "-T2", "--block-size=" + BLOCK, "--check=" + check, "--lzma2=preset=6,dict=" + dict);
+        String what = check + ", dict " + dict;
+        NativeXz tool = tool();
+        byte[] viaTool = decode(xz, tool);
+        assertEquals(blocks(plain.length, BLOCK), tool.accepted(), what + ": every block decoded by the tool");
+        assertEquals(0, tool.refused(), what);
+        assertArrayEquals(plain, viaTool, what);
+        assertArrayEquals(decode(xz, null), viaTool, what + ": the same bytes as pure Java");
+      }
+    }
+  }
+
+  @Test
+  void aCorruptedBlockFailsWithTheSameExceptionAndMessageWithOrWithoutTheTool() throws Exception {
+    byte[] xz = xz(plain, "-T2", "--block-size=512KiB");
+    Random r = new Random(11);
+    NativeXz tool = tool();
+    for (int i = 0; i < 40; i++) {
+      byte[] bad = xz.clone();
+      int at = 12 + r.nextInt(bad.length - 12);
+      bad[at] ^= (byte) (1 << r.nextInt(8));
+      Outcome java = read(bad, null);
+      assertNotNull(java.error(), "flip at " + at + " is an error in pure Java");
+      assertEquals(java, read(bad, tool), "flip at " + at);
+    }
+    assertTrue(tool.refused() > 0, "the tool saw damaged blocks and was overruled");
+  }
+
+  @Test
+  void damageTheOutputCannotShowIsRefusedAlikeAtTheEndOfEveryLzmaChunk() throws Exception {
+    // A range coder's last bytes may not change what it decodes: the check cannot catch a flip
+    // there, only the decoder's own end-of-chunk test can. Both decoders must refuse it alike.
+    byte[] data = Arrays.copyOf(plain, 300_000);
+    byte[] xz = xz(data, "-T2", "--block-size=1MiB");
+    int header = ((xz[12] & 0xff) + 1) * 4;
+    int[] p = {14};
+    long compressed = vli(xz, p);
+    int start = 12 + header;
+    int end = start + (int) compressed;
+    List<Integer> chunkEnds = new ArrayList<>();
+    for (int at = start; xz[at] != 0; ) {
+      int control = xz[at] & 0xff;
+      if (control < 0x80) { // uncompressed chunk
+        at += 3 + ((xz[at + 1] & 0xff) << 8 | (xz[at + 2] & 0xff)) + 1;
+      } else {
+        int packed = ((xz[at + 3] & 0xff) << 8 | (xz[at + 4] & 0xff)) + 1;
+        at += (control >= 0xc0 ? 6 : 5) + packed;
+        chunkEnds.add(at);
+      }
+      assertTrue(at < end, "chunks stay inside the block");
+    }
+    assertTrue(chunkEnds.size() >= 2, "several LZMA chunks: " + chunkEnds);
+    NativeXz tool = tool();
+    int unnoticed = 0;
+    for (int chunkEnd : chunkEnds) {
+      for (int at = chunkEnd - 4; at < chunkEnd; at++) {
+        for (int bit = 0; bit < 8; bit++) {
+          byte[] bad = xz.clone();
+          bad[at] ^= (byte) (1 << bit);
+          Outcome java = read(bad, null);
+          assertEquals(java, read(bad, tool), "flip of bit " + bit + " at " + at);
+          unnoticed += java.error() == null ? 1 : 0;
+        }
+      }
+    }
+    assertEquals(0, unnoticed, "every flip is an error");
+    assertEquals(chunkEnds.size() * 32, tool.refused(), "each damaged block went through the tool, and was refused");
+  }
+
+  @Test
+  void aTruncatedStreamFailsWithTheSameExceptionAndMessageWithOrWithoutTheTool() throws Exception {
+    byte[] xz = xz(plain, "-T2", "--block-size=512KiB", "--check=sha256");
+    NativeXz tool = tool();
+    for (int cut : new int[] {13, 100, 600_000, xz.length / 2, xz.length - 40, xz.length - 13, xz.length - 1}) {
+      byte[] truncated = Arrays.copyOf(xz, cut);
+      Outcome java = read(truncated, null);
+      assertNotNull(java.error(), "cut at " + cut);
+      assertEquals(java, read(truncated, tool), "cut at " + cut);
+    }
+  }
+
+  @Test
+  void aBlockDeclaringFewerOrMoreBytesThanItHoldsIsRejectedTheSameWay() throws Exception {
+    byte[] xz = xz(plain, "-T2", "--block-size=512KiB");
+    for (int delta : new int[] {-1, -4096, +1}) {
+      byte[] lying = withFirstBlockUncompressedSize(xz, delta);
+      NativeXz tool = tool();
+      Outcome java = read(lying, null);
+      assertEquals(org.tukaani.xz.CorruptedInputException.class, java.error(), "declared " + delta);
+      assertTrue(java.message().startsWith("xz block 1: "), java.message());
+      assertEquals(java, read(lying, tool), "declared " + delta);
+      assertTrue(tool.refused() >= 1, "the tool's output did not fit the header: refused");
+    }
+  }
+
+  /** {@code xz} with its first block's header declaring {@code delta} more uncompressed bytes (CRC fixed). */
+  private static byte[] withFirstBlockUncompressedSize(byte[] xz, int delta) {
+    int size = ((xz[12] & 0xff) + 1) * 4;
+    int[] p = {14};
+    long compressed = vli(xz, p);
+    long uncompressed = vli(xz, p);
+    ByteArrayOutputStream h = new ByteArrayOutputStream();
+    h.write(xz[12]);
+    h.write(xz[13]);
+    writeVli(h, compressed);
+    writeVli(h, uncompressed + delta);
+    h.writeBytes(Arrays.copyOfRange(xz, p[0], p[0] + 3)); // filter id, properties size, properties
+    while (h.size() < size - 4) {
+      h.write(0);
+    }
+    assertEquals(size - 4, h.size(), "the new header fits the old one");
+    byte[] header = Arrays.copyOf(h.toByteArray(), size);
+    CRC32 crc = new CRC32();
+    crc.update(header, 0, size - 4);
+    for (int i = 0; i < 4; i++) {
+      header[size - 4 + i] = (byte) (crc.getValue() >>> (8 * i));
+    }
+    byte[] out = xz.clone();
+    System.arraycopy(header, 0, out, 12, size);
+    return out;
+  }
+
+  private static long vli(byte[] b, int[] p) {
+    long v = 0;
+    for (int i = 0; ; i++) {
+      int x = b[p[0]++] & 0xff;
+      v |= (long) (x & 0x7f) << (7 * i);
+      if ((x & 0x80) == 0) {
+        return v;
+      }
+    }
+  }
+
+  private static void writeVli(ByteArrayOutputStream out, long v) {
+    while (v >= 0x80) {
+      out.write((int) (v & 0x7f) | 0x80);
+      v >>>= 7;
+    }
+    out.write((int) v);
+  }
+
+  @Test
+  void theToolIsOffWhenThePropertySaysFalseOrNever() {
+    String before = System.getProperty(NativeXz.PROPERTY);
+    try {
+      for (String off : List.of("false", "never", "NEVER")) {
+        System.setProperty(NativeXz.PROPERTY, off);
+        assertNull(NativeXz.configured(), off);
+      }
+      System.setProperty(NativeXz.PROPERTY, "auto");
+      assertNotNull(NativeXz.configured(), "auto: the xz found on the PATH");
+      System.clearProperty(NativeXz.PROPERTY);
+      assertNotNull(NativeXz.configured(), "auto is the default");
+    } finally {
+      if (before == null) {
+        System.clearProperty(NativeXz.PROPERTY);
+      } else {
+        System.setProperty(NativeXz.PROPERTY, before);
+      }
+    }
+  }
+
+  /** A stand-in for xz: a shell script given the real tool's path as $XZ. */
+  private static NativeXz fake(String name, String script, Duration timeout) throws IOException {
+    Path f = tmp.resolve(name);
+    Files.writeString(f, "#!/bin/sh\nXZ='" + executable() + "'\n" + script + "\n");
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwx------"));
+    return new NativeXz(f.toString(), timeout);
+  }
+
+  @Test
+  void aToolThatFailsLiesFloodsOrHangsCostsTimeButNeverChangesTheBytes() throws Exception {
+    byte[] xz = xz(plain, "-T2", "--block-size=512KiB", "--check=crc64");
+    int blocks = blocks(plain.length, 512 << 10);
+    Duration t = Duration.ofMillis(300);
+    List<NativeXz> tools = List.of(
+        fake("fails", "cat > /dev/null; exit 1", t),
+        fake("lies", "\"$XZ\" \"$@\" | tr e E", t), // right size, wrong bytes: the check catches it
+        fake("short", "\"$XZ\" \"$@\" | head -c 1000", t),
+        fake("floods", "exec cat /dev/zero", t),
+        fake("hangs", "exec sleep 60", t),
+        new NativeXz(tmp.resolve("missing").toString(), t));
+    for (NativeXz tool : tools) {
+      assertArrayEquals(plain, decode(xz, tool), tool + "");
+      assertEquals(0, tool.accepted());
+      assertEquals(blocks, tool.refused(), "every block refused and decoded in Java");
+      assertEquals(List.of(), xzChildren(), "nothing left running");
+    }
+  }
+
+  @Test
+  void closingWhileBlocksAreInTheToolKillsThem() throws Exception {
+    byte[] xz = xz(plain, "-T2", "--block-size=512KiB");
+    NativeXz hangs = fake("hangs-long", "exec sleep 60", Duration.ofSeconds(60));
+    long start = System.nanoTime();
+    InputStream in = ParallelXzInputStream.open(new ByteArrayInputStream(xz), MEMORY_KIB, 2, hangs);
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (xzChildren().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(1, xzChildren().size(), "the first block is in the tool");
+    in.close();
+    assertEquals(List.of(), xzChildren(), "closing killed them");
+    assertTrue(System.nanoTime() - start < 30_000_000_000L, "without waiting for the tool's timeout");
+  }
+
+  @Test
+  void noXzProcessSurvivesADecodingFailure() throws Exception {
+    byte[] xz = xz(plain, "-T2", "--block-size=256KiB");
+    byte[] bad = xz.clone();
+    bad[12 + 100] ^= 0x10; // inside block 1's compressed data
+    Outcome viaTool = read(bad, tool());
+    assertNotNull(viaTool.error());
+    assertEquals(read(bad, null), viaTool);
+    assertEquals(List.of(), xzChildren());
+  }
+
+  private static List<String> xzChildren() {
+    return ProcessHandle.current().children()
+        .map(h -> h.pid() + " " + h.info().commandLine().orElse("?"))
+        .collect(Collectors.toList());
+  }
+}
