@@ -88,6 +88,13 @@ public final class BtfValidator {
   private final Btf btf;
   private final int start;
   private final int end;
+  /** The own types' record offsets in {@link #data}, by {@code id - start} (Btf's own index). */
+  private final int[] offsets;
+  /** The array the own types and strings are read from, directly (not through the base chain). */
+  private final byte[] data;
+  private final int ownStrStart;
+  private final int ownStrEnd;
+  private final int ownStrBase;
   private final int blobStart;
   private final int maxProblems;
   /** The target's pointer size, from its {@code long}: 4 for 32-bit BTF. */
@@ -101,6 +108,11 @@ public final class BtfValidator {
     this.btf = btf;
     this.start = btf.startId();
     this.end = btf.endId();
+    this.offsets = btf.recordOffsets();
+    this.data = btf.array();
+    this.ownStrStart = btf.startStringOffset();
+    this.ownStrEnd = btf.endStringOffset();
+    this.ownStrBase = btf.stringsStart() - ownStrStart;
     this.blobStart = btf.header().offset();
     this.maxProblems = maxProblems;
     this.skipped = new int[Math.max(0, end - start)];
@@ -126,6 +138,43 @@ public final class BtfValidator {
     v.checkAllTypes();
     v.checkCycles();
     return new ValidationResult(v.problems, v.errors, v.warnings, v.errorsByStage);
+  }
+
+  // ---- reading -----------------------------------------------------------------------------
+  // Own types are read straight from the blob's array by the record index; base types (split
+  // blobs) through Btf, which finds their owner. Same values as Btf.word and friends.
+
+  /** Word {@code index} of type {@code id}'s record (see {@link Btf#word}). */
+  private int word(int id, int index) {
+    int slot = id - start;
+    if (slot >= 0 && id < end) {
+      return btf.intAt(offsets[slot] + 4 * index);
+    }
+    return btf.word(id, index);
+  }
+
+  private int info(int id) {
+    return word(id, 1);
+  }
+
+  private int kindCode(int id) {
+    return id == 0 ? 0 : (word(id, 1) >>> 24) & 0x7f;
+  }
+
+  private BtfKind kind(int id) {
+    return id == 0 ? null : BtfKind.of(kindCode(id));
+  }
+
+  private int vlen(int id) {
+    return word(id, 1) & 0xffffff;
+  }
+
+  /** {@link Btf#isStringStart}, reading own strings directly. */
+  private boolean isStringStart(int off) {
+    if (off >= ownStrStart && off < ownStrEnd) {
+      return off == ownStrStart || data[ownStrBase + off - 1] == 0;
+    }
+    return btf.isStringStart(off);
   }
 
   // ---- reporting ---------------------------------------------------------------------------
@@ -170,7 +219,7 @@ public final class BtfValidator {
   }
 
   private String kindLabel(int id) {
-    int code = btf.kindCode(id);
+    int code = kindCode(id);
     BtfKind k = BtfKind.of(code);
     return k != null ? k.label() : code == 0 ? "UNKN" : "KIND_" + code;
   }
@@ -180,14 +229,14 @@ public final class BtfValidator {
     if (m < 0) {
       return null;
     }
-    BtfKind k = btf.kind(id);
+    BtfKind k = kind(id);
     if (k == BtfKind.DATASEC) {
-      int var = btf.word(id, 3 + 3 * m);
+      int var = word(id, 3 + 3 * m);
       return var > 0 && btf.hasId(var) ? btf.name(var) : null;
     }
     int[] slot = {-1};
     int[] seen = {0};
-    TypeRefs.forEachNameSlot(k, btf.vlen(id), w -> {
+    TypeRefs.forEachNameSlot(k, vlen(id), w -> {
       if (seen[0]++ == m + 1) {
         slot[0] = w;
       }
@@ -195,7 +244,7 @@ public final class BtfValidator {
     if (slot[0] < 0) {
       return null;
     }
-    int off = btf.word(id, slot[0]);
+    int off = word(id, slot[0]);
     return off == 0 ? null : btf.string(off);
   }
 
@@ -352,6 +401,10 @@ public final class BtfValidator {
     if (off >= 0 && valid.get(off)) {
       return null;
     }
+    if (off >= ownStrStart && off < ownStrEnd && isValidName(off, section)) {
+      valid.set(off);
+      return null;
+    }
     String why = checkNameBytes(off, section);
     if (why == null && off >= 0) {
       valid.set(off);
@@ -361,6 +414,39 @@ public final class BtfValidator {
 
   private final java.util.BitSet validIdentifiers = new java.util.BitSet();
   private final java.util.BitSet validSectionNames = new java.util.BitSet();
+
+  private static final byte IDENT_FIRST = 1;
+  private static final byte IDENT_REST = 2;
+  private static final byte PRINTABLE = 4;
+  /** The classes of each byte value for the name rules of {@link #checkNameBytes}. */
+  private static final byte[] NAME_CHAR = new byte[256];
+
+  static {
+    for (int c = 0x20; c < 0x7f; c++) {
+      boolean letter = c == '_' || c == '.' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      NAME_CHAR[c] = (byte) (PRINTABLE | (letter ? IDENT_FIRST | IDENT_REST : 0)
+          | (c >= '0' && c <= '9' ? IDENT_REST : 0));
+    }
+  }
+
+  /**
+   * Whether the own string at {@code off} passes {@link #checkNameBytes} (which says why when it
+   * does not): one table lookup a byte, straight from the array.
+   */
+  private boolean isValidName(int off, boolean section) {
+    int p = ownStrBase + off;
+    int stop = Math.min(ownStrBase + ownStrEnd, p + KSYM_NAME_LEN);
+    byte[] d = data;
+    int rest = section ? PRINTABLE : IDENT_REST;
+    if ((NAME_CHAR[d[p] & 0xff] & (section ? PRINTABLE : IDENT_FIRST)) == 0) {
+      return false; // NUL (empty name) included
+    }
+    int q = p + 1;
+    while (q < stop && (NAME_CHAR[d[q] & 0xff] & rest) != 0) {
+      q++;
+    }
+    return q < stop && d[q] == 0;
+  }
 
   private String checkNameBytes(int off, boolean section) {
     Btf owner = btf; // the blob whose string section holds off, found once, not per byte
@@ -405,14 +491,14 @@ public final class BtfValidator {
    * present and valid. Returns false when the offset is out of range.
    */
   private boolean checkName(int id, int member, int word, NameRule rule) {
-    int off = btf.word(id, word);
+    int off = word(id, word);
     if (!nameOffsetValid(off)) {
       error(Stage.META, id, member, word,
           "Invalid " + (member >= 0 ? "member " : "") + "name_offset:" + Integer.toUnsignedString(off)
               + " (strings end at " + btf.endStringOffset() + ")");
       return false;
     }
-    if (off != 0 && !btf.isStringStart(off)) {
+    if (off != 0 && !isStringStart(off)) {
       warning(Stage.LINT, id, member, word,
           "name_off " + off + " points into the middle of a string (reads as '" + shortName(off)
               + "'): a split blob read against the wrong base?");
@@ -475,11 +561,11 @@ public final class BtfValidator {
   private void checkAllMetas() {
     for (int id = start; id < end; id++) {
       checkMeta(id);
-      BtfKind k = btf.kind(id);
+      BtfKind k = kind(id);
       if (metaChecksIds(k)) {
         maxIdChecker.id = id;
         maxIdChecker.kind = k;
-        TypeRefs.forEachTypeIdSlot(k, btf.vlen(id), maxIdChecker);
+        TypeRefs.forEachTypeIdSlot(k, vlen(id), maxIdChecker);
       }
     }
   }
@@ -498,7 +584,7 @@ public final class BtfValidator {
 
     @Override
     public void slot(int w) {
-      int ref = btf.word(id, w);
+      int ref = word(id, w);
       if (Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
         error(Stage.META, id, memberOfSlot(kind, w), w, "Invalid type_id: " + Integer.toUnsignedString(ref)
             + " exceeds BTF_MAX_TYPE " + MAX_TYPE_ID + " (" + lastId() + ")");
@@ -507,10 +593,10 @@ public final class BtfValidator {
   }
 
   private void checkMeta(int id) {
-    int info = btf.info(id);
-    int code = btf.kindCode(id);
+    int info = info(id);
+    int code = kindCode(id);
     BtfKind kind = BtfKind.of(code);
-    int vlen = btf.vlen(id);
+    int vlen = vlen(id);
     boolean kflag = info < 0;
     if ((info & ~INFO_MASK) != 0) {
       String msg = "Invalid btf_info:" + Integer.toHexString(info) + " (bits outside kind, vlen and"
@@ -559,21 +645,21 @@ public final class BtfValidator {
       case FWD:
         checkName(id, -1, 0, NameRule.IDENT);
         vlenZero(id, vlen);
-        if (btf.word(id, 2) != 0) {
-          error(Stage.META, id, -1, 2, "type != 0: a FWD has " + Integer.toUnsignedString(btf.word(id, 2)));
+        if (word(id, 2) != 0) {
+          error(Stage.META, id, -1, 2, "type != 0: a FWD has " + Integer.toUnsignedString(word(id, 2)));
         }
         break;
       case ARRAY:
         checkName(id, -1, 0, NameRule.NONE);
         vlenZero(id, vlen);
         noKflag(id, kflag, Severity.ERROR);
-        if (btf.word(id, 2) != 0) {
-          error(Stage.META, id, -1, 2, "size != 0: an ARRAY has " + Integer.toUnsignedString(btf.word(id, 2)));
+        if (word(id, 2) != 0) {
+          error(Stage.META, id, -1, 2, "size != 0: an ARRAY has " + Integer.toUnsignedString(word(id, 2)));
         }
-        if (btf.word(id, 3) == 0) {
+        if (word(id, 3) == 0) {
           error(Stage.META, id, -1, 3, "Invalid elem: element type is void");
         }
-        if (btf.word(id, 4) == 0) {
+        if (word(id, 4) == 0) {
           error(Stage.META, id, -1, 4, "Invalid index: index type is void");
         }
         break;
@@ -603,10 +689,10 @@ public final class BtfValidator {
         vlenZero(id, vlen);
         noKflag(id, kflag, Severity.ERROR);
         checkName(id, -1, 0, NameRule.IDENT);
-        if (btf.word(id, 2) == 0) {
+        if (word(id, 2) == 0) {
           error(Stage.META, id, -1, 2, "Invalid type_id: a VAR cannot be void");
         }
-        int linkage = btf.word(id, 3);
+        int linkage = word(id, 3);
         if (linkage != 0 && linkage != 1) {
           error(Stage.META, id, -1, 3, "Linkage not supported: " + Integer.toUnsignedString(linkage)
               + " (0 static, 1 global allocated)");
@@ -619,20 +705,20 @@ public final class BtfValidator {
         checkName(id, -1, 0, NameRule.ANY);
         vlenZero(id, vlen);
         noKflag(id, kflag, Severity.ERROR);
-        int fsize = btf.word(id, 2);
+        int fsize = word(id, 2);
         if (fsize != 2 && fsize != 4 && fsize != 8 && fsize != 12 && fsize != 16) {
           error(Stage.META, id, -1, 2, "Invalid type_size: " + Integer.toUnsignedString(fsize)
               + " (a FLOAT is 2, 4, 8, 12 or 16 bytes)");
         }
         break;
       case DECL_TAG:
-        if (checkName(id, -1, 0, NameRule.ANY) && btf.string(btf.nameOffset(id)).isEmpty()) {
+        if (checkName(id, -1, 0, NameRule.ANY) && btf.string(word(id, 0)).isEmpty()) {
           error(Stage.META, id, -1, 0, "Invalid value: a DECL_TAG needs a non-empty value");
         }
         vlenZero(id, vlen);
         noKflag(id, kflag, Severity.WARNING);
-        if (btf.word(id, 3) < -1) {
-          error(Stage.META, id, -1, 3, "Invalid component_idx: " + btf.word(id, 3));
+        if (word(id, 3) < -1) {
+          error(Stage.META, id, -1, 3, "Invalid component_idx: " + word(id, 3));
         }
         break;
     }
@@ -652,8 +738,8 @@ public final class BtfValidator {
   }
 
   private void checkIntMeta(int id) {
-    int data = btf.word(id, 3);
-    long size = Integer.toUnsignedLong(btf.word(id, 2));
+    int data = word(id, 3);
+    long size = Integer.toUnsignedLong(word(id, 2));
     if ((data & ~INT_MASK) != 0) {
       error(Stage.META, id, -1, 3, "Invalid int_data:" + Integer.toHexString(data)
           + " (bits outside encoding, offset and nr_bits)");
@@ -679,15 +765,15 @@ public final class BtfValidator {
   }
 
   private void checkStructMeta(int id, boolean union, int vlen, boolean kflag) {
-    long size = Integer.toUnsignedLong(btf.word(id, 2));
+    long size = Integer.toUnsignedLong(word(id, 2));
     long last = 0;
     for (int i = 0; i < vlen; i++) {
       int w = 3 + 3 * i;
       checkName(id, i, w, NameRule.OPTIONAL_IDENT);
-      if (btf.word(id, w + 1) == 0) {
+      if (word(id, w + 1) == 0) {
         error(Stage.META, id, i, w + 1, "Invalid type_id: a member cannot be void");
       }
-      int raw = btf.word(id, w + 2);
+      int raw = word(id, w + 2);
       long bitOff = kflag ? raw & 0xffffff : Integer.toUnsignedLong(raw);
       if (union && bitOff != 0) {
         error(Stage.META, id, i, w + 2, "Invalid member bits_offset: union member at bit " + bitOff + ", must be 0");
@@ -705,7 +791,7 @@ public final class BtfValidator {
   }
 
   private void checkEnumMeta(int id, BtfKind kind, int vlen) {
-    long size = Integer.toUnsignedLong(btf.word(id, 2));
+    long size = Integer.toUnsignedLong(word(id, 2));
     if (size > 8 || Long.bitCount(size) != 1) {
       error(Stage.META, id, -1, 2, "Unexpected size " + size + " (an " + kind.label() + " is 1, 2, 4 or 8 bytes)");
     }
@@ -717,7 +803,7 @@ public final class BtfValidator {
   }
 
   private void checkDatasecMeta(int id, int vlen, boolean kflag) {
-    long size = Integer.toUnsignedLong(btf.word(id, 2));
+    long size = Integer.toUnsignedLong(word(id, 2));
     if (size == 0) {
       error(Stage.META, id, -1, 2, "size == 0");
     }
@@ -727,11 +813,11 @@ public final class BtfValidator {
     long sum = 0;
     for (int i = 0; i < vlen; i++) {
       int w = 3 + 3 * i;
-      if (btf.word(id, w) == 0) {
+      if (word(id, w) == 0) {
         error(Stage.META, id, i, w, "Invalid type_id: a section variable cannot be void");
       }
-      long off = Integer.toUnsignedLong(btf.word(id, w + 1));
-      long vsize = Integer.toUnsignedLong(btf.word(id, w + 2));
+      long off = Integer.toUnsignedLong(word(id, w + 1));
+      long vsize = Integer.toUnsignedLong(word(id, w + 2));
       if (off < lastEnd) {
         error(Stage.META, id, i, w + 1, "Invalid offset: variable at " + off
             + " overlaps the previous one, which ends at " + lastEnd + " (variables must be sorted)");
@@ -763,7 +849,7 @@ public final class BtfValidator {
     int goodId = start - 1;
     boolean[] bad = null;
     for (int i = start; i < end; i++) {
-      BtfKind k = btf.kind(i);
+      BtfKind k = kind(i);
       if (k == null || !k.isModifier()) {
         continue;
       }
@@ -791,14 +877,14 @@ public final class BtfValidator {
         if (cur <= goodId) {
           break;
         }
-        int next = btf.word(cur, 2);
+        int next = word(cur, 2);
         if (!btf.hasId(next)) {
           problem = "chain reaches invalid type id " + Integer.toUnsignedString(next) + " (" + lastId()
               + "); the kernel fails module BTF here with no message";
           break;
         }
         cur = next;
-        k = btf.kind(cur);
+        k = kind(cur);
       }
       if (problem != null) {
         error(Stage.TYPE_TAGS, i, -1, 2, problem);
@@ -809,11 +895,11 @@ public final class BtfValidator {
         int c = i;
         while (btf.isOwnId(c) && !bad[c - start]) {
           bad[c - start] = true;
-          BtfKind ck = btf.kind(c);
+          BtfKind ck = kind(c);
           if (ck == null || !ck.isModifier()) {
             break;
           }
-          c = btf.word(c, 2);
+          c = word(c, 2);
         }
       }
       goodId = i;
@@ -831,7 +917,7 @@ public final class BtfValidator {
 
     @Override
     public void slot(int w) {
-      int ref = btf.word(id, w);
+      int ref = word(id, w);
       if (metaChecksIds(kind) && Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
         return; // reported by checkAllMetas
       }
@@ -862,8 +948,8 @@ public final class BtfValidator {
    */
   private int determinePtrSize() {
     for (int id = 1; id < end; id++) {
-      if (btf.kind(id) == BtfKind.INT) {
-        int size = btf.word(id, 2);
+      if (kind(id) == BtfKind.INT) {
+        int size = word(id, 2);
         String name = btf.name(id); // null for a bad name_off; Set.of rejects null lookups
         if ((size == 4 || size == 8) && name != null && LONG_NAMES.contains(name)) {
           return size;
@@ -876,13 +962,13 @@ public final class BtfValidator {
   private void checkAllTypes() {
     ptrSize = determinePtrSize();
     for (int id = start; id < end; id++) {
-      BtfKind kind = btf.kind(id);
+      BtfKind kind = kind(id);
       if (kind == null) {
         continue;
       }
       slotChecker.id = id;
       slotChecker.kind = kind;
-      TypeRefs.forEachTypeIdSlot(kind, btf.vlen(id), slotChecker);
+      TypeRefs.forEachTypeIdSlot(kind, vlen(id), slotChecker);
       checkResolve(id, kind);
     }
   }
@@ -897,7 +983,7 @@ public final class BtfValidator {
     if (id == 0) {
       return true;
     }
-    BtfKind k = btf.kind(id);
+    BtfKind k = kind(id);
     return k == BtfKind.FWD || k == BtfKind.FUNC || k == BtfKind.FUNC_PROTO;
   }
 
@@ -927,11 +1013,11 @@ public final class BtfValidator {
       if (!btf.hasId(id)) {
         return -1;
       }
-      BtfKind k = btf.kind(id);
+      BtfKind k = kind(id);
       if (k == null || !k.isModifier()) {
         return id;
       }
-      id = btf.word(id, 2);
+      id = word(id, 2);
     }
     return -2;
   }
@@ -951,7 +1037,7 @@ public final class BtfValidator {
       if (r == 0) {
         return NO_SIZE;
       }
-      BtfKind k = btf.kind(r);
+      BtfKind k = kind(r);
       if (k == null) {
         return NO_SIZE;
       }
@@ -963,17 +1049,17 @@ public final class BtfValidator {
         case ENUM:
         case ENUM64:
         case FLOAT:
-          size = Integer.toUnsignedLong(btf.word(r, 2));
+          size = Integer.toUnsignedLong(word(r, 2));
           break;
         case PTR:
           size = ptrSize;
           break;
         case ARRAY:
-          mult *= Integer.toUnsignedLong(btf.word(r, 5));
+          mult *= Integer.toUnsignedLong(word(r, 5));
           if (mult > 0xffffffffL) {
             return OVERFLOW;
           }
-          id = btf.word(r, 3);
+          id = word(r, 3);
           continue;
         default:
           return NO_SIZE;
@@ -986,10 +1072,10 @@ public final class BtfValidator {
 
   /** btf_type_int_is_regular: a whole u8, u16, u32, u64 or u128. */
   private boolean isRegularInt(int id) {
-    if (btf.kind(id) != BtfKind.INT) {
+    if (kind(id) != BtfKind.INT) {
       return false;
     }
-    int data = btf.word(id, 3);
+    int data = word(id, 3);
     int bits = data & 0xff;
     int bytes = (bits + 7) / 8;
     return bits % 8 == 0 && ((data >>> 16) & 0xff) == 0
@@ -1039,11 +1125,11 @@ public final class BtfValidator {
 
   /** Modifiers and PTR: the target exists, is not a VAR/DATASEC/DECL_TAG, and is sized or void, FWD, FUNC_PROTO. */
   private void checkModifierTarget(int id) {
-    int next = btf.word(id, 2);
+    int next = word(id, 2);
     if (next == 0 || !btf.hasId(next)) {
       return;
     }
-    BtfKind nk = btf.kind(next);
+    BtfKind nk = kind(next);
     if (nk != null && sourceOnly(nk)) {
       error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: refers to " + describe(next));
       return;
@@ -1052,7 +1138,7 @@ public final class BtfValidator {
     if (r <= 0) {
       return;
     }
-    BtfKind rk = btf.kind(r);
+    BtfKind rk = kind(r);
     // Through an own modifier, that modifier reports it.
     boolean reportHere = r == next || !btf.isOwnId(next);
     if (reportHere && (rk == BtfKind.FUNC || (rk != null && sourceOnly(rk)))) {
@@ -1063,11 +1149,11 @@ public final class BtfValidator {
   }
 
   private void checkVarTarget(int id) {
-    int next = btf.word(id, 2);
+    int next = word(id, 2);
     if (next == 0 || !btf.hasId(next)) {
       return;
     }
-    BtfKind nk = btf.kind(next);
+    BtfKind nk = kind(next);
     if (nk != null && sourceOnly(nk)) {
       error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: refers to " + describe(next));
       return;
@@ -1078,19 +1164,19 @@ public final class BtfValidator {
   }
 
   private void checkArray(int id) {
-    int index = btf.word(id, 4);
+    int index = word(id, 4);
     if (index != 0 && btf.hasId(index)) {
-      BtfKind ik = btf.kind(index);
+      BtfKind ik = kind(index);
       int r = skipModifiers(index);
       if (noSize(index) || (ik != null && sourceOnly(ik)) || (r > 0 && !isRegularInt(r)) || r == 0) {
         error(Stage.RESOLVE, id, -1, 4, "Invalid index: " + describe(index) + " is not a regular INT");
       }
     }
-    int elem = btf.word(id, 3);
+    int elem = word(id, 3);
     if (elem == 0 || !btf.hasId(elem)) {
       return;
     }
-    BtfKind ek = btf.kind(elem);
+    BtfKind ek = kind(elem);
     if (noSize(elem) || (ek != null && sourceOnly(ek))) {
       error(Stage.RESOLVE, id, -1, 3, "Invalid elem: element type " + describe(elem) + " has no size");
       return;
@@ -1102,26 +1188,26 @@ public final class BtfValidator {
       return;
     }
     int r = skipModifiers(elem);
-    if (r > 0 && btf.kind(r) == BtfKind.INT && !isRegularInt(r)) {
+    if (r > 0 && kind(r) == BtfKind.INT && !isRegularInt(r)) {
       error(Stage.RESOLVE, id, -1, 3, "Invalid array of int: " + describe(r) + " is a bitfield int");
     }
-    long n = Integer.toUnsignedLong(btf.word(id, 5));
+    long n = Integer.toUnsignedLong(word(id, 5));
     if (elemSize >= 0 && n * elemSize > 0xffffffffL) {
       error(Stage.RESOLVE, id, -1, 5, "Array size overflows U32_MAX: " + n + " x " + elemSize + " bytes");
     }
   }
 
   private void checkMembers(int id) {
-    boolean kflag = btf.kindFlag(id);
-    long structSize = Integer.toUnsignedLong(btf.word(id, 2));
-    int vlen = btf.vlen(id);
+    boolean kflag = (info(id) < 0);
+    long structSize = Integer.toUnsignedLong(word(id, 2));
+    int vlen = vlen(id);
     for (int i = 0; i < vlen; i++) {
       int w = 3 + 3 * i;
-      int mtype = btf.word(id, w + 1);
+      int mtype = word(id, w + 1);
       if (mtype == 0 || !btf.hasId(mtype)) {
         continue;
       }
-      BtfKind mk = btf.kind(mtype);
+      BtfKind mk = kind(mtype);
       if (mk == null) {
         continue;
       }
@@ -1134,7 +1220,7 @@ public final class BtfValidator {
       if (r < 0) {
         continue;
       }
-      BtfKind rk = r == 0 ? null : btf.kind(r);
+      BtfKind rk = r == 0 ? null : kind(r);
       if (r == 0 || noSize(r) || (rk != null && sourceOnly(rk))) {
         error(Stage.RESOLVE, id, i, w + 1, "Invalid member: " + describe(mtype) + " resolves to "
             + describe(r) + ", which has no size");
@@ -1143,7 +1229,7 @@ public final class BtfValidator {
       if (rk == null) {
         continue;
       }
-      checkMemberPlacement(id, i, w + 2, btf.word(id, w + 2), kflag, structSize, r, rk);
+      checkMemberPlacement(id, i, w + 2, word(id, w + 2), kflag, structSize, r, rk);
     }
   }
 
@@ -1155,7 +1241,7 @@ public final class BtfValidator {
     String what = kindLabel(id);
     switch (rk) {
       case INT: {
-        int data = btf.word(r, 3);
+        int data = word(r, 3);
         int intBits = data & 0xff;
         int intOff = (data >>> 16) & 0xff;
         long nrBits;
@@ -1248,17 +1334,17 @@ public final class BtfValidator {
   }
 
   private void checkFunc(int id) {
-    int proto = btf.word(id, 2);
+    int proto = word(id, 2);
     if (!btf.hasId(proto)) {
       return;
     }
-    if (proto == 0 || btf.kind(proto) != BtfKind.FUNC_PROTO) {
+    if (proto == 0 || kind(proto) != BtfKind.FUNC_PROTO) {
       error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: " + describe(proto) + " is not a FUNC_PROTO");
       return;
     }
-    int n = btf.vlen(proto);
+    int n = vlen(proto);
     for (int i = 0; i < n; i++) {
-      if (btf.word(proto, 3 + 2 * i) == 0 && btf.word(proto, 4 + 2 * i) != 0) {
+      if (word(proto, 3 + 2 * i) == 0 && word(proto, 4 + 2 * i) != 0) {
         error(Stage.RESOLVE, id, -1, 2, "Invalid arg#" + (i + 1) + ": parameter " + i + " of "
             + describe(proto) + " has no name (a FUNC's parameters must be named)");
         return;
@@ -1267,32 +1353,32 @@ public final class BtfValidator {
   }
 
   private void checkFuncProto(int id) {
-    int ret = btf.word(id, 2);
+    int ret = word(id, 2);
     if (ret != 0 && btf.hasId(ret)) {
-      BtfKind rk = btf.kind(ret);
+      BtfKind rk = kind(ret);
       if ((rk != null && sourceOnly(rk)) || sizeOf(ret) == NO_SIZE) {
         error(Stage.RESOLVE, id, -1, 2, "Invalid return type: " + describe(ret)
             + (rk != null && sourceOnly(rk) ? "" : " has no size"));
       }
     }
-    int n = btf.vlen(id);
+    int n = vlen(id);
     if (n == 0) {
       return;
     }
-    if (btf.word(id, 4 + 2 * (n - 1)) == 0) {
-      if (btf.word(id, 3 + 2 * (n - 1)) != 0) {
+    if (word(id, 4 + 2 * (n - 1)) == 0) {
+      if (word(id, 3 + 2 * (n - 1)) != 0) {
         error(Stage.RESOLVE, id, n - 1, 3 + 2 * (n - 1), "Invalid arg#" + n + ": a vararg (void) parameter cannot have a name");
       }
       n--;
     }
     for (int i = 0; i < n; i++) {
       int nw = 3 + 2 * i;
-      int off = btf.word(id, nw);
+      int off = word(id, nw);
       if (!nameOffsetValid(off)) {
         error(Stage.RESOLVE, id, i, nw, "Invalid arg#" + (i + 1) + ": name_off "
             + Integer.toUnsignedString(off) + " out of range (strings end at " + btf.endStringOffset() + ")");
       } else if (off != 0) {
-        if (!btf.isStringStart(off)) {
+        if (!isStringStart(off)) {
           warning(Stage.LINT, id, i, nw, "name_off " + off + " points into the middle of a string"
               + " (reads as '" + shortName(off) + "'): a split blob read against the wrong base?");
         }
@@ -1302,7 +1388,7 @@ public final class BtfValidator {
         }
       }
       int w = 4 + 2 * i;
-      int t = btf.word(id, w);
+      int t = word(id, w);
       if (!btf.hasId(t)) {
         continue;
       }
@@ -1310,7 +1396,7 @@ public final class BtfValidator {
         error(Stage.RESOLVE, id, i, w, "Invalid arg#" + (i + 1) + ": void parameter before the last (varargs only last)");
         continue;
       }
-      BtfKind tk = btf.kind(t);
+      BtfKind tk = kind(t);
       if (tk != null && sourceOnly(tk)) {
         error(Stage.RESOLVE, id, i, w, "Invalid arg#" + (i + 1) + ": parameter type " + describe(t));
       } else if (sizeOf(t) == NO_SIZE) {
@@ -1320,26 +1406,26 @@ public final class BtfValidator {
   }
 
   private void checkDatasecVars(int id) {
-    int vlen = btf.vlen(id);
+    int vlen = vlen(id);
     for (int i = 0; i < vlen; i++) {
       int w = 3 + 3 * i;
-      int var = btf.word(id, w);
+      int var = word(id, w);
       if (var == 0 || !btf.hasId(var)) {
         continue;
       }
-      BtfKind vk = btf.kind(var);
+      BtfKind vk = kind(var);
       if (vk != BtfKind.VAR) {
         typeProblem(vk == BtfKind.FUNC ? Severity.WARNING : Severity.ERROR, Stage.RESOLVE, id, i, w,
             "Not a VAR kind member: " + describe(var)
                 + (vk == BtfKind.FUNC ? " (an extern function; libbpf strips these before loading)" : ""));
         continue;
       }
-      int vt = btf.word(var, 2);
+      int vt = word(var, 2);
       if (vt == 0 || !btf.hasId(vt)) {
         continue;
       }
       long tsize = sizeOf(vt);
-      long vsize = Integer.toUnsignedLong(btf.word(id, w + 2));
+      long vsize = Integer.toUnsignedLong(word(id, w + 2));
       if (tsize >= 0 && vsize < tsize) {
         error(Stage.RESOLVE, id, i, w + 2, "Invalid size: " + vsize + " bytes for a variable of type "
             + describe(vt) + " (" + tsize + " bytes)");
@@ -1348,18 +1434,18 @@ public final class BtfValidator {
   }
 
   private void checkDeclTag(int id) {
-    int target = btf.word(id, 2);
+    int target = word(id, 2);
     if (!btf.hasId(target)) {
       return;
     }
-    BtfKind tk = target == 0 ? null : btf.kind(target);
+    BtfKind tk = target == 0 ? null : kind(target);
     if (tk != BtfKind.FUNC && tk != BtfKind.STRUCT && tk != BtfKind.UNION && tk != BtfKind.VAR
         && tk != BtfKind.TYPEDEF) {
       error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: " + describe(target)
           + " cannot be tagged (FUNC, STRUCT, UNION, VAR or TYPEDEF)");
       return;
     }
-    int idx = btf.word(id, 3);
+    int idx = word(id, 3);
     if (idx == -1 || idx < -1) { // below -1: reported by checkMeta
       return;
     }
@@ -1370,13 +1456,13 @@ public final class BtfValidator {
     }
     long vlen;
     if (tk == BtfKind.FUNC) {
-      int proto = btf.word(target, 2);
-      if (proto == 0 || !btf.hasId(proto) || btf.kind(proto) != BtfKind.FUNC_PROTO) {
+      int proto = word(target, 2);
+      if (proto == 0 || !btf.hasId(proto) || kind(proto) != BtfKind.FUNC_PROTO) {
         return;
       }
-      vlen = btf.vlen(proto);
+      vlen = vlen(proto);
     } else {
-      vlen = btf.vlen(target);
+      vlen = vlen(target);
     }
     if (Integer.toUnsignedLong(idx) >= vlen) {
       error(Stage.RESOLVE, id, -1, 3, "Invalid component_idx: " + Integer.toUnsignedString(idx)
@@ -1401,10 +1487,10 @@ public final class BtfValidator {
     EdgeCollector ec = new EdgeCollector(n);
     for (int id = start; id < end; id++) {
       edgeStart[id - start] = ec.size;
-      BtfKind k = btf.kind(id);
+      BtfKind k = kind(id);
       if (k != null && k != BtfKind.PTR && k != BtfKind.FUNC_PROTO) {
         ec.id = id;
-        TypeRefs.forEachTypeIdSlot(k, btf.vlen(id), ec);
+        TypeRefs.forEachTypeIdSlot(k, vlen(id), ec);
       }
     }
     edgeStart[n] = ec.size;
@@ -1487,7 +1573,7 @@ public final class BtfValidator {
 
     @Override
     public void slot(int w) {
-      int ref = btf.word(id, w);
+      int ref = word(id, w);
       if (btf.isOwnId(ref)) {
         if (size == edges.length) {
           edges = java.util.Arrays.copyOf(edges, edges.length * 2);
