@@ -95,6 +95,14 @@ public final class BtfValidator {
   private final int ownStrStart;
   private final int ownStrEnd;
   private final int ownStrBase;
+  /** The own types' kind codes by {@code id - start}: 95 KB for vmlinux, where lookups stay in cache. */
+  private final byte[] kindCodes;
+  /**
+   * Bit {@code off - ownStrStart} set when that own string offset starts a string (offset 0 or just
+   * after a NUL) that is a valid identifier ({@link #checkNameBytes}): one linear pass, so that the
+   * ~250k name slots of vmlinux need one bit each instead of reading their bytes.
+   */
+  private final long[] identStarts;
   private final int blobStart;
   private final int maxProblems;
   /** The target's pointer size, from its {@code long}: 4 for 32-bit BTF. */
@@ -113,6 +121,12 @@ public final class BtfValidator {
     this.ownStrStart = btf.startStringOffset();
     this.ownStrEnd = btf.endStringOffset();
     this.ownStrBase = btf.stringsStart() - ownStrStart;
+    int n = Math.max(0, end - start);
+    this.kindCodes = new byte[n];
+    for (int i = 0; i < n; i++) {
+      kindCodes[i] = (byte) ((btf.intAt(offsets[i] + 4) >>> 24) & 0x7f);
+    }
+    this.identStarts = identifierStarts();
     this.blobStart = btf.header().offset();
     this.maxProblems = maxProblems;
     this.skipped = new int[Math.max(0, end - start)];
@@ -158,7 +172,11 @@ public final class BtfValidator {
   }
 
   private int kindCode(int id) {
-    return id == 0 ? 0 : (word(id, 1) >>> 24) & 0x7f;
+    int slot = id - start;
+    if (slot >= 0 && id < end) {
+      return kindCodes[slot];
+    }
+    return id == 0 ? 0 : btf.kindCode(id);
   }
 
   private BtfKind kind(int id) {
@@ -401,10 +419,6 @@ public final class BtfValidator {
     if (off >= 0 && valid.get(off)) {
       return null;
     }
-    if (off >= ownStrStart && off < ownStrEnd && isValidName(off, section)) {
-      valid.set(off);
-      return null;
-    }
     String why = checkNameBytes(off, section);
     if (why == null && off >= 0) {
       valid.set(off);
@@ -429,23 +443,42 @@ public final class BtfValidator {
     }
   }
 
-  /**
-   * Whether the own string at {@code off} passes {@link #checkNameBytes} (which says why when it
-   * does not): one table lookup a byte, straight from the array.
-   */
-  private boolean isValidName(int off, boolean section) {
-    int p = ownStrBase + off;
-    int stop = Math.min(ownStrBase + ownStrEnd, p + KSYM_NAME_LEN);
+  /** The {@link #identStarts} of this blob's own string section. */
+  private long[] identifierStarts() {
+    int base = ownStrBase + ownStrStart;
+    int len = ownStrEnd - ownStrStart;
+    long[] bits = new long[(len + 63) >>> 6];
     byte[] d = data;
-    int rest = section ? PRINTABLE : IDENT_REST;
-    if ((NAME_CHAR[d[p] & 0xff] & (section ? PRINTABLE : IDENT_FIRST)) == 0) {
-      return false; // NUL (empty name) included
+    int p = 0;
+    while (p < len) { // p starts a string
+      int q = p;
+      if ((NAME_CHAR[d[base + q] & 0xff] & IDENT_FIRST) != 0) {
+        q++;
+        while (q < len && (NAME_CHAR[d[base + q] & 0xff] & IDENT_REST) != 0) {
+          q++;
+        }
+        if (q < len && d[base + q] == 0 && q - p < KSYM_NAME_LEN) {
+          bits[p >>> 6] |= 1L << p;
+        }
+      }
+      while (q < len && d[base + q] != 0) {
+        q++;
+      }
+      p = q + 1;
     }
-    int q = p + 1;
-    while (q < stop && (NAME_CHAR[d[q] & 0xff] & rest) != 0) {
-      q++;
+    return bits;
+  }
+
+  /**
+   * Whether {@code off} is a non-zero own string offset, in range, at the start of a string that
+   * is a valid identifier: then every check of a name slot that may or must be an identifier passes.
+   */
+  private boolean isIdentifierStart(int off) {
+    if (off == 0 || off < ownStrStart || off >= ownStrEnd || off > MAX_NAME_OFFSET) {
+      return false;
     }
-    return q < stop && d[q] == 0;
+    int local = off - ownStrStart;
+    return (identStarts[local >>> 6] & (1L << local)) != 0;
   }
 
   private String checkNameBytes(int off, boolean section) {
@@ -492,6 +525,9 @@ public final class BtfValidator {
    */
   private boolean checkName(int id, int member, int word, NameRule rule) {
     int off = word(id, word);
+    if (rule != NameRule.NONE && rule != NameRule.SECTION && isIdentifierStart(off)) {
+      return true; // in range, at a string start, a non-empty identifier: nothing to report
+    }
     if (!nameOffsetValid(off)) {
       error(Stage.META, id, member, word,
           "Invalid " + (member >= 0 ? "member " : "") + "name_offset:" + Integer.toUnsignedString(off)
@@ -563,9 +599,17 @@ public final class BtfValidator {
       checkMeta(id);
       BtfKind k = kind(id);
       if (metaChecksIds(k)) {
-        maxIdChecker.id = id;
-        maxIdChecker.kind = k;
-        TypeRefs.forEachTypeIdSlot(k, vlen(id), maxIdChecker);
+        // TypeRefs.forEachTypeIdSlot's slots, in its order, without a callback per slot
+        for (int w : TypeRefs.fixedTypeIdSlots(k)) {
+          checkMaxId(id, k, w);
+        }
+        int first = TypeRefs.elementTypeIdSlot(k);
+        if (first >= 0) {
+          int stride = TypeRefs.elementTypeIdStride(k);
+          for (int i = 0, n = vlen(id); i < n; i++) {
+            checkMaxId(id, k, first + stride * i);
+          }
+        }
       }
     }
   }
@@ -575,20 +619,12 @@ public final class BtfValidator {
     return k != null && k != BtfKind.FUNC && k != BtfKind.FUNC_PROTO && k != BtfKind.DECL_TAG;
   }
 
-  private final MaxIdChecker maxIdChecker = new MaxIdChecker();
-
   /** check_meta's BTF_TYPE_ID_VALID: ids above BTF_MAX_TYPE fail at load time. */
-  private final class MaxIdChecker implements TypeRefs.SlotVisitor {
-    int id;
-    BtfKind kind;
-
-    @Override
-    public void slot(int w) {
-      int ref = word(id, w);
-      if (Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
-        error(Stage.META, id, memberOfSlot(kind, w), w, "Invalid type_id: " + Integer.toUnsignedString(ref)
-            + " exceeds BTF_MAX_TYPE " + MAX_TYPE_ID + " (" + lastId() + ")");
-      }
+  private void checkMaxId(int id, BtfKind kind, int w) {
+    int ref = word(id, w);
+    if (Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
+      error(Stage.META, id, memberOfSlot(kind, w), w, "Invalid type_id: " + Integer.toUnsignedString(ref)
+          + " exceeds BTF_MAX_TYPE " + MAX_TYPE_ID + " (" + lastId() + ")");
     }
   }
 
@@ -908,23 +944,15 @@ public final class BtfValidator {
 
   // ---- references, sizes, members --------------------------------------------------------------
 
-  private final SlotChecker slotChecker = new SlotChecker();
-
-  /** Range check of every type id slot, via {@link TypeRefs}. */
-  private final class SlotChecker implements TypeRefs.SlotVisitor {
-    int id;
-    BtfKind kind;
-
-    @Override
-    public void slot(int w) {
-      int ref = word(id, w);
-      if (metaChecksIds(kind) && Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
-        return; // reported by checkAllMetas
-      }
-      if (!btf.hasId(ref)) {
-        error(Stage.RESOLVE, id, memberOfSlot(kind, w), w, "invalid type id "
-            + Integer.toUnsignedString(ref) + " (" + lastId() + ")");
-      }
+  /** Range check of a type id slot (of those {@link TypeRefs} lists). */
+  private void checkSlot(int id, BtfKind kind, int w) {
+    int ref = word(id, w);
+    if (metaChecksIds(kind) && Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
+      return; // reported by checkAllMetas
+    }
+    if (!btf.hasId(ref)) {
+      error(Stage.RESOLVE, id, memberOfSlot(kind, w), w, "invalid type id "
+          + Integer.toUnsignedString(ref) + " (" + lastId() + ")");
     }
   }
 
@@ -966,9 +994,16 @@ public final class BtfValidator {
       if (kind == null) {
         continue;
       }
-      slotChecker.id = id;
-      slotChecker.kind = kind;
-      TypeRefs.forEachTypeIdSlot(kind, vlen(id), slotChecker);
+      for (int w : TypeRefs.fixedTypeIdSlots(kind)) { // TypeRefs.forEachTypeIdSlot's order
+        checkSlot(id, kind, w);
+      }
+      int first = TypeRefs.elementTypeIdSlot(kind);
+      if (first >= 0) {
+        int stride = TypeRefs.elementTypeIdStride(kind);
+        for (int i = 0, n = vlen(id); i < n; i++) {
+          checkSlot(id, kind, first + stride * i);
+        }
+      }
       checkResolve(id, kind);
     }
   }
@@ -1374,7 +1409,9 @@ public final class BtfValidator {
     for (int i = 0; i < n; i++) {
       int nw = 3 + 2 * i;
       int off = word(id, nw);
-      if (!nameOffsetValid(off)) {
+      if (isIdentifierStart(off)) {
+        // in range, at a string start, an identifier: nothing to report
+      } else if (!nameOffsetValid(off)) {
         error(Stage.RESOLVE, id, i, nw, "Invalid arg#" + (i + 1) + ": name_off "
             + Integer.toUnsignedString(off) + " out of range (strings end at " + btf.endStringOffset() + ")");
       } else if (off != 0) {
@@ -1484,17 +1521,40 @@ public final class BtfValidator {
       return;
     }
     int[] edgeStart = new int[n + 1];
-    EdgeCollector ec = new EdgeCollector(n);
+    int[] edges = new int[Math.max(16, n * 2)];
+    int size = 0;
     for (int id = start; id < end; id++) {
-      edgeStart[id - start] = ec.size;
+      edgeStart[id - start] = size;
       BtfKind k = kind(id);
-      if (k != null && k != BtfKind.PTR && k != BtfKind.FUNC_PROTO) {
-        ec.id = id;
-        TypeRefs.forEachTypeIdSlot(k, vlen(id), ec);
+      if (k == null || k == BtfKind.PTR || k == BtfKind.FUNC_PROTO) {
+        continue;
+      }
+      // TypeRefs.forEachTypeIdSlot's slots, in its order: by-value edges to own types (those that
+      // can close a cycle)
+      int[] fixed = TypeRefs.fixedTypeIdSlots(k);
+      int first = TypeRefs.elementTypeIdSlot(k);
+      int count = first >= 0 ? vlen(id) : 0;
+      if (edges.length - size < fixed.length + count) {
+        edges = java.util.Arrays.copyOf(edges, Math.max(edges.length * 2, size + fixed.length + count));
+      }
+      int rec = offsets[id - start];
+      for (int w : fixed) {
+        int ref = btf.intAt(rec + 4 * w);
+        if (ref >= start && ref < end) {
+          edges[size++] = ref - start;
+        }
+      }
+      if (count > 0) {
+        int stride = TypeRefs.elementTypeIdStride(k);
+        for (int i = 0; i < count; i++) {
+          int ref = btf.intAt(rec + 4 * (first + stride * i));
+          if (ref >= start && ref < end) {
+            edges[size++] = ref - start;
+          }
+        }
       }
     }
-    edgeStart[n] = ec.size;
-    int[] edges = ec.edges;
+    edgeStart[n] = size;
     byte[] color = new byte[n]; // 0 white, 1 on the stack, 2 done
     int[] next = new int[n];
     int[] stack = new int[n];
@@ -1559,27 +1619,5 @@ public final class BtfValidator {
     path.append('[').append(v + start).append(']');
     error(Stage.RESOLVE, v + start, -1, -1, "Loop detected: reference cycle of " + len
         + " type" + (len == 1 ? "" : "s") + " not broken by a pointer: " + path);
-  }
-
-  /** Collects by-value edges to own types (those that can close a cycle). */
-  private final class EdgeCollector implements TypeRefs.SlotVisitor {
-    int[] edges;
-    int size;
-    int id;
-
-    EdgeCollector(int n) {
-      edges = new int[Math.max(16, n * 2)];
-    }
-
-    @Override
-    public void slot(int w) {
-      int ref = word(id, w);
-      if (btf.isOwnId(ref)) {
-        if (size == edges.length) {
-          edges = java.util.Arrays.copyOf(edges, edges.length * 2);
-        }
-        edges[size++] = ref - start;
-      }
-    }
   }
 }
