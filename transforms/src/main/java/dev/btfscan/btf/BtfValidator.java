@@ -81,6 +81,37 @@ public final class BtfValidator {
    */
   private static final int MAX_HOPS = 2 * MAX_CHAIN;
 
+  /** Per kind code (0-127, the 7 bits kindCode reads): its BtfKind, null for unknown codes. */
+  private static final BtfKind[] KIND = new BtfKind[128];
+  /** Per kind code: BtfKind.isModifier. */
+  private static final boolean[] MODIFIER = new boolean[128];
+  /** Per kind code: FWD, FUNC, FUNC_PROTO (btf_type_nosize, void apart). */
+  private static final boolean[] NO_SIZE_KIND = new boolean[128];
+  /** Per kind code: TypeRefs' fixed type-id words, element type-id word (-1: none) and stride. */
+  private static final int[][] FIXED_SLOTS = new int[128][];
+  private static final int[] ELEM_SLOT = new int[128];
+  private static final int[] ELEM_STRIDE = new int[128];
+  private static final int INT_CODE = BtfKind.INT.code();
+  private static final int PTR_CODE = BtfKind.PTR.code();
+  private static final int ARRAY_CODE = BtfKind.ARRAY.code();
+  private static final int TYPE_TAG_CODE = BtfKind.TYPE_TAG.code();
+  /** Per kind code: sizeOf reads the size from word 2 (INT, STRUCT, UNION, ENUM, ENUM64, FLOAT). */
+  private static final boolean[] SIZE_WORD = new boolean[128];
+
+  static {
+    for (int code = 0; code < 128; code++) {
+      BtfKind k = BtfKind.of(code);
+      KIND[code] = k;
+      MODIFIER[code] = k != null && k.isModifier();
+      NO_SIZE_KIND[code] = k == BtfKind.FWD || k == BtfKind.FUNC || k == BtfKind.FUNC_PROTO;
+      FIXED_SLOTS[code] = TypeRefs.fixedTypeIdSlots(k);
+      ELEM_SLOT[code] = TypeRefs.elementTypeIdSlot(k);
+      ELEM_STRIDE[code] = TypeRefs.elementTypeIdStride(k);
+      SIZE_WORD[code] = k == BtfKind.INT || k == BtfKind.STRUCT || k == BtfKind.UNION
+          || k == BtfKind.ENUM || k == BtfKind.ENUM64 || k == BtfKind.FLOAT;
+    }
+  }
+
   private static final long NO_SIZE = -1;
   private static final long BAD = -2;
   private static final long OVERFLOW = -3;
@@ -180,7 +211,7 @@ public final class BtfValidator {
   }
 
   private BtfKind kind(int id) {
-    return id == 0 ? null : BtfKind.of(kindCode(id));
+    return KIND[kindCode(id)]; // kindCode(0) is 0, which is no kind
   }
 
   private int vlen(int id) {
@@ -600,12 +631,13 @@ public final class BtfValidator {
       BtfKind k = kind(id);
       if (metaChecksIds(k)) {
         // TypeRefs.forEachTypeIdSlot's slots, in its order, without a callback per slot
-        for (int w : TypeRefs.fixedTypeIdSlots(k)) {
+        int code = k.code();
+        for (int w : FIXED_SLOTS[code]) {
           checkMaxId(id, k, w);
         }
-        int first = TypeRefs.elementTypeIdSlot(k);
+        int first = ELEM_SLOT[code];
         if (first >= 0) {
-          int stride = TypeRefs.elementTypeIdStride(k);
+          int stride = ELEM_STRIDE[code];
           for (int i = 0, n = vlen(id); i < n; i++) {
             checkMaxId(id, k, first + stride * i);
           }
@@ -885,10 +917,11 @@ public final class BtfValidator {
     int goodId = start - 1;
     boolean[] bad = null;
     for (int i = start; i < end; i++) {
-      BtfKind k = kind(i);
-      if (k == null || !k.isModifier()) {
+      int code = kindCodes[i - start];
+      if (!MODIFIER[code]) {
         continue;
       }
+      BtfKind k = KIND[code];
       boolean inTags = k == BtfKind.TYPE_TAG;
       int cur = i;
       int limit = MAX_CHAIN;
@@ -994,12 +1027,13 @@ public final class BtfValidator {
       if (kind == null) {
         continue;
       }
-      for (int w : TypeRefs.fixedTypeIdSlots(kind)) { // TypeRefs.forEachTypeIdSlot's order
+      int code = kind.code();
+      for (int w : FIXED_SLOTS[code]) { // TypeRefs.forEachTypeIdSlot's order
         checkSlot(id, kind, w);
       }
-      int first = TypeRefs.elementTypeIdSlot(kind);
+      int first = ELEM_SLOT[code];
       if (first >= 0) {
-        int stride = TypeRefs.elementTypeIdStride(kind);
+        int stride = ELEM_STRIDE[code];
         for (int i = 0, n = vlen(id); i < n; i++) {
           checkSlot(id, kind, first + stride * i);
         }
@@ -1018,8 +1052,7 @@ public final class BtfValidator {
     if (id == 0) {
       return true;
     }
-    BtfKind k = kind(id);
-    return k == BtfKind.FWD || k == BtfKind.FUNC || k == BtfKind.FUNC_PROTO;
+    return NO_SIZE_KIND[kindCode(id)];
   }
 
   /** The first non-modifier type from {@code id}: 0 for void, -1 out of range, -2 for a loop. */
@@ -1048,8 +1081,7 @@ public final class BtfValidator {
       if (!btf.hasId(id)) {
         return -1;
       }
-      BtfKind k = kind(id);
-      if (k == null || !k.isModifier()) {
+      if (!MODIFIER[kindCode(id)]) {
         return id;
       }
       id = word(id, 2);
@@ -1072,32 +1104,21 @@ public final class BtfValidator {
       if (r == 0) {
         return NO_SIZE;
       }
-      BtfKind k = kind(r);
-      if (k == null) {
-        return NO_SIZE;
-      }
+      int code = kindCode(r);
       long size;
-      switch (k) {
-        case INT:
-        case STRUCT:
-        case UNION:
-        case ENUM:
-        case ENUM64:
-        case FLOAT:
-          size = Integer.toUnsignedLong(word(r, 2));
-          break;
-        case PTR:
-          size = ptrSize;
-          break;
-        case ARRAY:
-          mult *= Integer.toUnsignedLong(word(r, 5));
-          if (mult > 0xffffffffL) {
-            return OVERFLOW;
-          }
-          id = word(r, 3);
-          continue;
-        default:
-          return NO_SIZE;
+      if (SIZE_WORD[code]) { // INT, STRUCT, UNION, ENUM, ENUM64, FLOAT
+        size = Integer.toUnsignedLong(word(r, 2));
+      } else if (code == PTR_CODE) {
+        size = ptrSize;
+      } else if (code == ARRAY_CODE) {
+        mult *= Integer.toUnsignedLong(word(r, 5));
+        if (mult > 0xffffffffL) {
+          return OVERFLOW;
+        }
+        id = word(r, 3);
+        continue;
+      } else {
+        return NO_SIZE; // unknown kinds too
       }
       size *= mult;
       return size > 0xffffffffL ? OVERFLOW : size;
@@ -1525,14 +1546,15 @@ public final class BtfValidator {
     int size = 0;
     for (int id = start; id < end; id++) {
       edgeStart[id - start] = size;
-      BtfKind k = kind(id);
+      int code = kindCodes[id - start];
+      BtfKind k = KIND[code];
       if (k == null || k == BtfKind.PTR || k == BtfKind.FUNC_PROTO) {
         continue;
       }
       // TypeRefs.forEachTypeIdSlot's slots, in its order: by-value edges to own types (those that
       // can close a cycle)
-      int[] fixed = TypeRefs.fixedTypeIdSlots(k);
-      int first = TypeRefs.elementTypeIdSlot(k);
+      int[] fixed = FIXED_SLOTS[code];
+      int first = ELEM_SLOT[code];
       int count = first >= 0 ? vlen(id) : 0;
       if (edges.length - size < fixed.length + count) {
         edges = java.util.Arrays.copyOf(edges, Math.max(edges.length * 2, size + fixed.length + count));
@@ -1545,7 +1567,7 @@ public final class BtfValidator {
         }
       }
       if (count > 0) {
-        int stride = TypeRefs.elementTypeIdStride(k);
+        int stride = ELEM_STRIDE[code];
         for (int i = 0; i < count; i++) {
           int ref = btf.intAt(rec + 4 * (first + stride * i));
           if (ref >= start && ref < end) {
@@ -1571,7 +1593,9 @@ public final class BtfValidator {
         int u = stack[sp - 1];
         if (next[u] < edgeStart[u + 1]) {
           int v = edges[next[u]++];
-          if (color[v] == 0) {
+          if (color[v] == 0 && edgeStart[v] == edgeStart[v + 1] && sp < MAX_CHAIN) {
+            color[v] = 2; // no edges: pushed and popped at once, not deep enough to report
+          } else if (color[v] == 0) {
             color[v] = 1;
             next[v] = edgeStart[v];
             stack[sp++] = v;
