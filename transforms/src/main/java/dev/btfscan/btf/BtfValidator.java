@@ -474,6 +474,30 @@ public final class BtfValidator {
     }
   }
 
+  private static final java.lang.invoke.VarHandle LONG_LE = java.lang.invoke.MethodHandles
+      .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  /**
+   * Bit 7 of each byte of {@code x} set when that byte is not {@code [A-Za-z0-9_.]} (IDENT_REST of
+   * {@link #NAME_CHAR}), others clear: per-byte range tests on the low 7 bits, which cannot carry
+   * into the next byte, and bytes with bit 7 set are never identifier bytes.
+   */
+  static long notIdentBytes(long x) {
+    long y = x & ~HIGHS;
+    long ident = inRange(y, '0', '9') | inRange(y, 'A', 'Z') | inRange(y, 'a', 'z')
+        | inRange(y, '_', '_') | inRange(y, '.', '.');
+    return ~ident & HIGHS | x & HIGHS;
+  }
+
+  /** Bit 7 of each byte of {@code y} (bytes below 0x80) set when lo <= byte <= hi. */
+  private static long inRange(long y, int lo, int hi) {
+    long atLeastLo = y + ONES * (0x80 - lo);
+    long aboveHi = y + ONES * (0x7f - hi);
+    return atLeastLo & ~aboveHi & HIGHS;
+  }
+
   /** The {@link #identStarts} of this blob's own string section. */
   private long[] identifierStarts() {
     int base = ownStrBase + ownStrStart;
@@ -485,6 +509,14 @@ public final class BtfValidator {
       int q = p;
       if ((NAME_CHAR[d[base + q] & 0xff] & IDENT_FIRST) != 0) {
         q++;
+        while (q + 8 <= len) { // eight bytes at a time while they are all identifier bytes
+          long notIdent = notIdentBytes((long) LONG_LE.get(d, base + q));
+          if (notIdent != 0) {
+            q += Long.numberOfTrailingZeros(notIdent) >>> 3;
+            break;
+          }
+          q += 8;
+        }
         while (q < len && (NAME_CHAR[d[base + q] & 0xff] & IDENT_REST) != 0) {
           q++;
         }
