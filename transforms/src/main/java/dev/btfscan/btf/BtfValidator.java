@@ -129,6 +129,12 @@ public final class BtfValidator {
   /** The own types' kind codes by {@code id - start}: 95 KB for vmlinux, where lookups stay in cache. */
   private final byte[] kindCodes;
   /**
+   * The own types' info and size/type words by {@code id - start}: the words read for the types a
+   * record points at (sizes, modifier chains, prototypes), in arrays far smaller than the records.
+   */
+  private final int[] infos;
+  private final int[] sizeOrTypes;
+  /**
    * Bit {@code off - ownStrStart} set when that own string offset starts a string (offset 0 or just
    * after a NUL) that is a valid identifier ({@link #checkNameBytes}): one linear pass, so that the
    * ~250k name slots of vmlinux need one bit each instead of reading their bytes.
@@ -154,8 +160,13 @@ public final class BtfValidator {
     this.ownStrBase = btf.stringsStart() - ownStrStart;
     int n = Math.max(0, end - start);
     this.kindCodes = new byte[n];
+    this.infos = new int[n];
+    this.sizeOrTypes = new int[n];
     for (int i = 0; i < n; i++) {
-      kindCodes[i] = (byte) ((btf.intAt(offsets[i] + 4) >>> 24) & 0x7f);
+      int info = btf.intAt(offsets[i] + 4);
+      infos[i] = info;
+      kindCodes[i] = (byte) ((info >>> 24) & 0x7f);
+      sizeOrTypes[i] = btf.intAt(offsets[i] + 8);
     }
     this.identStarts = identifierStarts();
     this.blobStart = btf.header().offset();
@@ -199,7 +210,20 @@ public final class BtfValidator {
   }
 
   private int info(int id) {
-    return word(id, 1);
+    int slot = id - start;
+    if (slot >= 0 && id < end) {
+      return infos[slot];
+    }
+    return btf.word(id, 1);
+  }
+
+  /** Word 2: the size or the referenced type id. */
+  private int sizeOrType(int id) {
+    int slot = id - start;
+    if (slot >= 0 && id < end) {
+      return sizeOrTypes[slot];
+    }
+    return btf.word(id, 2);
   }
 
   private int kindCode(int id) {
@@ -215,7 +239,7 @@ public final class BtfValidator {
   }
 
   private int vlen(int id) {
-    return word(id, 1) & 0xffffff;
+    return info(id) & 0xffffff;
   }
 
   /** {@link Btf#isStringStart}, reading own strings directly. */
@@ -745,16 +769,16 @@ public final class BtfValidator {
       case FWD:
         checkName(id, -1, 0, NameRule.IDENT);
         vlenZero(id, vlen);
-        if (word(id, 2) != 0) {
-          error(Stage.META, id, -1, 2, "type != 0: a FWD has " + Integer.toUnsignedString(word(id, 2)));
+        if (sizeOrType(id) != 0) {
+          error(Stage.META, id, -1, 2, "type != 0: a FWD has " + Integer.toUnsignedString(sizeOrType(id)));
         }
         break;
       case ARRAY:
         checkName(id, -1, 0, NameRule.NONE);
         vlenZero(id, vlen);
         noKflag(id, kflag, Severity.ERROR);
-        if (word(id, 2) != 0) {
-          error(Stage.META, id, -1, 2, "size != 0: an ARRAY has " + Integer.toUnsignedString(word(id, 2)));
+        if (sizeOrType(id) != 0) {
+          error(Stage.META, id, -1, 2, "size != 0: an ARRAY has " + Integer.toUnsignedString(sizeOrType(id)));
         }
         if (word(id, 3) == 0) {
           error(Stage.META, id, -1, 3, "Invalid elem: element type is void");
@@ -789,7 +813,7 @@ public final class BtfValidator {
         vlenZero(id, vlen);
         noKflag(id, kflag, Severity.ERROR);
         checkName(id, -1, 0, NameRule.IDENT);
-        if (word(id, 2) == 0) {
+        if (sizeOrType(id) == 0) {
           error(Stage.META, id, -1, 2, "Invalid type_id: a VAR cannot be void");
         }
         int linkage = word(id, 3);
@@ -805,7 +829,7 @@ public final class BtfValidator {
         checkName(id, -1, 0, NameRule.ANY);
         vlenZero(id, vlen);
         noKflag(id, kflag, Severity.ERROR);
-        int fsize = word(id, 2);
+        int fsize = sizeOrType(id);
         if (fsize != 2 && fsize != 4 && fsize != 8 && fsize != 12 && fsize != 16) {
           error(Stage.META, id, -1, 2, "Invalid type_size: " + Integer.toUnsignedString(fsize)
               + " (a FLOAT is 2, 4, 8, 12 or 16 bytes)");
@@ -839,7 +863,7 @@ public final class BtfValidator {
 
   private void checkIntMeta(int id) {
     int data = word(id, 3);
-    long size = Integer.toUnsignedLong(word(id, 2));
+    long size = Integer.toUnsignedLong(sizeOrType(id));
     if ((data & ~INT_MASK) != 0) {
       error(Stage.META, id, -1, 3, "Invalid int_data:" + Integer.toHexString(data)
           + " (bits outside encoding, offset and nr_bits)");
@@ -865,7 +889,7 @@ public final class BtfValidator {
   }
 
   private void checkStructMeta(int id, boolean union, int vlen, boolean kflag) {
-    long size = Integer.toUnsignedLong(word(id, 2));
+    long size = Integer.toUnsignedLong(sizeOrType(id));
     long last = 0;
     for (int i = 0; i < vlen; i++) {
       int w = 3 + 3 * i;
@@ -891,7 +915,7 @@ public final class BtfValidator {
   }
 
   private void checkEnumMeta(int id, BtfKind kind, int vlen) {
-    long size = Integer.toUnsignedLong(word(id, 2));
+    long size = Integer.toUnsignedLong(sizeOrType(id));
     if (size > 8 || Long.bitCount(size) != 1) {
       error(Stage.META, id, -1, 2, "Unexpected size " + size + " (an " + kind.label() + " is 1, 2, 4 or 8 bytes)");
     }
@@ -903,7 +927,7 @@ public final class BtfValidator {
   }
 
   private void checkDatasecMeta(int id, int vlen, boolean kflag) {
-    long size = Integer.toUnsignedLong(word(id, 2));
+    long size = Integer.toUnsignedLong(sizeOrType(id));
     if (size == 0) {
       error(Stage.META, id, -1, 2, "size == 0");
     }
@@ -978,7 +1002,7 @@ public final class BtfValidator {
         if (cur <= goodId) {
           break;
         }
-        int next = word(cur, 2);
+        int next = sizeOrType(cur);
         if (!btf.hasId(next)) {
           problem = "chain reaches invalid type id " + Integer.toUnsignedString(next) + " (" + lastId()
               + "); the kernel fails module BTF here with no message";
@@ -1000,7 +1024,7 @@ public final class BtfValidator {
           if (ck == null || !ck.isModifier()) {
             break;
           }
-          c = word(c, 2);
+          c = sizeOrType(c);
         }
       }
       goodId = i;
@@ -1042,7 +1066,7 @@ public final class BtfValidator {
   private int determinePtrSize() {
     for (int id = 1; id < end; id++) {
       if (kind(id) == BtfKind.INT) {
-        int size = word(id, 2);
+        int size = sizeOrType(id);
         String name = btf.name(id); // null for a bad name_off; Set.of rejects null lookups
         if ((size == 4 || size == 8) && name != null && LONG_NAMES.contains(name)) {
           return size;
@@ -1116,7 +1140,7 @@ public final class BtfValidator {
       if (!MODIFIER[kindCode(id)]) {
         return id;
       }
-      id = word(id, 2);
+      id = sizeOrType(id);
     }
     return -2;
   }
@@ -1139,7 +1163,7 @@ public final class BtfValidator {
       int code = kindCode(r);
       long size;
       if (SIZE_WORD[code]) { // INT, STRUCT, UNION, ENUM, ENUM64, FLOAT
-        size = Integer.toUnsignedLong(word(r, 2));
+        size = Integer.toUnsignedLong(sizeOrType(r));
       } else if (code == PTR_CODE) {
         size = ptrSize;
       } else if (code == ARRAY_CODE) {
@@ -1213,7 +1237,7 @@ public final class BtfValidator {
 
   /** Modifiers and PTR: the target exists, is not a VAR/DATASEC/DECL_TAG, and is sized or void, FWD, FUNC_PROTO. */
   private void checkModifierTarget(int id) {
-    int next = word(id, 2);
+    int next = sizeOrType(id);
     if (next == 0 || !btf.hasId(next)) {
       return;
     }
@@ -1237,7 +1261,7 @@ public final class BtfValidator {
   }
 
   private void checkVarTarget(int id) {
-    int next = word(id, 2);
+    int next = sizeOrType(id);
     if (next == 0 || !btf.hasId(next)) {
       return;
     }
@@ -1287,7 +1311,7 @@ public final class BtfValidator {
 
   private void checkMembers(int id) {
     boolean kflag = (info(id) < 0);
-    long structSize = Integer.toUnsignedLong(word(id, 2));
+    long structSize = Integer.toUnsignedLong(sizeOrType(id));
     int vlen = vlen(id);
     for (int i = 0; i < vlen; i++) {
       int w = 3 + 3 * i;
@@ -1422,7 +1446,7 @@ public final class BtfValidator {
   }
 
   private void checkFunc(int id) {
-    int proto = word(id, 2);
+    int proto = sizeOrType(id);
     if (!btf.hasId(proto)) {
       return;
     }
@@ -1441,7 +1465,7 @@ public final class BtfValidator {
   }
 
   private void checkFuncProto(int id) {
-    int ret = word(id, 2);
+    int ret = sizeOrType(id);
     if (ret != 0 && btf.hasId(ret)) {
       BtfKind rk = kind(ret);
       if ((rk != null && sourceOnly(rk)) || sizeOf(ret) == NO_SIZE) {
@@ -1510,7 +1534,7 @@ public final class BtfValidator {
                 + (vk == BtfKind.FUNC ? " (an extern function; libbpf strips these before loading)" : ""));
         continue;
       }
-      int vt = word(var, 2);
+      int vt = sizeOrType(var);
       if (vt == 0 || !btf.hasId(vt)) {
         continue;
       }
@@ -1524,7 +1548,7 @@ public final class BtfValidator {
   }
 
   private void checkDeclTag(int id) {
-    int target = word(id, 2);
+    int target = sizeOrType(id);
     if (!btf.hasId(target)) {
       return;
     }
@@ -1546,7 +1570,7 @@ public final class BtfValidator {
     }
     long vlen;
     if (tk == BtfKind.FUNC) {
-      int proto = word(target, 2);
+      int proto = sizeOrType(target);
       if (proto == 0 || !btf.hasId(proto) || kind(proto) != BtfKind.FUNC_PROTO) {
         return;
       }
