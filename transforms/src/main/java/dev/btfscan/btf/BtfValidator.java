@@ -44,9 +44,11 @@ import java.util.List;
  * 6.1: identifiers are {@code [A-Za-z_.][A-Za-z0-9_.]*} shorter than 512 bytes; INT and FLOAT names
  * are not checked (INT names contain spaces).
  *
- * <p>Cost: three linear passes over the type section and an iterative depth-first search over the
- * by-value reference graph, with a few {@code int[]} the size of the type count; nothing is
- * allocated per type unless a problem is reported. Any bytes that {@link BtfParser} accepts give a
+ * <p>Cost: one linear pass over the own records into arrays by id (kind code, info, size/type) and
+ * one over the string section (a bit per valid identifier start), three linear passes over the
+ * type section and an iterative depth-first search over the by-value reference graph, with a few
+ * arrays the size of the type count; nothing is allocated per type unless a problem is reported,
+ * and messages are built only for problems. Any bytes that {@link BtfParser} accepts give a
  * result, never an exception.
  *
  * <p>A new kind must be added to the per-kind switches in {@code checkMeta} and {@code
