@@ -1,6 +1,7 @@
 package dev.btfscan.btf;
 
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
@@ -17,8 +18,13 @@ import java.nio.charset.StandardCharsets;
  * members, enumerators, parameters, section variables, ...), all 32-bit.
  */
 public final class Btf {
+  private static final VarHandle LE_INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle BE_INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
   private final byte[] data;
-  private final ByteBuffer buf;
+  private final boolean bigEndian;
   private final BtfHeader header;
   private final KindLayout layout;
   private final int[] offsets;
@@ -36,7 +42,7 @@ public final class Btf {
   Btf(byte[] data, BtfHeader header, KindLayout layout, int[] offsets, int count, Btf base,
       int availableLength) {
     this.data = data;
-    this.buf = ByteBuffer.wrap(data).order(header.order());
+    this.bigEndian = header.order() == ByteOrder.BIG_ENDIAN;
     this.header = header;
     this.layout = layout;
     this.offsets = offsets;
@@ -151,7 +157,30 @@ public final class Btf {
   /** The 32-bit word {@code index} of type {@code id}'s record (see the class comment). */
   public int word(int id, int index) {
     Btf b = owner(id);
-    return b.buf.getInt(b.offsets[id - b.startId] + 4 * index);
+    return b.intAt(b.offsets[id - b.startId] + 4 * index);
+  }
+
+  /** The 32-bit value at byte {@code pos} of this blob's array, in the blob's byte order. */
+  int intAt(int pos) {
+    return bigEndian ? (int) BE_INT.get(data, pos) : (int) LE_INT.get(data, pos);
+  }
+
+  /**
+   * Byte offsets of this blob's own records in its array, indexed by {@code id - startId()}: the
+   * index itself, not a copy (for the validator's linear passes; callers must not change it).
+   */
+  int[] recordOffsets() {
+    return offsets;
+  }
+
+  /** The array this blob was parsed from (not a copy; callers must not change it). */
+  byte[] array() {
+    return data;
+  }
+
+  /** Where this blob's own string section starts in {@link #array()}. */
+  int stringsStart() {
+    return stringsStart;
   }
 
   /** All words of type {@code id}'s record, a copy to read or rewrite. */
@@ -161,7 +190,7 @@ public final class Btf {
     int n = b.recordSize(id) / 4;
     int[] w = new int[n];
     for (int i = 0; i < n; i++) {
-      w[i] = b.buf.getInt(off + 4 * i);
+      w[i] = b.intAt(off + 4 * i);
     }
     return w;
   }

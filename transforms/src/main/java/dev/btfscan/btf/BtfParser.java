@@ -13,6 +13,19 @@ public final class BtfParser {
   /** Type ids are signed 32-bit in the kernel and libbpf (BTF_MAX_NR_TYPES). */
   private static final long MAX_TYPE_ID = 0x7fffffffL;
 
+  /** Per kind code (0-127): known here, and its record's fixed size and element size. */
+  private static final boolean[] KNOWN = new boolean[128];
+  private static final int[] FIXED_SIZE = new int[128];
+  private static final int[] ELEM_SIZE = new int[128];
+
+  static {
+    for (BtfKind k : BtfKind.values()) {
+      KNOWN[k.code()] = true;
+      FIXED_SIZE[k.code()] = BtfKind.COMMON_SIZE + k.infoSize();
+      ELEM_SIZE[k.code()] = k.memberSize();
+    }
+  }
+
   private BtfParser() {}
 
   /** Standalone or base BTF filling {@code data}. */
@@ -79,9 +92,8 @@ public final class BtfParser {
   /** Bytes of a record: 12 common bytes, the kind data, and vlen elements. */
   static long recordSize(int kindCode, int vlen, KindLayout layout, long id, int rel)
       throws BtfFormatException {
-    BtfKind kind = BtfKind.of(kindCode);
-    if (kind != null) {
-      return BtfKind.COMMON_SIZE + kind.infoSize() + (long) vlen * kind.memberSize();
+    if (KNOWN[kindCode]) {
+      return FIXED_SIZE[kindCode] + (long) vlen * ELEM_SIZE[kindCode];
     }
     if (layout != null && layout.describes(kindCode)) {
       return BtfKind.COMMON_SIZE + layout.infoSize(kindCode) + (long) vlen * layout.elemSize(kindCode);

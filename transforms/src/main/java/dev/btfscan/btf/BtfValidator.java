@@ -44,9 +44,11 @@ import java.util.List;
  * 6.1: identifiers are {@code [A-Za-z_.][A-Za-z0-9_.]*} shorter than 512 bytes; INT and FLOAT names
  * are not checked (INT names contain spaces).
  *
- * <p>Cost: three linear passes over the type section and an iterative depth-first search over the
- * by-value reference graph, with a few {@code int[]} the size of the type count; nothing is
- * allocated per type unless a problem is reported. Any bytes that {@link BtfParser} accepts give a
+ * <p>Cost: one linear pass over the own records into arrays by id (kind code, info, size/type) and
+ * one over the string section (a bit per valid identifier start), three linear passes over the
+ * type section and an iterative depth-first search over the by-value reference graph, with a few
+ * arrays the size of the type count; nothing is allocated per type unless a problem is reported,
+ * and messages are built only for problems. Any bytes that {@link BtfParser} accepts give a
  * result, never an exception.
  *
  * <p>A new kind must be added to the per-kind switches in {@code checkMeta} and {@code
@@ -81,6 +83,37 @@ public final class BtfValidator {
    */
   private static final int MAX_HOPS = 2 * MAX_CHAIN;
 
+  /** Per kind code (0-127, the 7 bits kindCode reads): its BtfKind, null for unknown codes. */
+  private static final BtfKind[] KIND = new BtfKind[128];
+  /** Per kind code: BtfKind.isModifier. */
+  private static final boolean[] MODIFIER = new boolean[128];
+  /** Per kind code: FWD, FUNC, FUNC_PROTO (btf_type_nosize, void apart). */
+  private static final boolean[] NO_SIZE_KIND = new boolean[128];
+  /** Per kind code: TypeRefs' fixed type-id words, element type-id word (-1: none) and stride. */
+  private static final int[][] FIXED_SLOTS = new int[128][];
+  private static final int[] ELEM_SLOT = new int[128];
+  private static final int[] ELEM_STRIDE = new int[128];
+  private static final int INT_CODE = BtfKind.INT.code();
+  private static final int PTR_CODE = BtfKind.PTR.code();
+  private static final int ARRAY_CODE = BtfKind.ARRAY.code();
+  private static final int TYPE_TAG_CODE = BtfKind.TYPE_TAG.code();
+  /** Per kind code: sizeOf reads the size from word 2 (INT, STRUCT, UNION, ENUM, ENUM64, FLOAT). */
+  private static final boolean[] SIZE_WORD = new boolean[128];
+
+  static {
+    for (int code = 0; code < 128; code++) {
+      BtfKind k = BtfKind.of(code);
+      KIND[code] = k;
+      MODIFIER[code] = k != null && k.isModifier();
+      NO_SIZE_KIND[code] = k == BtfKind.FWD || k == BtfKind.FUNC || k == BtfKind.FUNC_PROTO;
+      FIXED_SLOTS[code] = TypeRefs.fixedTypeIdSlots(k);
+      ELEM_SLOT[code] = TypeRefs.elementTypeIdSlot(k);
+      ELEM_STRIDE[code] = TypeRefs.elementTypeIdStride(k);
+      SIZE_WORD[code] = k == BtfKind.INT || k == BtfKind.STRUCT || k == BtfKind.UNION
+          || k == BtfKind.ENUM || k == BtfKind.ENUM64 || k == BtfKind.FLOAT;
+    }
+  }
+
   private static final long NO_SIZE = -1;
   private static final long BAD = -2;
   private static final long OVERFLOW = -3;
@@ -88,6 +121,27 @@ public final class BtfValidator {
   private final Btf btf;
   private final int start;
   private final int end;
+  /** The own types' record offsets in {@link #data}, by {@code id - start} (Btf's own index). */
+  private final int[] offsets;
+  /** The array the own types and strings are read from, directly (not through the base chain). */
+  private final byte[] data;
+  private final int ownStrStart;
+  private final int ownStrEnd;
+  private final int ownStrBase;
+  /** The own types' kind codes by {@code id - start}: 95 KB for vmlinux, where lookups stay in cache. */
+  private final byte[] kindCodes;
+  /**
+   * The own types' info and size/type words by {@code id - start}: the words read for the types a
+   * record points at (sizes, modifier chains, prototypes), in arrays far smaller than the records.
+   */
+  private final int[] infos;
+  private final int[] sizeOrTypes;
+  /**
+   * Bit {@code off - ownStrStart} set when that own string offset starts a string (offset 0 or just
+   * after a NUL) that is a valid identifier ({@link #checkNameBytes}): one linear pass, so that the
+   * ~250k name slots of vmlinux need one bit each instead of reading their bytes.
+   */
+  private final long[] identStarts;
   private final int blobStart;
   private final int maxProblems;
   /** The target's pointer size, from its {@code long}: 4 for 32-bit BTF. */
@@ -101,6 +155,22 @@ public final class BtfValidator {
     this.btf = btf;
     this.start = btf.startId();
     this.end = btf.endId();
+    this.offsets = btf.recordOffsets();
+    this.data = btf.array();
+    this.ownStrStart = btf.startStringOffset();
+    this.ownStrEnd = btf.endStringOffset();
+    this.ownStrBase = btf.stringsStart() - ownStrStart;
+    int n = Math.max(0, end - start);
+    this.kindCodes = new byte[n];
+    this.infos = new int[n];
+    this.sizeOrTypes = new int[n];
+    for (int i = 0; i < n; i++) {
+      int info = btf.intAt(offsets[i] + 4);
+      infos[i] = info;
+      kindCodes[i] = (byte) ((info >>> 24) & 0x7f);
+      sizeOrTypes[i] = btf.intAt(offsets[i] + 8);
+    }
+    this.identStarts = identifierStarts();
     this.blobStart = btf.header().offset();
     this.maxProblems = maxProblems;
     this.skipped = new int[Math.max(0, end - start)];
@@ -126,6 +196,60 @@ public final class BtfValidator {
     v.checkAllTypes();
     v.checkCycles();
     return new ValidationResult(v.problems, v.errors, v.warnings, v.errorsByStage);
+  }
+
+  // ---- reading -----------------------------------------------------------------------------
+  // Own types are read straight from the blob's array by the record index; base types (split
+  // blobs) through Btf, which finds their owner. Same values as Btf.word and friends.
+
+  /** Word {@code index} of type {@code id}'s record (see {@link Btf#word}). */
+  private int word(int id, int index) {
+    int slot = id - start;
+    if (slot >= 0 && id < end) {
+      return btf.intAt(offsets[slot] + 4 * index);
+    }
+    return btf.word(id, index);
+  }
+
+  private int info(int id) {
+    int slot = id - start;
+    if (slot >= 0 && id < end) {
+      return infos[slot];
+    }
+    return btf.word(id, 1);
+  }
+
+  /** Word 2: the size or the referenced type id. */
+  private int sizeOrType(int id) {
+    int slot = id - start;
+    if (slot >= 0 && id < end) {
+      return sizeOrTypes[slot];
+    }
+    return btf.word(id, 2);
+  }
+
+  private int kindCode(int id) {
+    int slot = id - start;
+    if (slot >= 0 && id < end) {
+      return kindCodes[slot];
+    }
+    return id == 0 ? 0 : btf.kindCode(id);
+  }
+
+  private BtfKind kind(int id) {
+    return KIND[kindCode(id)]; // kindCode(0) is 0, which is no kind
+  }
+
+  private int vlen(int id) {
+    return info(id) & 0xffffff;
+  }
+
+  /** {@link Btf#isStringStart}, reading own strings directly. */
+  private boolean isStringStart(int off) {
+    if (off >= ownStrStart && off < ownStrEnd) {
+      return off == ownStrStart || data[ownStrBase + off - 1] == 0;
+    }
+    return btf.isStringStart(off);
   }
 
   // ---- reporting ---------------------------------------------------------------------------
@@ -170,7 +294,7 @@ public final class BtfValidator {
   }
 
   private String kindLabel(int id) {
-    int code = btf.kindCode(id);
+    int code = kindCode(id);
     BtfKind k = BtfKind.of(code);
     return k != null ? k.label() : code == 0 ? "UNKN" : "KIND_" + code;
   }
@@ -180,14 +304,14 @@ public final class BtfValidator {
     if (m < 0) {
       return null;
     }
-    BtfKind k = btf.kind(id);
+    BtfKind k = kind(id);
     if (k == BtfKind.DATASEC) {
-      int var = btf.word(id, 3 + 3 * m);
+      int var = word(id, 3 + 3 * m);
       return var > 0 && btf.hasId(var) ? btf.name(var) : null;
     }
     int[] slot = {-1};
     int[] seen = {0};
-    TypeRefs.forEachNameSlot(k, btf.vlen(id), w -> {
+    TypeRefs.forEachNameSlot(k, vlen(id), w -> {
       if (seen[0]++ == m + 1) {
         slot[0] = w;
       }
@@ -195,7 +319,7 @@ public final class BtfValidator {
     if (slot[0] < 0) {
       return null;
     }
-    int off = btf.word(id, slot[0]);
+    int off = word(id, slot[0]);
     return off == 0 ? null : btf.string(off);
   }
 
@@ -362,6 +486,90 @@ public final class BtfValidator {
   private final java.util.BitSet validIdentifiers = new java.util.BitSet();
   private final java.util.BitSet validSectionNames = new java.util.BitSet();
 
+  private static final byte IDENT_FIRST = 1;
+  private static final byte IDENT_REST = 2;
+  private static final byte PRINTABLE = 4;
+  /** The classes of each byte value for the name rules of {@link #checkNameBytes}. */
+  private static final byte[] NAME_CHAR = new byte[256];
+
+  static {
+    for (int c = 0x20; c < 0x7f; c++) {
+      boolean letter = c == '_' || c == '.' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      NAME_CHAR[c] = (byte) (PRINTABLE | (letter ? IDENT_FIRST | IDENT_REST : 0)
+          | (c >= '0' && c <= '9' ? IDENT_REST : 0));
+    }
+  }
+
+  private static final java.lang.invoke.VarHandle LONG_LE = java.lang.invoke.MethodHandles
+      .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  /**
+   * Bit 7 of each byte of {@code x} set when that byte is not {@code [A-Za-z0-9_.]} (IDENT_REST of
+   * {@link #NAME_CHAR}), others clear: per-byte range tests on the low 7 bits, which cannot carry
+   * into the next byte, and bytes with bit 7 set are never identifier bytes.
+   */
+  static long notIdentBytes(long x) {
+    long y = x & ~HIGHS;
+    long ident = inRange(y, '0', '9') | inRange(y, 'A', 'Z') | inRange(y, 'a', 'z')
+        | inRange(y, '_', '_') | inRange(y, '.', '.');
+    return ~ident & HIGHS | x & HIGHS;
+  }
+
+  /** Bit 7 of each byte of {@code y} (bytes below 0x80) set when lo <= byte <= hi. */
+  private static long inRange(long y, int lo, int hi) {
+    long atLeastLo = y + ONES * (0x80 - lo);
+    long aboveHi = y + ONES * (0x7f - hi);
+    return atLeastLo & ~aboveHi & HIGHS;
+  }
+
+  /** The {@link #identStarts} of this blob's own string section. */
+  private long[] identifierStarts() {
+    int base = ownStrBase + ownStrStart;
+    int len = ownStrEnd - ownStrStart;
+    long[] bits = new long[(len + 63) >>> 6];
+    byte[] d = data;
+    int p = 0;
+    while (p < len) { // p starts a string
+      int q = p;
+      if ((NAME_CHAR[d[base + q] & 0xff] & IDENT_FIRST) != 0) {
+        q++;
+        while (q + 8 <= len) { // eight bytes at a time while they are all identifier bytes
+          long notIdent = notIdentBytes((long) LONG_LE.get(d, base + q));
+          if (notIdent != 0) {
+            q += Long.numberOfTrailingZeros(notIdent) >>> 3;
+            break;
+          }
+          q += 8;
+        }
+        while (q < len && (NAME_CHAR[d[base + q] & 0xff] & IDENT_REST) != 0) {
+          q++;
+        }
+        if (q < len && d[base + q] == 0 && q - p < KSYM_NAME_LEN) {
+          bits[p >>> 6] |= 1L << p;
+        }
+      }
+      while (q < len && d[base + q] != 0) {
+        q++;
+      }
+      p = q + 1;
+    }
+    return bits;
+  }
+
+  /**
+   * Whether {@code off} is a non-zero own string offset, in range, at the start of a string that
+   * is a valid identifier: then every check of a name slot that may or must be an identifier passes.
+   */
+  private boolean isIdentifierStart(int off) {
+    if (off == 0 || off < ownStrStart || off >= ownStrEnd || off > MAX_NAME_OFFSET) {
+      return false;
+    }
+    int local = off - ownStrStart;
+    return (identStarts[local >>> 6] & (1L << local)) != 0;
+  }
+
   private String checkNameBytes(int off, boolean section) {
     Btf owner = btf; // the blob whose string section holds off, found once, not per byte
     while (off < owner.startStringOffset()) {
@@ -405,14 +613,17 @@ public final class BtfValidator {
    * present and valid. Returns false when the offset is out of range.
    */
   private boolean checkName(int id, int member, int word, NameRule rule) {
-    int off = btf.word(id, word);
+    int off = word(id, word);
+    if (rule != NameRule.NONE && rule != NameRule.SECTION && isIdentifierStart(off)) {
+      return true; // in range, at a string start, a non-empty identifier: nothing to report
+    }
     if (!nameOffsetValid(off)) {
       error(Stage.META, id, member, word,
           "Invalid " + (member >= 0 ? "member " : "") + "name_offset:" + Integer.toUnsignedString(off)
               + " (strings end at " + btf.endStringOffset() + ")");
       return false;
     }
-    if (off != 0 && !btf.isStringStart(off)) {
+    if (off != 0 && !isStringStart(off)) {
       warning(Stage.LINT, id, member, word,
           "name_off " + off + " points into the middle of a string (reads as '" + shortName(off)
               + "'): a split blob read against the wrong base?");
@@ -475,11 +686,20 @@ public final class BtfValidator {
   private void checkAllMetas() {
     for (int id = start; id < end; id++) {
       checkMeta(id);
-      BtfKind k = btf.kind(id);
+      BtfKind k = kind(id);
       if (metaChecksIds(k)) {
-        maxIdChecker.id = id;
-        maxIdChecker.kind = k;
-        TypeRefs.forEachTypeIdSlot(k, btf.vlen(id), maxIdChecker);
+        // TypeRefs.forEachTypeIdSlot's slots, in its order, without a callback per slot
+        int code = k.code();
+        for (int w : FIXED_SLOTS[code]) {
+          checkMaxId(id, k, w);
+        }
+        int first = ELEM_SLOT[code];
+        if (first >= 0) {
+          int stride = ELEM_STRIDE[code];
+          for (int i = 0, n = vlen(id); i < n; i++) {
+            checkMaxId(id, k, first + stride * i);
+          }
+        }
       }
     }
   }
@@ -489,28 +709,20 @@ public final class BtfValidator {
     return k != null && k != BtfKind.FUNC && k != BtfKind.FUNC_PROTO && k != BtfKind.DECL_TAG;
   }
 
-  private final MaxIdChecker maxIdChecker = new MaxIdChecker();
-
   /** check_meta's BTF_TYPE_ID_VALID: ids above BTF_MAX_TYPE fail at load time. */
-  private final class MaxIdChecker implements TypeRefs.SlotVisitor {
-    int id;
-    BtfKind kind;
-
-    @Override
-    public void slot(int w) {
-      int ref = btf.word(id, w);
-      if (Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
-        error(Stage.META, id, memberOfSlot(kind, w), w, "Invalid type_id: " + Integer.toUnsignedString(ref)
-            + " exceeds BTF_MAX_TYPE " + MAX_TYPE_ID + " (" + lastId() + ")");
-      }
+  private void checkMaxId(int id, BtfKind kind, int w) {
+    int ref = word(id, w);
+    if (Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
+      error(Stage.META, id, memberOfSlot(kind, w), w, "Invalid type_id: " + Integer.toUnsignedString(ref)
+          + " exceeds BTF_MAX_TYPE " + MAX_TYPE_ID + " (" + lastId() + ")");
     }
   }
 
   private void checkMeta(int id) {
-    int info = btf.info(id);
-    int code = btf.kindCode(id);
+    int info = info(id);
+    int code = kindCode(id);
     BtfKind kind = BtfKind.of(code);
-    int vlen = btf.vlen(id);
+    int vlen = vlen(id);
     boolean kflag = info < 0;
     if ((info & ~INFO_MASK) != 0) {
       String msg = "Invalid btf_info:" + Integer.toHexString(info) + " (bits outside kind, vlen and"
@@ -559,21 +771,21 @@ public final class BtfValidator {
       case FWD:
         checkName(id, -1, 0, NameRule.IDENT);
         vlenZero(id, vlen);
-        if (btf.word(id, 2) != 0) {
-          error(Stage.META, id, -1, 2, "type != 0: a FWD has " + Integer.toUnsignedString(btf.word(id, 2)));
+        if (sizeOrType(id) != 0) {
+          error(Stage.META, id, -1, 2, "type != 0: a FWD has " + Integer.toUnsignedString(sizeOrType(id)));
         }
         break;
       case ARRAY:
         checkName(id, -1, 0, NameRule.NONE);
         vlenZero(id, vlen);
         noKflag(id, kflag, Severity.ERROR);
-        if (btf.word(id, 2) != 0) {
-          error(Stage.META, id, -1, 2, "size != 0: an ARRAY has " + Integer.toUnsignedString(btf.word(id, 2)));
+        if (sizeOrType(id) != 0) {
+          error(Stage.META, id, -1, 2, "size != 0: an ARRAY has " + Integer.toUnsignedString(sizeOrType(id)));
         }
-        if (btf.word(id, 3) == 0) {
+        if (word(id, 3) == 0) {
           error(Stage.META, id, -1, 3, "Invalid elem: element type is void");
         }
-        if (btf.word(id, 4) == 0) {
+        if (word(id, 4) == 0) {
           error(Stage.META, id, -1, 4, "Invalid index: index type is void");
         }
         break;
@@ -603,10 +815,10 @@ public final class BtfValidator {
         vlenZero(id, vlen);
         noKflag(id, kflag, Severity.ERROR);
         checkName(id, -1, 0, NameRule.IDENT);
-        if (btf.word(id, 2) == 0) {
+        if (sizeOrType(id) == 0) {
           error(Stage.META, id, -1, 2, "Invalid type_id: a VAR cannot be void");
         }
-        int linkage = btf.word(id, 3);
+        int linkage = word(id, 3);
         if (linkage != 0 && linkage != 1) {
           error(Stage.META, id, -1, 3, "Linkage not supported: " + Integer.toUnsignedString(linkage)
               + " (0 static, 1 global allocated)");
@@ -619,20 +831,20 @@ public final class BtfValidator {
         checkName(id, -1, 0, NameRule.ANY);
         vlenZero(id, vlen);
         noKflag(id, kflag, Severity.ERROR);
-        int fsize = btf.word(id, 2);
+        int fsize = sizeOrType(id);
         if (fsize != 2 && fsize != 4 && fsize != 8 && fsize != 12 && fsize != 16) {
           error(Stage.META, id, -1, 2, "Invalid type_size: " + Integer.toUnsignedString(fsize)
               + " (a FLOAT is 2, 4, 8, 12 or 16 bytes)");
         }
         break;
       case DECL_TAG:
-        if (checkName(id, -1, 0, NameRule.ANY) && btf.string(btf.nameOffset(id)).isEmpty()) {
+        if (checkName(id, -1, 0, NameRule.ANY) && btf.string(word(id, 0)).isEmpty()) {
           error(Stage.META, id, -1, 0, "Invalid value: a DECL_TAG needs a non-empty value");
         }
         vlenZero(id, vlen);
         noKflag(id, kflag, Severity.WARNING);
-        if (btf.word(id, 3) < -1) {
-          error(Stage.META, id, -1, 3, "Invalid component_idx: " + btf.word(id, 3));
+        if (word(id, 3) < -1) {
+          error(Stage.META, id, -1, 3, "Invalid component_idx: " + word(id, 3));
         }
         break;
     }
@@ -652,8 +864,8 @@ public final class BtfValidator {
   }
 
   private void checkIntMeta(int id) {
-    int data = btf.word(id, 3);
-    long size = Integer.toUnsignedLong(btf.word(id, 2));
+    int data = word(id, 3);
+    long size = Integer.toUnsignedLong(sizeOrType(id));
     if ((data & ~INT_MASK) != 0) {
       error(Stage.META, id, -1, 3, "Invalid int_data:" + Integer.toHexString(data)
           + " (bits outside encoding, offset and nr_bits)");
@@ -679,15 +891,15 @@ public final class BtfValidator {
   }
 
   private void checkStructMeta(int id, boolean union, int vlen, boolean kflag) {
-    long size = Integer.toUnsignedLong(btf.word(id, 2));
+    long size = Integer.toUnsignedLong(sizeOrType(id));
     long last = 0;
     for (int i = 0; i < vlen; i++) {
       int w = 3 + 3 * i;
       checkName(id, i, w, NameRule.OPTIONAL_IDENT);
-      if (btf.word(id, w + 1) == 0) {
+      if (word(id, w + 1) == 0) {
         error(Stage.META, id, i, w + 1, "Invalid type_id: a member cannot be void");
       }
-      int raw = btf.word(id, w + 2);
+      int raw = word(id, w + 2);
       long bitOff = kflag ? raw & 0xffffff : Integer.toUnsignedLong(raw);
       if (union && bitOff != 0) {
         error(Stage.META, id, i, w + 2, "Invalid member bits_offset: union member at bit " + bitOff + ", must be 0");
@@ -705,7 +917,7 @@ public final class BtfValidator {
   }
 
   private void checkEnumMeta(int id, BtfKind kind, int vlen) {
-    long size = Integer.toUnsignedLong(btf.word(id, 2));
+    long size = Integer.toUnsignedLong(sizeOrType(id));
     if (size > 8 || Long.bitCount(size) != 1) {
       error(Stage.META, id, -1, 2, "Unexpected size " + size + " (an " + kind.label() + " is 1, 2, 4 or 8 bytes)");
     }
@@ -717,7 +929,7 @@ public final class BtfValidator {
   }
 
   private void checkDatasecMeta(int id, int vlen, boolean kflag) {
-    long size = Integer.toUnsignedLong(btf.word(id, 2));
+    long size = Integer.toUnsignedLong(sizeOrType(id));
     if (size == 0) {
       error(Stage.META, id, -1, 2, "size == 0");
     }
@@ -727,11 +939,11 @@ public final class BtfValidator {
     long sum = 0;
     for (int i = 0; i < vlen; i++) {
       int w = 3 + 3 * i;
-      if (btf.word(id, w) == 0) {
+      if (word(id, w) == 0) {
         error(Stage.META, id, i, w, "Invalid type_id: a section variable cannot be void");
       }
-      long off = Integer.toUnsignedLong(btf.word(id, w + 1));
-      long vsize = Integer.toUnsignedLong(btf.word(id, w + 2));
+      long off = Integer.toUnsignedLong(word(id, w + 1));
+      long vsize = Integer.toUnsignedLong(word(id, w + 2));
       if (off < lastEnd) {
         error(Stage.META, id, i, w + 1, "Invalid offset: variable at " + off
             + " overlaps the previous one, which ends at " + lastEnd + " (variables must be sorted)");
@@ -763,10 +975,11 @@ public final class BtfValidator {
     int goodId = start - 1;
     boolean[] bad = null;
     for (int i = start; i < end; i++) {
-      BtfKind k = btf.kind(i);
-      if (k == null || !k.isModifier()) {
+      int code = kindCodes[i - start];
+      if (!MODIFIER[code]) {
         continue;
       }
+      BtfKind k = KIND[code];
       boolean inTags = k == BtfKind.TYPE_TAG;
       int cur = i;
       int limit = MAX_CHAIN;
@@ -791,14 +1004,14 @@ public final class BtfValidator {
         if (cur <= goodId) {
           break;
         }
-        int next = btf.word(cur, 2);
+        int next = sizeOrType(cur);
         if (!btf.hasId(next)) {
           problem = "chain reaches invalid type id " + Integer.toUnsignedString(next) + " (" + lastId()
               + "); the kernel fails module BTF here with no message";
           break;
         }
         cur = next;
-        k = btf.kind(cur);
+        k = kind(cur);
       }
       if (problem != null) {
         error(Stage.TYPE_TAGS, i, -1, 2, problem);
@@ -809,11 +1022,11 @@ public final class BtfValidator {
         int c = i;
         while (btf.isOwnId(c) && !bad[c - start]) {
           bad[c - start] = true;
-          BtfKind ck = btf.kind(c);
+          BtfKind ck = kind(c);
           if (ck == null || !ck.isModifier()) {
             break;
           }
-          c = btf.word(c, 2);
+          c = sizeOrType(c);
         }
       }
       goodId = i;
@@ -822,23 +1035,15 @@ public final class BtfValidator {
 
   // ---- references, sizes, members --------------------------------------------------------------
 
-  private final SlotChecker slotChecker = new SlotChecker();
-
-  /** Range check of every type id slot, via {@link TypeRefs}. */
-  private final class SlotChecker implements TypeRefs.SlotVisitor {
-    int id;
-    BtfKind kind;
-
-    @Override
-    public void slot(int w) {
-      int ref = btf.word(id, w);
-      if (metaChecksIds(kind) && Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
-        return; // reported by checkAllMetas
-      }
-      if (!btf.hasId(ref)) {
-        error(Stage.RESOLVE, id, memberOfSlot(kind, w), w, "invalid type id "
-            + Integer.toUnsignedString(ref) + " (" + lastId() + ")");
-      }
+  /** Range check of a type id slot (of those {@link TypeRefs} lists). */
+  private void checkSlot(int id, BtfKind kind, int w) {
+    int ref = word(id, w);
+    if (metaChecksIds(kind) && Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
+      return; // reported by checkAllMetas
+    }
+    if (!btf.hasId(ref)) {
+      error(Stage.RESOLVE, id, memberOfSlot(kind, w), w, "invalid type id "
+          + Integer.toUnsignedString(ref) + " (" + lastId() + ")");
     }
   }
 
@@ -862,8 +1067,8 @@ public final class BtfValidator {
    */
   private int determinePtrSize() {
     for (int id = 1; id < end; id++) {
-      if (btf.kind(id) == BtfKind.INT) {
-        int size = btf.word(id, 2);
+      if (kind(id) == BtfKind.INT) {
+        int size = sizeOrType(id);
         String name = btf.name(id); // null for a bad name_off; Set.of rejects null lookups
         if ((size == 4 || size == 8) && name != null && LONG_NAMES.contains(name)) {
           return size;
@@ -876,13 +1081,21 @@ public final class BtfValidator {
   private void checkAllTypes() {
     ptrSize = determinePtrSize();
     for (int id = start; id < end; id++) {
-      BtfKind kind = btf.kind(id);
+      BtfKind kind = kind(id);
       if (kind == null) {
         continue;
       }
-      slotChecker.id = id;
-      slotChecker.kind = kind;
-      TypeRefs.forEachTypeIdSlot(kind, btf.vlen(id), slotChecker);
+      int code = kind.code();
+      for (int w : FIXED_SLOTS[code]) { // TypeRefs.forEachTypeIdSlot's order
+        checkSlot(id, kind, w);
+      }
+      int first = ELEM_SLOT[code];
+      if (first >= 0) {
+        int stride = ELEM_STRIDE[code];
+        for (int i = 0, n = vlen(id); i < n; i++) {
+          checkSlot(id, kind, first + stride * i);
+        }
+      }
       checkResolve(id, kind);
     }
   }
@@ -897,8 +1110,7 @@ public final class BtfValidator {
     if (id == 0) {
       return true;
     }
-    BtfKind k = btf.kind(id);
-    return k == BtfKind.FWD || k == BtfKind.FUNC || k == BtfKind.FUNC_PROTO;
+    return NO_SIZE_KIND[kindCode(id)];
   }
 
   /** The first non-modifier type from {@code id}: 0 for void, -1 out of range, -2 for a loop. */
@@ -927,11 +1139,10 @@ public final class BtfValidator {
       if (!btf.hasId(id)) {
         return -1;
       }
-      BtfKind k = btf.kind(id);
-      if (k == null || !k.isModifier()) {
+      if (!MODIFIER[kindCode(id)]) {
         return id;
       }
-      id = btf.word(id, 2);
+      id = sizeOrType(id);
     }
     return -2;
   }
@@ -951,32 +1162,21 @@ public final class BtfValidator {
       if (r == 0) {
         return NO_SIZE;
       }
-      BtfKind k = btf.kind(r);
-      if (k == null) {
-        return NO_SIZE;
-      }
+      int code = kindCode(r);
       long size;
-      switch (k) {
-        case INT:
-        case STRUCT:
-        case UNION:
-        case ENUM:
-        case ENUM64:
-        case FLOAT:
-          size = Integer.toUnsignedLong(btf.word(r, 2));
-          break;
-        case PTR:
-          size = ptrSize;
-          break;
-        case ARRAY:
-          mult *= Integer.toUnsignedLong(btf.word(r, 5));
-          if (mult > 0xffffffffL) {
-            return OVERFLOW;
-          }
-          id = btf.word(r, 3);
-          continue;
-        default:
-          return NO_SIZE;
+      if (SIZE_WORD[code]) { // INT, STRUCT, UNION, ENUM, ENUM64, FLOAT
+        size = Integer.toUnsignedLong(sizeOrType(r));
+      } else if (code == PTR_CODE) {
+        size = ptrSize;
+      } else if (code == ARRAY_CODE) {
+        mult *= Integer.toUnsignedLong(word(r, 5));
+        if (mult > 0xffffffffL) {
+          return OVERFLOW;
+        }
+        id = word(r, 3);
+        continue;
+      } else {
+        return NO_SIZE; // unknown kinds too
       }
       size *= mult;
       return size > 0xffffffffL ? OVERFLOW : size;
@@ -986,10 +1186,10 @@ public final class BtfValidator {
 
   /** btf_type_int_is_regular: a whole u8, u16, u32, u64 or u128. */
   private boolean isRegularInt(int id) {
-    if (btf.kind(id) != BtfKind.INT) {
+    if (kind(id) != BtfKind.INT) {
       return false;
     }
-    int data = btf.word(id, 3);
+    int data = word(id, 3);
     int bits = data & 0xff;
     int bytes = (bits + 7) / 8;
     return bits % 8 == 0 && ((data >>> 16) & 0xff) == 0
@@ -1039,11 +1239,11 @@ public final class BtfValidator {
 
   /** Modifiers and PTR: the target exists, is not a VAR/DATASEC/DECL_TAG, and is sized or void, FWD, FUNC_PROTO. */
   private void checkModifierTarget(int id) {
-    int next = btf.word(id, 2);
+    int next = sizeOrType(id);
     if (next == 0 || !btf.hasId(next)) {
       return;
     }
-    BtfKind nk = btf.kind(next);
+    BtfKind nk = kind(next);
     if (nk != null && sourceOnly(nk)) {
       error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: refers to " + describe(next));
       return;
@@ -1052,7 +1252,7 @@ public final class BtfValidator {
     if (r <= 0) {
       return;
     }
-    BtfKind rk = btf.kind(r);
+    BtfKind rk = kind(r);
     // Through an own modifier, that modifier reports it.
     boolean reportHere = r == next || !btf.isOwnId(next);
     if (reportHere && (rk == BtfKind.FUNC || (rk != null && sourceOnly(rk)))) {
@@ -1063,11 +1263,11 @@ public final class BtfValidator {
   }
 
   private void checkVarTarget(int id) {
-    int next = btf.word(id, 2);
+    int next = sizeOrType(id);
     if (next == 0 || !btf.hasId(next)) {
       return;
     }
-    BtfKind nk = btf.kind(next);
+    BtfKind nk = kind(next);
     if (nk != null && sourceOnly(nk)) {
       error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: refers to " + describe(next));
       return;
@@ -1078,19 +1278,19 @@ public final class BtfValidator {
   }
 
   private void checkArray(int id) {
-    int index = btf.word(id, 4);
+    int index = word(id, 4);
     if (index != 0 && btf.hasId(index)) {
-      BtfKind ik = btf.kind(index);
+      BtfKind ik = kind(index);
       int r = skipModifiers(index);
       if (noSize(index) || (ik != null && sourceOnly(ik)) || (r > 0 && !isRegularInt(r)) || r == 0) {
         error(Stage.RESOLVE, id, -1, 4, "Invalid index: " + describe(index) + " is not a regular INT");
       }
     }
-    int elem = btf.word(id, 3);
+    int elem = word(id, 3);
     if (elem == 0 || !btf.hasId(elem)) {
       return;
     }
-    BtfKind ek = btf.kind(elem);
+    BtfKind ek = kind(elem);
     if (noSize(elem) || (ek != null && sourceOnly(ek))) {
       error(Stage.RESOLVE, id, -1, 3, "Invalid elem: element type " + describe(elem) + " has no size");
       return;
@@ -1102,26 +1302,26 @@ public final class BtfValidator {
       return;
     }
     int r = skipModifiers(elem);
-    if (r > 0 && btf.kind(r) == BtfKind.INT && !isRegularInt(r)) {
+    if (r > 0 && kind(r) == BtfKind.INT && !isRegularInt(r)) {
       error(Stage.RESOLVE, id, -1, 3, "Invalid array of int: " + describe(r) + " is a bitfield int");
     }
-    long n = Integer.toUnsignedLong(btf.word(id, 5));
+    long n = Integer.toUnsignedLong(word(id, 5));
     if (elemSize >= 0 && n * elemSize > 0xffffffffL) {
       error(Stage.RESOLVE, id, -1, 5, "Array size overflows U32_MAX: " + n + " x " + elemSize + " bytes");
     }
   }
 
   private void checkMembers(int id) {
-    boolean kflag = btf.kindFlag(id);
-    long structSize = Integer.toUnsignedLong(btf.word(id, 2));
-    int vlen = btf.vlen(id);
+    boolean kflag = (info(id) < 0);
+    long structSize = Integer.toUnsignedLong(sizeOrType(id));
+    int vlen = vlen(id);
     for (int i = 0; i < vlen; i++) {
       int w = 3 + 3 * i;
-      int mtype = btf.word(id, w + 1);
+      int mtype = word(id, w + 1);
       if (mtype == 0 || !btf.hasId(mtype)) {
         continue;
       }
-      BtfKind mk = btf.kind(mtype);
+      BtfKind mk = kind(mtype);
       if (mk == null) {
         continue;
       }
@@ -1134,7 +1334,7 @@ public final class BtfValidator {
       if (r < 0) {
         continue;
       }
-      BtfKind rk = r == 0 ? null : btf.kind(r);
+      BtfKind rk = r == 0 ? null : kind(r);
       if (r == 0 || noSize(r) || (rk != null && sourceOnly(rk))) {
         error(Stage.RESOLVE, id, i, w + 1, "Invalid member: " + describe(mtype) + " resolves to "
             + describe(r) + ", which has no size");
@@ -1143,7 +1343,7 @@ public final class BtfValidator {
       if (rk == null) {
         continue;
       }
-      checkMemberPlacement(id, i, w + 2, btf.word(id, w + 2), kflag, structSize, r, rk);
+      checkMemberPlacement(id, i, w + 2, word(id, w + 2), kflag, structSize, r, rk);
     }
   }
 
@@ -1155,7 +1355,7 @@ public final class BtfValidator {
     String what = kindLabel(id);
     switch (rk) {
       case INT: {
-        int data = btf.word(r, 3);
+        int data = word(r, 3);
         int intBits = data & 0xff;
         int intOff = (data >>> 16) & 0xff;
         long nrBits;
@@ -1248,17 +1448,17 @@ public final class BtfValidator {
   }
 
   private void checkFunc(int id) {
-    int proto = btf.word(id, 2);
+    int proto = sizeOrType(id);
     if (!btf.hasId(proto)) {
       return;
     }
-    if (proto == 0 || btf.kind(proto) != BtfKind.FUNC_PROTO) {
+    if (proto == 0 || kind(proto) != BtfKind.FUNC_PROTO) {
       error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: " + describe(proto) + " is not a FUNC_PROTO");
       return;
     }
-    int n = btf.vlen(proto);
+    int n = vlen(proto);
     for (int i = 0; i < n; i++) {
-      if (btf.word(proto, 3 + 2 * i) == 0 && btf.word(proto, 4 + 2 * i) != 0) {
+      if (word(proto, 3 + 2 * i) == 0 && word(proto, 4 + 2 * i) != 0) {
         error(Stage.RESOLVE, id, -1, 2, "Invalid arg#" + (i + 1) + ": parameter " + i + " of "
             + describe(proto) + " has no name (a FUNC's parameters must be named)");
         return;
@@ -1267,32 +1467,34 @@ public final class BtfValidator {
   }
 
   private void checkFuncProto(int id) {
-    int ret = btf.word(id, 2);
+    int ret = sizeOrType(id);
     if (ret != 0 && btf.hasId(ret)) {
-      BtfKind rk = btf.kind(ret);
+      BtfKind rk = kind(ret);
       if ((rk != null && sourceOnly(rk)) || sizeOf(ret) == NO_SIZE) {
         error(Stage.RESOLVE, id, -1, 2, "Invalid return type: " + describe(ret)
             + (rk != null && sourceOnly(rk) ? "" : " has no size"));
       }
     }
-    int n = btf.vlen(id);
+    int n = vlen(id);
     if (n == 0) {
       return;
     }
-    if (btf.word(id, 4 + 2 * (n - 1)) == 0) {
-      if (btf.word(id, 3 + 2 * (n - 1)) != 0) {
+    if (word(id, 4 + 2 * (n - 1)) == 0) {
+      if (word(id, 3 + 2 * (n - 1)) != 0) {
         error(Stage.RESOLVE, id, n - 1, 3 + 2 * (n - 1), "Invalid arg#" + n + ": a vararg (void) parameter cannot have a name");
       }
       n--;
     }
     for (int i = 0; i < n; i++) {
       int nw = 3 + 2 * i;
-      int off = btf.word(id, nw);
-      if (!nameOffsetValid(off)) {
+      int off = word(id, nw);
+      if (isIdentifierStart(off)) {
+        // in range, at a string start, an identifier: nothing to report
+      } else if (!nameOffsetValid(off)) {
         error(Stage.RESOLVE, id, i, nw, "Invalid arg#" + (i + 1) + ": name_off "
             + Integer.toUnsignedString(off) + " out of range (strings end at " + btf.endStringOffset() + ")");
       } else if (off != 0) {
-        if (!btf.isStringStart(off)) {
+        if (!isStringStart(off)) {
           warning(Stage.LINT, id, i, nw, "name_off " + off + " points into the middle of a string"
               + " (reads as '" + shortName(off) + "'): a split blob read against the wrong base?");
         }
@@ -1302,7 +1504,7 @@ public final class BtfValidator {
         }
       }
       int w = 4 + 2 * i;
-      int t = btf.word(id, w);
+      int t = word(id, w);
       if (!btf.hasId(t)) {
         continue;
       }
@@ -1310,7 +1512,7 @@ public final class BtfValidator {
         error(Stage.RESOLVE, id, i, w, "Invalid arg#" + (i + 1) + ": void parameter before the last (varargs only last)");
         continue;
       }
-      BtfKind tk = btf.kind(t);
+      BtfKind tk = kind(t);
       if (tk != null && sourceOnly(tk)) {
         error(Stage.RESOLVE, id, i, w, "Invalid arg#" + (i + 1) + ": parameter type " + describe(t));
       } else if (sizeOf(t) == NO_SIZE) {
@@ -1320,26 +1522,26 @@ public final class BtfValidator {
   }
 
   private void checkDatasecVars(int id) {
-    int vlen = btf.vlen(id);
+    int vlen = vlen(id);
     for (int i = 0; i < vlen; i++) {
       int w = 3 + 3 * i;
-      int var = btf.word(id, w);
+      int var = word(id, w);
       if (var == 0 || !btf.hasId(var)) {
         continue;
       }
-      BtfKind vk = btf.kind(var);
+      BtfKind vk = kind(var);
       if (vk != BtfKind.VAR) {
         typeProblem(vk == BtfKind.FUNC ? Severity.WARNING : Severity.ERROR, Stage.RESOLVE, id, i, w,
             "Not a VAR kind member: " + describe(var)
                 + (vk == BtfKind.FUNC ? " (an extern function; libbpf strips these before loading)" : ""));
         continue;
       }
-      int vt = btf.word(var, 2);
+      int vt = sizeOrType(var);
       if (vt == 0 || !btf.hasId(vt)) {
         continue;
       }
       long tsize = sizeOf(vt);
-      long vsize = Integer.toUnsignedLong(btf.word(id, w + 2));
+      long vsize = Integer.toUnsignedLong(word(id, w + 2));
       if (tsize >= 0 && vsize < tsize) {
         error(Stage.RESOLVE, id, i, w + 2, "Invalid size: " + vsize + " bytes for a variable of type "
             + describe(vt) + " (" + tsize + " bytes)");
@@ -1348,18 +1550,18 @@ public final class BtfValidator {
   }
 
   private void checkDeclTag(int id) {
-    int target = btf.word(id, 2);
+    int target = sizeOrType(id);
     if (!btf.hasId(target)) {
       return;
     }
-    BtfKind tk = target == 0 ? null : btf.kind(target);
+    BtfKind tk = target == 0 ? null : kind(target);
     if (tk != BtfKind.FUNC && tk != BtfKind.STRUCT && tk != BtfKind.UNION && tk != BtfKind.VAR
         && tk != BtfKind.TYPEDEF) {
       error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: " + describe(target)
           + " cannot be tagged (FUNC, STRUCT, UNION, VAR or TYPEDEF)");
       return;
     }
-    int idx = btf.word(id, 3);
+    int idx = word(id, 3);
     if (idx == -1 || idx < -1) { // below -1: reported by checkMeta
       return;
     }
@@ -1370,13 +1572,13 @@ public final class BtfValidator {
     }
     long vlen;
     if (tk == BtfKind.FUNC) {
-      int proto = btf.word(target, 2);
-      if (proto == 0 || !btf.hasId(proto) || btf.kind(proto) != BtfKind.FUNC_PROTO) {
+      int proto = sizeOrType(target);
+      if (proto == 0 || !btf.hasId(proto) || kind(proto) != BtfKind.FUNC_PROTO) {
         return;
       }
-      vlen = btf.vlen(proto);
+      vlen = vlen(proto);
     } else {
-      vlen = btf.vlen(target);
+      vlen = vlen(target);
     }
     if (Integer.toUnsignedLong(idx) >= vlen) {
       error(Stage.RESOLVE, id, -1, 3, "Invalid component_idx: " + Integer.toUnsignedString(idx)
@@ -1398,17 +1600,41 @@ public final class BtfValidator {
       return;
     }
     int[] edgeStart = new int[n + 1];
-    EdgeCollector ec = new EdgeCollector(n);
+    int[] edges = new int[Math.max(16, n * 2)];
+    int size = 0;
     for (int id = start; id < end; id++) {
-      edgeStart[id - start] = ec.size;
-      BtfKind k = btf.kind(id);
-      if (k != null && k != BtfKind.PTR && k != BtfKind.FUNC_PROTO) {
-        ec.id = id;
-        TypeRefs.forEachTypeIdSlot(k, btf.vlen(id), ec);
+      edgeStart[id - start] = size;
+      int code = kindCodes[id - start];
+      BtfKind k = KIND[code];
+      if (k == null || k == BtfKind.PTR || k == BtfKind.FUNC_PROTO) {
+        continue;
+      }
+      // TypeRefs.forEachTypeIdSlot's slots, in its order: by-value edges to own types (those that
+      // can close a cycle)
+      int[] fixed = FIXED_SLOTS[code];
+      int first = ELEM_SLOT[code];
+      int count = first >= 0 ? vlen(id) : 0;
+      if (edges.length - size < fixed.length + count) {
+        edges = java.util.Arrays.copyOf(edges, Math.max(edges.length * 2, size + fixed.length + count));
+      }
+      int rec = offsets[id - start];
+      for (int w : fixed) {
+        int ref = btf.intAt(rec + 4 * w);
+        if (ref >= start && ref < end) {
+          edges[size++] = ref - start;
+        }
+      }
+      if (count > 0) {
+        int stride = ELEM_STRIDE[code];
+        for (int i = 0; i < count; i++) {
+          int ref = btf.intAt(rec + 4 * (first + stride * i));
+          if (ref >= start && ref < end) {
+            edges[size++] = ref - start;
+          }
+        }
       }
     }
-    edgeStart[n] = ec.size;
-    int[] edges = ec.edges;
+    edgeStart[n] = size;
     byte[] color = new byte[n]; // 0 white, 1 on the stack, 2 done
     int[] next = new int[n];
     int[] stack = new int[n];
@@ -1425,7 +1651,9 @@ public final class BtfValidator {
         int u = stack[sp - 1];
         if (next[u] < edgeStart[u + 1]) {
           int v = edges[next[u]++];
-          if (color[v] == 0) {
+          if (color[v] == 0 && edgeStart[v] == edgeStart[v + 1] && sp < MAX_CHAIN) {
+            color[v] = 2; // no edges: pushed and popped at once, not deep enough to report
+          } else if (color[v] == 0) {
             color[v] = 1;
             next[v] = edgeStart[v];
             stack[sp++] = v;
@@ -1473,27 +1701,5 @@ public final class BtfValidator {
     path.append('[').append(v + start).append(']');
     error(Stage.RESOLVE, v + start, -1, -1, "Loop detected: reference cycle of " + len
         + " type" + (len == 1 ? "" : "s") + " not broken by a pointer: " + path);
-  }
-
-  /** Collects by-value edges to own types (those that can close a cycle). */
-  private final class EdgeCollector implements TypeRefs.SlotVisitor {
-    int[] edges;
-    int size;
-    int id;
-
-    EdgeCollector(int n) {
-      edges = new int[Math.max(16, n * 2)];
-    }
-
-    @Override
-    public void slot(int w) {
-      int ref = btf.word(id, w);
-      if (btf.isOwnId(ref)) {
-        if (size == edges.length) {
-          edges = java.util.Arrays.copyOf(edges, edges.length * 2);
-        }
-        edges[size++] = ref - start;
-      }
-    }
   }
 }

@@ -15,18 +15,20 @@ public final class TypeRefs {
     void slot(int wordIndex);
   }
 
-  /** Visits every word that holds a type id. Unknown kinds have none this code can know of. */
-  public static void forEachTypeIdSlot(BtfKind kind, int vlen, SlotVisitor v) {
+  private static final int[] NONE = {};
+  private static final int[] WORD_2 = {2};
+  private static final int[] ARRAY_WORDS = {3, 4};
+
+  /**
+   * The fixed words (before the vlen elements) that hold a type id, in order: {2} for the
+   * reference kinds and FUNC_PROTO's return type, {3, 4} for ARRAY's element and index. The array
+   * is shared: callers must not change it.
+   */
+  public static int[] fixedTypeIdSlots(BtfKind kind) {
     if (kind == null) {
-      return;
+      return NONE;
     }
     switch (kind) {
-      case INT:
-      case FLOAT:
-      case FWD:
-      case ENUM:
-      case ENUM64:
-        break;
       case PTR:
       case TYPEDEF:
       case VOLATILE:
@@ -36,29 +38,55 @@ public final class TypeRefs {
       case VAR:
       case DECL_TAG:
       case TYPE_TAG:
-        v.slot(2);
-        break;
+      case FUNC_PROTO:
+        return WORD_2;
       case ARRAY:
-        v.slot(3);
-        v.slot(4);
-        break;
+        return ARRAY_WORDS;
+      default:
+        return NONE;
+    }
+  }
+
+  /**
+   * The word of vlen element 0 that holds a type id (member type, parameter type, section
+   * variable), or -1 when the kind's elements hold none; element {@code i}'s is that plus
+   * {@code i * }{@link #elementTypeIdStride}.
+   */
+  public static int elementTypeIdSlot(BtfKind kind) {
+    if (kind == null) {
+      return -1;
+    }
+    switch (kind) {
       case STRUCT:
       case UNION:
-        for (int i = 0; i < vlen; i++) {
-          v.slot(4 + 3 * i);
-        }
-        break;
       case FUNC_PROTO:
-        v.slot(2);
-        for (int i = 0; i < vlen; i++) {
-          v.slot(4 + 2 * i);
-        }
-        break;
+        return 4;
       case DATASEC:
-        for (int i = 0; i < vlen; i++) {
-          v.slot(3 + 3 * i);
-        }
-        break;
+        return 3;
+      default:
+        return -1;
+    }
+  }
+
+  /** Words per vlen element for {@link #elementTypeIdSlot}: 3, or 2 for FUNC_PROTO. */
+  public static int elementTypeIdStride(BtfKind kind) {
+    return kind == BtfKind.FUNC_PROTO ? 2 : 3;
+  }
+
+  /**
+   * Visits every word that holds a type id: {@link #fixedTypeIdSlots}, then each element's.
+   * Unknown kinds have none this code can know of.
+   */
+  public static void forEachTypeIdSlot(BtfKind kind, int vlen, SlotVisitor v) {
+    for (int w : fixedTypeIdSlots(kind)) {
+      v.slot(w);
+    }
+    int first = elementTypeIdSlot(kind);
+    if (first >= 0) {
+      int stride = elementTypeIdStride(kind);
+      for (int i = 0; i < vlen; i++) {
+        v.slot(first + stride * i);
+      }
     }
   }
 
