@@ -26,11 +26,15 @@ class ParallelXzInputStreamTest {
 
   @BeforeAll
   static void data() {
-    // compressible but not trivial: words from a small alphabet, some random bytes
+    plain = compressible(3_000_000);
+  }
+
+  /** Compressible but not trivial: words from a small alphabet, some random bytes (seeded). */
+  static byte[] compressible(int size) {
     Random r = new Random(42);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     String[] words = {"struct ", "btf_type ", "module ", "kernel ", "\n", "0x", "split ", "vmlinux "};
-    while (out.size() < 3_000_000) {
+    while (out.size() < size) {
       if (r.nextInt(10) == 0) {
         byte[] noise = new byte[r.nextInt(64)];
         r.nextBytes(noise);
@@ -39,7 +43,7 @@ class ParallelXzInputStreamTest {
         out.writeBytes(words[r.nextInt(words.length)].getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       }
     }
-    plain = out.toByteArray();
+    return out.toByteArray();
   }
 
   /** {@code xz ARGS} of {@code data}; the test is skipped without the xz tool. */

@@ -45,19 +45,7 @@ class ParallelXzNativeTest {
   static void setUp() {
     found = NativeXz.discover();
     assumeTrue(found != null, "no working xz tool on the PATH");
-    Random r = new Random(42);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    String[] words = {"struct ", "btf_type ", "module ", "kernel ", "\n", "0x", "split ", "vmlinux "};
-    while (out.size() < 3_000_000) {
-      if (r.nextInt(10) == 0) {
-        byte[] noise = new byte[r.nextInt(64)];
-        r.nextBytes(noise);
-        out.writeBytes(noise);
-      } else {
-        out.writeBytes(words[r.nextInt(words.length)].getBytes(StandardCharsets.US_ASCII));
-      }
-    }
-    plain = out.toByteArray();
+    plain = ParallelXzInputStreamTest.compressible(3_000_000);
   }
 
   @AfterEach
