@@ -28,9 +28,11 @@ build() {
 # Beam's workers and Spark need these opens on Java 17; harmless elsewhere. The heap: a scan keeps
 # what the packages being read at once hold in flight (xz blocks, one vmlinux, the modules of a
 # package that lists them before its vmlinux), not what the whole input holds: at most ~440 MB after
-# a GC with two 68 MB Debian packages read at once. Raise it with JAVA_OPTS for runs whose modules
-# mostly come without their vmlinux (they wait for every package), or with more cores reading.
-JAVA_OPTS=${JAVA_OPTS:-"-Xmx640m --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED"}
+# a GC with two 68 MB Debian packages read at once, one per core. So 200 MB plus 220 MB per core
+# (640 MB on 2 cores); the DirectRunner reads no more packages at once than the heap allows. Raise it
+# with JAVA_OPTS for runs whose modules mostly come without their vmlinux (they wait for every package).
+HEAP_MB=$((200 + 220 * $(nproc 2>/dev/null || echo 2)))
+JAVA_OPTS=${JAVA_OPTS:-"-Xmx${HEAP_MB}m --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED"}
 
 # Class data sharing: an archive of the classes a scan loads (Beam, Jackson, ...) takes ~0.4 s off
 # every start. Made once per jar, by a scan of one fixture package; dropped if that fails.
