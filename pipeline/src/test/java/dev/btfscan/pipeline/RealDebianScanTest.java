@@ -1,5 +1,6 @@
 package dev.btfscan.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -80,6 +81,25 @@ class RealDebianScanTest {
     assertEquals("bzImage+lz4", kernels.get(0).path("format").asText());
     assertEquals(R53, kernels.get(0).path("release").asText());
     assertEquals(95057, kernels.get(0).path("types").asLong());
+  }
+
+  @Test
+  void judgingModulesWhileTheirPackageIsReadChangesNoByteOfTheOutput() throws Exception {
+    List<String> inputs = List.of(deb(R47), deb(R53));
+    ScanConfig c = new ScanConfig(inputs, tmp.resolve("early").toString(), null, EnumSet.noneOf(FailOn.class),
+        256L << 20, true, Normalization.DEDUP, true, List.of());
+    assertEquals(0, ScanFixtures.runFast(c, true).exitCode());
+    ScanConfig waiting = new ScanConfig(inputs, tmp.resolve("waiting").toString(), null, EnumSet.noneOf(FailOn.class),
+        256L << 20, true, Normalization.DEDUP, true, List.of());
+    assertEquals(0, ScanFixtures.runFast(waiting, false).exitCode());
+    List<String> files;
+    try (Stream<Path> s = Files.walk(tmp.resolve("waiting"))) {
+      files = s.filter(Files::isRegularFile).map(f -> tmp.resolve("waiting").relativize(f).toString()).sorted().toList();
+    }
+    assertTrue(files.size() > 2000, "reports and a blob per module: " + files.size());
+    for (String f : files) {
+      assertArrayEquals(Files.readAllBytes(tmp.resolve("waiting").resolve(f)), Files.readAllBytes(tmp.resolve("early").resolve(f)), f);
+    }
   }
 
   @Test

@@ -64,10 +64,16 @@ final class ScanFixtures {
 
   /** Runs a scan as the command line does (DirectRunner checks off): for whole real packages. */
   static Result runFast(ScanConfig config) throws IOException {
+    return runFast(config, true);
+  }
+
+  /** {@link #runFast(ScanConfig)}, with or without judging modules in the package reader. */
+  static Result runFast(ScanConfig config, boolean judgeInReader) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = ScanPipeline.run(config, ScanPipeline.options(config),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+        judgeInReader);
     return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
