@@ -3,7 +3,6 @@ package dev.btfscan.elf;
 import dev.btfscan.io.compress.Compression;
 import dev.btfscan.io.compress.DecompressionLimits;
 import dev.btfscan.io.compress.Decompressors;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteOrder;
@@ -65,7 +64,7 @@ public final class ModuleImage {
       return from(stored, c);
     }
     byte[] elf;
-    try (InputStream in = Decompressors.open(new ByteArrayInputStream(stored), c, limits)) {
+    try (InputStream in = Decompressors.open(stored, 0, stored.length, c, limits)) {
       elf = in.readAllBytes();
     }
     return from(elf, c);

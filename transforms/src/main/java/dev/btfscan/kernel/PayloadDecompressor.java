@@ -3,7 +3,6 @@ package dev.btfscan.kernel;
 import dev.btfscan.io.compress.Compression;
 import dev.btfscan.io.compress.DecompressionLimits;
 import dev.btfscan.io.compress.Decompressors;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -43,7 +42,7 @@ final class PayloadDecompressor {
     long first = sizeHint > 0 ? Math.max(1, Math.min(sizeHint, trusted)) : DEFAULT_FIRST;
     byte[] buf = new byte[(int) first];
     int n = 0;
-    try (InputStream in = Decompressors.open(new ByteArrayInputStream(src, offset, length), compression, limits)) {
+    try (InputStream in = Decompressors.open(src, offset, length, compression, limits)) {
       while (true) {
         if (n == buf.length) {
           int next = in.read();

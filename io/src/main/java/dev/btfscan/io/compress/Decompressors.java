@@ -43,6 +43,50 @@ public final class Decompressors {
     return new LimitedInputStream(decoded, counted, limits, compression);
   }
 
+  /** Smallest compressed .xz input handed whole to the xz tool (a process costs about 2 ms). */
+  static final String NATIVE_MIN_BYTES_PROPERTY = "btfscan.xz.native.minBytes";
+  private static final long DEFAULT_NATIVE_MIN_BYTES = 1 << 20;
+
+  /**
+   * As {@link #open(InputStream, Compression, DecompressionLimits)} for {@code len} bytes of {@code
+   * src} at {@code off}, held in memory. For .xz of at least {@value #NATIVE_MIN_BYTES_PROPERTY}
+   * bytes (1 MiB by default), e.g. a kernel image's payload, the whole file is first decoded by the
+   * {@code xz} tool when one is trusted ({@link NativeXz#verifiesChecks()}); its output is kept
+   * only if xz exited 0 and the file's own headers show the Java decode could not have exceeded
+   * {@code limits} either ({@link XzLayout}). Anything else decodes in Java, whose bytes or error
+   * (a {@link DecompressionBombException} included) are what the caller gets, tool or not.
+   */
+  public static InputStream open(byte[] src, int off, int len, Compression compression, DecompressionLimits limits)
+      throws IOException {
+    return open(src, off, len, compression, limits, compression == Compression.XZ ? NativeXz.configured() : null,
+        Long.getLong(NATIVE_MIN_BYTES_PROPERTY, DEFAULT_NATIVE_MIN_BYTES));
+  }
+
+  /** As {@link #open(byte[], int, int, Compression, DecompressionLimits)} with this tool (null: none) and threshold. */
+  static InputStream open(byte[] src, int off, int len, Compression compression, DecompressionLimits limits,
+      NativeXz nativeXz, long nativeMinBytes) throws IOException {
+    java.util.Objects.checkFromIndexSize(off, len, src.length);
+    if (compression == Compression.XZ && nativeXz != null && len >= nativeMinBytes && nativeXz.verifiesChecks()) {
+      NativeXz.Decoded d = decodeNatively(nativeXz, src, off, len, limits);
+      if (d != null) {
+        return new java.io.ByteArrayInputStream(d.bytes(), 0, d.length());
+      }
+    }
+    return open(new java.io.ByteArrayInputStream(src, off, len), compression, limits);
+  }
+
+  private static NativeXz.Decoded decodeNatively(NativeXz xz, byte[] src, int off, int len, DecompressionLimits limits) {
+    XzLayout.Bound bound = XzLayout.walk(src, off, len, limits.ratioCheckAfterBytes());
+    if (bound == null || bound.total() > limits.maxOutputBytes() || bound.total() > Integer.MAX_VALUE - 8
+        || (limits.maxRatio() != Long.MAX_VALUE && bound.worstRatio() > limits.maxRatio())) {
+      return null; // not for the tool: the Java decode gives the error (or, for a layout this misreads, the bytes)
+    }
+    // a megabyte below Java's limit: whatever dictionary xz accepts, the Java decoder accepts too
+    long memory = XZ_MEMORY_LIMIT_KIB * 1024L - (1 << 20);
+    NativeXz.Decoded d = xz.decodeFile(src, off, len, (int) bound.total(), limits.maxOutputBytes(), memory);
+    return d != null && d.length() == bound.total() ? d : null;
+  }
+
   /**
    * Detects the compression from the first bytes of {@code in} and opens its decoder. The
    * detected format is available from the result; the returned stream starts at the first
@@ -68,7 +112,7 @@ public final class Decompressors {
       }
       return data;
     }
-    try (InputStream in = open(new java.io.ByteArrayInputStream(data), compression, limits)) {
+    try (InputStream in = open(data, 0, data.length, compression, limits)) {
       return in.readAllBytes();
     }
   }

@@ -34,7 +34,10 @@ import org.tukaani.xz.check.Check;
  * dictionary no larger than its block per decoding thread.
  *
  * <p>When the {@code xz} tool is present ({@link NativeXz}), each block is first decoded by it and
- * kept only if it has exactly the header's uncompressed size and its check matches; anything else
+ * kept only if it has exactly the header's uncompressed size and its check matches: a tool that
+ * passed {@link NativeXz#verifiesChecks()} gets the block, exactly as stored, wrapped as a
+ * single-block .xz stream of its own and verifies the check itself (xz exiting 0 with the right
+ * size); any other tool decodes the raw LZMA2 data and the check is computed in Java. Anything else
  * (the tool failing, lying, hanging) decodes the block again in pure Java, whose bytes or error are
  * what the stream gives. Native decoding is thus an accelerator only: the same input gives the same
  * bytes and the same exceptions with or without the tool.
@@ -183,13 +186,21 @@ final class ParallelXzInputStream extends InputStream {
     }
     records.add(new long[] {b.size() + b.compressed() + checkSize, b.uncompressed()}); // unpadded size
     int blockNo = records.size();
-    pending.add(POOL.submit(() -> decode(blockNo, b, body)));
+    pending.add(POOL.submit(() -> decode(blockNo, header, b, body)));
   }
 
-  private byte[] decode(int blockNo, BlockHeader b, byte[] body) throws IOException {
+  private byte[] decode(int blockNo, byte[] header, BlockHeader b, byte[] body) throws IOException {
     byte[] out = new byte[(int) b.uncompressed()];
     if (nativeXz != null) {
-      if (nativeXz.decode(body, (int) b.compressed(), b.dictSize(), out, children, d -> checkMatches(d, body))) {
+      boolean ok;
+      if (nativeXz.verifiesChecks(children)) {
+        // the block as a stream of its own: liblzma verifies its check, the Java CRC is spared
+        ok = nativeXz.decodeVerified(NativeXz.wrapBlock(streamFlags, header, body, b.compressed(), b.uncompressed()),
+            out, memoryLimitKiB * 1024L, children);
+      } else {
+        ok = nativeXz.decode(body, (int) b.compressed(), b.dictSize(), out, children, d -> checkMatches(d, body));
+      }
+      if (ok) {
         return out;
       }
       if (closed) {

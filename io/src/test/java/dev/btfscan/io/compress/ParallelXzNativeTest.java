@@ -137,6 +137,58 @@ class ParallelXzNativeTest {
   }
 
   @Test
+  void aToolThatPassesTheSelfTestVerifiesEachBlocksCheckItselfAndAFlippedCheckByteFailsAlike() throws Exception {
+    NativeXz trusted = tool();
+    assertTrue(trusted.verifiesChecks(), "the real xz verifies checks in the wrapped single-block stream");
+    for (String check : List.of("crc32", "crc64", "sha256", "none")) {
+      byte[] xz = xz(plain, "-T2", "--block-size=512KiB", "--check=" + check);
+      NativeXz tool = tool();
+      assertArrayEquals(plain, decode(xz, tool), check);
+      assertEquals(blocks(plain.length, 512 << 10), tool.accepted(), check + ": every block verified by the tool");
+      assertEquals(0, tool.refused(), check);
+      if (check.equals("none")) {
+        continue;
+      }
+      int checkSize = check.equals("crc32") ? 4 : check.equals("crc64") ? 8 : 32;
+      int header = ((xz[12] & 0xff) + 1) * 4;
+      int[] p = {14};
+      long compressed = vli(xz, p);
+      int checkStart = 12 + header + (int) ((compressed + 3) / 4 * 4);
+      for (int at : new int[] {checkStart, checkStart + checkSize - 1}) {
+        byte[] bad = xz.clone();
+        bad[at] ^= 0x01;
+        NativeXz flipped = tool();
+        Outcome java = read(bad, null);
+        assertEquals(org.tukaani.xz.CorruptedInputException.class, java.error(), check + " flip at " + at);
+        assertEquals("xz block 1: " + org.tukaani.xz.check.Check.getInstance(
+            check.equals("crc32") ? 1 : check.equals("crc64") ? 4 : 10).getName() + " check mismatch", java.message());
+        assertEquals(java, read(bad, flipped), check + " flip at " + at);
+        assertTrue(flipped.refused() >= 1, "the tool refused the block with the flipped check");
+      }
+    }
+  }
+
+  @Test
+  void aWrappedBlockIsAValidXzStreamOfItsOwn() throws Exception {
+    // the wrapper's stream, decoded by the Java XZInputStream too: header, index and footer are right
+    byte[] xz = xz(plain, "-T2", "--block-size=512KiB", "--check=crc64");
+    int header = ((xz[12] & 0xff) + 1) * 4;
+    int[] p = {14};
+    long compressed = vli(xz, p);
+    long uncompressed = vli(xz, p);
+    int bodyLength = (int) ((compressed + 3) / 4 * 4) + 8;
+    byte[] body = Arrays.copyOfRange(xz, 12 + header, 12 + header + bodyLength);
+    java.nio.ByteBuffer[] pieces = NativeXz.wrapBlock(Arrays.copyOfRange(xz, 6, 8),
+        Arrays.copyOfRange(xz, 12, 12 + header), body, compressed, uncompressed);
+    ByteArrayOutputStream stream = new ByteArrayOutputStream();
+    for (java.nio.ByteBuffer piece : pieces) {
+      stream.write(piece.array(), piece.arrayOffset() + piece.position(), piece.remaining());
+    }
+    byte[] decoded = new org.tukaani.xz.XZInputStream(new ByteArrayInputStream(stream.toByteArray())).readAllBytes();
+    assertArrayEquals(Arrays.copyOf(plain, (int) uncompressed), decoded);
+  }
+
+  @Test
   void aCorruptedBlockFailsWithTheSameExceptionAndMessageWithOrWithoutTheTool() throws Exception {
     byte[] xz = xz(plain, "-T2", "--block-size=512KiB");
     Random r = new Random(11);
@@ -308,6 +360,7 @@ class ParallelXzNativeTest {
         new NativeXz(tmp.resolve("missing").toString(), t));
     for (NativeXz tool : tools) {
       assertArrayEquals(plain, decode(xz, tool), tool + "");
+      assertTrue(!tool.verifiesChecks(), tool + " is not trusted with the checks");
       assertEquals(0, tool.accepted());
       assertEquals(blocks, tool.refused(), "every block refused and decoded in Java");
       assertEquals(List.of(), xzChildren(), "nothing left running");
