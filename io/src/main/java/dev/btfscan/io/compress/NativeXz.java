@@ -115,15 +115,9 @@ final class NativeXz {
       } finally {
         kill(p);
       }
-      byte[] plain = sample();
-      int dict = 64 << 10;
-      ByteArrayOutputStream raw = new ByteArrayOutputStream();
-      LZMA2Options options = new LZMA2Options();
-      options.setDictSize(dict);
-      try (OutputStream lz = options.getOutputStream(new FinishableWrapperOutputStream(raw))) {
-        lz.write(plain);
-      }
-      byte[] good = raw.toByteArray();
+      byte[] plain = Sample.PLAIN;
+      int dict = Sample.DICT;
+      byte[] good = Sample.LZMA2;
       byte[] out = new byte[plain.length];
       byte[] trailing = Arrays.copyOf(good, good.length + 1);
       return run(good, good.length, dict, out, null) && Arrays.equals(out, plain)
@@ -136,20 +130,45 @@ final class NativeXz {
     }
   }
 
-  private static byte[] sample() {
-    Random r = new Random(1);
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    String[] words = {"btf ", "module ", "vmlinux ", "\n", "struct "};
-    while (b.size() < 100_000) {
-      if (r.nextInt(8) == 0) {
-        byte[] noise = new byte[r.nextInt(40)];
-        r.nextBytes(noise);
-        b.writeBytes(noise);
-      } else {
-        b.writeBytes(words[r.nextInt(words.length)].getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+  /**
+   * The self-tests' data, made once per JVM: small (the tests run on the first package's critical
+   * path, cold) and compressed at the fastest preset; what matters is that it is real LZMA2 with
+   * matches and literals, not its ratio.
+   */
+  private static final class Sample {
+    static final int DICT = 64 << 10; // LZMA2 dictionary property 8
+    static final byte[] PLAIN = plain();
+    static final byte[] LZMA2 = lzma2(PLAIN);
+
+    private static byte[] plain() {
+      Random r = new Random(1);
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      String[] words = {"btf ", "module ", "vmlinux ", "\n", "struct "};
+      while (b.size() < 16_384) {
+        if (r.nextInt(8) == 0) {
+          byte[] noise = new byte[r.nextInt(40)];
+          r.nextBytes(noise);
+          b.writeBytes(noise);
+        } else {
+          b.writeBytes(words[r.nextInt(words.length)].getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+      }
+      return b.toByteArray();
+    }
+
+    private static byte[] lzma2(byte[] plain) {
+      try {
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        LZMA2Options options = new LZMA2Options(1);
+        options.setDictSize(DICT);
+        try (OutputStream lz = options.getOutputStream(new FinishableWrapperOutputStream(raw))) {
+          lz.write(plain);
+        }
+        return raw.toByteArray();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("LZMA2 encoding in memory failed", e);
       }
     }
-    return b.toByteArray();
   }
 
   @Override
@@ -280,15 +299,8 @@ final class NativeXz {
 
   private boolean selfTestChecks(Children children) {
     try {
-      byte[] plain = sample();
-      int dict = 64 << 10; // LZMA2 dictionary property 8
-      ByteArrayOutputStream raw = new ByteArrayOutputStream();
-      LZMA2Options options = new LZMA2Options();
-      options.setDictSize(dict);
-      try (OutputStream lz = options.getOutputStream(new FinishableWrapperOutputStream(raw))) {
-        lz.write(plain);
-      }
-      byte[] lzma2 = raw.toByteArray();
+      byte[] plain = Sample.PLAIN;
+      byte[] lzma2 = Sample.LZMA2;
       byte[] header = blockHeader(lzma2.length, plain.length, 8);
       for (int checkType : new int[] {1, 4, 10}) {
         org.tukaani.xz.check.Check check = org.tukaani.xz.check.Check.getInstance(checkType);
