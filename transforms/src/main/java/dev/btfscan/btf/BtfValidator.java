@@ -683,39 +683,74 @@ public final class BtfValidator {
 
   // ---- per-type metas --------------------------------------------------------------------------
 
+  /**
+   * check_meta per type, and in the same pass over each record's type id slots (TypeRefs'
+   * order): the BTF_MAX_TYPE check, whether any slot is out of range (else {@link
+   * #checkAllTypes} has no range error to report and skips its slot loop), and the by-value edges
+   * to own types that {@link #checkCycles} searches.
+   */
   private void checkAllMetas() {
+    int n = end - start;
+    int[] edgeStart = new int[n + 1];
+    int[] edges = new int[Math.max(16, n * 2)];
+    int size = 0;
+    // ids at or above this (unsigned) are out of range or above BTF_MAX_TYPE: checked closely
+    int suspect = Math.min(end, MAX_TYPE_ID + 1);
+    boolean outOfRange = false;
     for (int id = start; id < end; id++) {
       checkMeta(id);
-      BtfKind k = kind(id);
-      if (metaChecksIds(k)) {
-        // TypeRefs.forEachTypeIdSlot's slots, in its order, without a callback per slot
-        int code = k.code();
-        for (int w : FIXED_SLOTS[code]) {
-          checkMaxId(id, k, w);
-        }
-        int first = ELEM_SLOT[code];
-        if (first >= 0) {
-          int stride = ELEM_STRIDE[code];
-          for (int i = 0, n = vlen(id); i < n; i++) {
-            checkMaxId(id, k, first + stride * i);
+      int slot = id - start;
+      edgeStart[slot] = size;
+      int code = kindCodes[slot];
+      BtfKind k = KIND[code];
+      if (k == null) {
+        continue;
+      }
+      boolean metaIds = metaChecksIds(k);
+      // PTR and FUNC_PROTO break cycles: their slots are no by-value edges
+      boolean byValue = k != BtfKind.PTR && k != BtfKind.FUNC_PROTO;
+      int[] fixed = FIXED_SLOTS[code];
+      int first = ELEM_SLOT[code];
+      int count = first >= 0 ? vlen(id) : 0;
+      if (edges.length - size < fixed.length + count) {
+        edges = java.util.Arrays.copyOf(edges, Math.max(edges.length * 2, size + fixed.length + count));
+      }
+      int rec = offsets[slot];
+      int stride = ELEM_STRIDE[code];
+      for (int j = 0, total = fixed.length + count; j < total; j++) {
+        int w = j < fixed.length ? fixed[j] : first + stride * (j - fixed.length);
+        int ref = btf.intAt(rec + 4 * w);
+        if (Integer.compareUnsigned(ref, suspect) >= 0) {
+          if (Integer.compareUnsigned(ref, end) >= 0) {
+            outOfRange = true;
           }
+          if (metaIds && Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
+            error(Stage.META, id, memberOfSlot(k, w), w, "Invalid type_id: "
+                + Integer.toUnsignedString(ref) + " exceeds BTF_MAX_TYPE " + MAX_TYPE_ID + " (" + lastId() + ")");
+          }
+          if (byValue && ref >= start && ref < end) { // past BTF_MAX_TYPE, yet an own id
+            edges[size++] = ref - start;
+          }
+        } else if (byValue && ref >= start) {
+          edges[size++] = ref - start;
         }
       }
     }
+    edgeStart[n] = size;
+    this.edgeStart = edgeStart;
+    this.edges = edges;
+    this.slotsOutOfRange = outOfRange;
   }
+
+  /** By-value edges between own types, by {@code id - start} (CSR), from {@link #checkAllMetas}. */
+  private int[] edgeStart;
+  private int[] edges;
+  /** Whether some type id slot of a known kind is out of range (unsigned, at or past end). */
+  private boolean slotsOutOfRange;
 
   /** Kinds whose check_meta rejects referenced ids above BTF_MAX_TYPE (BTF_TYPE_ID_VALID). */
   private static boolean metaChecksIds(BtfKind k) {
     return k != null && k != BtfKind.FUNC && k != BtfKind.FUNC_PROTO && k != BtfKind.DECL_TAG;
-  }
-
-  /** check_meta's BTF_TYPE_ID_VALID: ids above BTF_MAX_TYPE fail at load time. */
-  private void checkMaxId(int id, BtfKind kind, int w) {
-    int ref = word(id, w);
-    if (Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
-      error(Stage.META, id, memberOfSlot(kind, w), w, "Invalid type_id: " + Integer.toUnsignedString(ref)
-          + " exceeds BTF_MAX_TYPE " + MAX_TYPE_ID + " (" + lastId() + ")");
-    }
   }
 
   private void checkMeta(int id) {
@@ -1085,15 +1120,17 @@ public final class BtfValidator {
       if (kind == null) {
         continue;
       }
-      int code = kind.code();
-      for (int w : FIXED_SLOTS[code]) { // TypeRefs.forEachTypeIdSlot's order
-        checkSlot(id, kind, w);
-      }
-      int first = ELEM_SLOT[code];
-      if (first >= 0) {
-        int stride = ELEM_STRIDE[code];
-        for (int i = 0, n = vlen(id); i < n; i++) {
-          checkSlot(id, kind, first + stride * i);
+      if (slotsOutOfRange) { // else no slot has an invalid id (checkAllMetas looked)
+        int code = kind.code();
+        for (int w : FIXED_SLOTS[code]) { // TypeRefs.forEachTypeIdSlot's order
+          checkSlot(id, kind, w);
+        }
+        int first = ELEM_SLOT[code];
+        if (first >= 0) {
+          int stride = ELEM_STRIDE[code];
+          for (int i = 0, n = vlen(id); i < n; i++) {
+            checkSlot(id, kind, first + stride * i);
+          }
         }
       }
       checkResolve(id, kind);
@@ -1599,42 +1636,8 @@ public final class BtfValidator {
     if (n == 0) {
       return;
     }
-    int[] edgeStart = new int[n + 1];
-    int[] edges = new int[Math.max(16, n * 2)];
-    int size = 0;
-    for (int id = start; id < end; id++) {
-      edgeStart[id - start] = size;
-      int code = kindCodes[id - start];
-      BtfKind k = KIND[code];
-      if (k == null || k == BtfKind.PTR || k == BtfKind.FUNC_PROTO) {
-        continue;
-      }
-      // TypeRefs.forEachTypeIdSlot's slots, in its order: by-value edges to own types (those that
-      // can close a cycle)
-      int[] fixed = FIXED_SLOTS[code];
-      int first = ELEM_SLOT[code];
-      int count = first >= 0 ? vlen(id) : 0;
-      if (edges.length - size < fixed.length + count) {
-        edges = java.util.Arrays.copyOf(edges, Math.max(edges.length * 2, size + fixed.length + count));
-      }
-      int rec = offsets[id - start];
-      for (int w : fixed) {
-        int ref = btf.intAt(rec + 4 * w);
-        if (ref >= start && ref < end) {
-          edges[size++] = ref - start;
-        }
-      }
-      if (count > 0) {
-        int stride = ELEM_STRIDE[code];
-        for (int i = 0; i < count; i++) {
-          int ref = btf.intAt(rec + 4 * (first + stride * i));
-          if (ref >= start && ref < end) {
-            edges[size++] = ref - start;
-          }
-        }
-      }
-    }
-    edgeStart[n] = size;
+    int[] edgeStart = this.edgeStart; // built by checkAllMetas
+    int[] edges = this.edges;
     byte[] color = new byte[n]; // 0 white, 1 on the stack, 2 done
     int[] next = new int[n];
     int[] stack = new int[n];
