@@ -526,34 +526,53 @@ public final class BtfValidator {
 
   /** The {@link #identStarts} of this blob's own string section. */
   private long[] identifierStarts() {
-    int base = ownStrBase + ownStrStart;
-    int len = ownStrEnd - ownStrStart;
+    return identifierStarts(data, ownStrBase + ownStrStart, ownStrEnd - ownStrStart);
+  }
+
+  /**
+   * Bit {@code p} set for each string start {@code p} (0, or just after a NUL) of the {@code len}
+   * bytes at {@code d[base]} that is a valid identifier (checkNameBytes): an identifier byte that
+   * is no digit, then identifier bytes, then a NUL, shorter than {@link #KSYM_NAME_LEN}. One
+   * streaming pass eight bytes at a time: each word gives a mask of its NULs and one of its bytes
+   * that are neither NUL nor identifier bytes ("bad"); a string ending at a NUL is valid when the
+   * last bad byte before that NUL precedes its start. No branch per byte, one loop step per NUL.
+   */
+  static long[] identifierStarts(byte[] d, int base, int len) {
     long[] bits = new long[(len + 63) >>> 6];
-    byte[] d = data;
-    int p = 0;
-    while (p < len) { // p starts a string
-      int q = p;
-      if ((NAME_CHAR[d[base + q] & 0xff] & IDENT_FIRST) != 0) {
-        q++;
-        while (q + 8 <= len) { // eight bytes at a time while they are all identifier bytes
-          long notIdent = notIdentBytes((long) LONG_LE.get(d, base + q));
-          if (notIdent != 0) {
-            q += Long.numberOfTrailingZeros(notIdent) >>> 3;
-            break;
-          }
-          q += 8;
+    int strStart = 0; // the start of the string being read
+    int lastBad = -1; // the position of the last bad byte read
+    int q = 0;
+    for (; q + 8 <= len; q += 8) {
+      long x = (long) LONG_LE.get(d, base + q);
+      long zero = ~(((x & ~HIGHS) + ~HIGHS) | x | ~HIGHS); // bit 7 of each NUL byte
+      long bad = notIdentBytes(x) & ~zero;
+      while (zero != 0) {
+        int bit = Long.numberOfTrailingZeros(zero);
+        int nul = q + (bit >>> 3);
+        long badBefore = bad & ((1L << bit) - 1);
+        int lb = badBefore != 0 ? q + ((63 - Long.numberOfLeadingZeros(badBefore)) >>> 3) : lastBad;
+        if (lb < strStart && nul > strStart && nul - strStart < KSYM_NAME_LEN
+            && (NAME_CHAR[d[base + strStart] & 0xff] & IDENT_FIRST) != 0) {
+          bits[strStart >>> 6] |= 1L << strStart;
         }
-        while (q < len && (NAME_CHAR[d[base + q] & 0xff] & IDENT_REST) != 0) {
-          q++;
-        }
-        if (q < len && d[base + q] == 0 && q - p < KSYM_NAME_LEN) {
-          bits[p >>> 6] |= 1L << p;
-        }
+        strStart = nul + 1;
+        zero &= zero - 1;
       }
-      while (q < len && d[base + q] != 0) {
-        q++;
+      if (bad != 0) {
+        lastBad = q + ((63 - Long.numberOfLeadingZeros(bad)) >>> 3);
       }
-      p = q + 1;
+    }
+    for (; q < len; q++) { // the last bytes, one at a time, by the same rule
+      int c = d[base + q] & 0xff;
+      if (c == 0) {
+        if (lastBad < strStart && q > strStart && q - strStart < KSYM_NAME_LEN
+            && (NAME_CHAR[d[base + strStart] & 0xff] & IDENT_FIRST) != 0) {
+          bits[strStart >>> 6] |= 1L << strStart;
+        }
+        strStart = q + 1;
+      } else if ((NAME_CHAR[c] & IDENT_REST) == 0) {
+        lastBad = q;
+      }
     }
     return bits;
   }
