@@ -96,6 +96,7 @@ public final class BtfValidator {
   private static final int INT_CODE = BtfKind.INT.code();
   private static final int PTR_CODE = BtfKind.PTR.code();
   private static final int ARRAY_CODE = BtfKind.ARRAY.code();
+  private static final int FUNC_PROTO_CODE = BtfKind.FUNC_PROTO.code();
   private static final int TYPE_TAG_CODE = BtfKind.TYPE_TAG.code();
   /** Per kind code: sizeOf reads the size from word 2 (INT, STRUCT, UNION, ENUM, ENUM64, FLOAT). */
   private static final boolean[] SIZE_WORD = new boolean[128];
@@ -710,6 +711,7 @@ public final class BtfValidator {
    */
   private void checkAllMetas() {
     int n = end - start;
+    unnamedParams = new boolean[n];
     int[] edgeStart = new int[n + 1];
     int[] edges = new int[Math.max(16, n * 2)];
     int size = 0;
@@ -736,6 +738,7 @@ public final class BtfValidator {
       }
       int rec = offsets[slot];
       int stride = ELEM_STRIDE[code];
+      boolean proto = code == FUNC_PROTO_CODE;
       for (int j = 0, total = fixed.length + count; j < total; j++) {
         int w = j < fixed.length ? fixed[j] : first + stride * (j - fixed.length);
         int ref = btf.intAt(rec + 4 * w);
@@ -753,6 +756,10 @@ public final class BtfValidator {
         } else if (byValue && ref >= start) {
           edges[size++] = ref - start;
         }
+        // a FUNC_PROTO parameter (type word 4 + 2i, name word 3 + 2i) with a type and no name
+        if (proto && j >= fixed.length && ref != 0 && btf.intAt(rec + 4 * (w - 1)) == 0) {
+          unnamedParams[slot] = true;
+        }
       }
     }
     edgeStart[n] = size;
@@ -761,6 +768,8 @@ public final class BtfValidator {
     this.slotsOutOfRange = outOfRange;
   }
 
+  /** Own FUNC_PROTOs with a parameter that has a type and no name, by {@code id - start}. */
+  private boolean[] unnamedParams;
   /** By-value edges between own types, by {@code id - start} (CSR), from {@link #checkAllMetas}. */
   private int[] edgeStart;
   private int[] edges;
@@ -1134,6 +1143,7 @@ public final class BtfValidator {
 
   private void checkAllTypes() {
     ptrSize = determinePtrSize();
+    sizes = new int[end - start];
     for (int id = start; id < end; id++) {
       BtfKind kind = kind(id);
       if (kind == null) {
@@ -1209,6 +1219,29 @@ public final class BtfValidator {
    * id range or loops, {@link #OVERFLOW} past 4 GiB.
    */
   private long sizeOf(int id) {
+    // Memoized per own id, like skipModifiers (ptrSize is fixed before the first call): members,
+    // parameters and variables name the same types again and again.
+    int slot = id - start;
+    if (slot >= 0 && id < end) {
+      int memo = sizes[slot];
+      if (memo != 0) {
+        return memo > 0 ? memo - 1L : memo;
+      }
+      long size = computeSize(id);
+      if (size < 0) {
+        sizes[slot] = (int) size; // NO_SIZE, BAD, OVERFLOW
+      } else if (size < Integer.MAX_VALUE) {
+        sizes[slot] = (int) size + 1;
+      }
+      return size;
+    }
+    return computeSize(id);
+  }
+
+  /** {@link #sizeOf}'s memo by {@code id - start}: 0 unknown, size + 1, or NO_SIZE, BAD, OVERFLOW. */
+  private int[] sizes;
+
+  private long computeSize(int id) {
     long mult = 1;
     for (int hops = 0; hops < MAX_HOPS; hops++) {
       int r = skipModifiers(id);
@@ -1408,7 +1441,6 @@ public final class BtfValidator {
       int r, BtfKind rk) {
     long bitOff = kflag ? raw & 0xffffff : Integer.toUnsignedLong(raw);
     int bitfield = kflag ? raw >>> 24 : 0;
-    String what = kindLabel(id);
     switch (rk) {
       case INT: {
         int data = word(r, 3);
@@ -1445,7 +1477,7 @@ public final class BtfValidator {
           error(Stage.RESOLVE, id, i, w, "nr_copy_bits exceeds 128: " + copyBits);
           return;
         }
-        fits(id, i, w, start / 8, (copyBits + 7) / 8, structSize, what);
+        fits(id, i, w, start / 8, (copyBits + 7) / 8, structSize);
         return;
       }
       case ENUM:
@@ -1465,7 +1497,7 @@ public final class BtfValidator {
           long endByte = (bitOff + nrBits + 7) / 8;
           if (endByte > structSize) {
             error(Stage.RESOLVE, id, i, w, "Member exceeds struct_size: bits [" + bitOff + ", "
-                + (bitOff + nrBits) + ") in a " + structSize + "-byte " + what);
+                + (bitOff + nrBits) + ") in a " + structSize + "-byte " + kindLabel(id));
           }
           return;
         }
@@ -1493,13 +1525,13 @@ public final class BtfValidator {
       error(Stage.RESOLVE, id, i, w, "Member is not byte aligned: bit " + bitOff);
       return;
     }
-    fits(id, i, w, bitOff / 8, size, structSize, what);
+    fits(id, i, w, bitOff / 8, size, structSize);
   }
 
-  private void fits(int id, int i, int w, long byteOff, long size, long structSize, String what) {
+  private void fits(int id, int i, int w, long byteOff, long size, long structSize) {
     if (byteOff > structSize || structSize - byteOff < size) {
       error(Stage.RESOLVE, id, i, w, "Member exceeds struct_size: " + size + " bytes at byte " + byteOff
-          + " in a " + structSize + "-byte " + what);
+          + " in a " + structSize + "-byte " + kindLabel(id));
     }
   }
 
@@ -1511,6 +1543,9 @@ public final class BtfValidator {
     if (proto == 0 || kind(proto) != BtfKind.FUNC_PROTO) {
       error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: " + describe(proto) + " is not a FUNC_PROTO");
       return;
+    }
+    if (btf.isOwnId(proto) && !unnamedParams[proto - start]) {
+      return; // checkAllMetas found every parameter with a type named
     }
     int n = vlen(proto);
     for (int i = 0; i < n; i++) {
