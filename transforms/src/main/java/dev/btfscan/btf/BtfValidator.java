@@ -192,9 +192,9 @@ public final class BtfValidator {
     v.checkSections();
     v.checkLayout();
     v.checkStrings();
-    v.checkAllMetas();
+    v.checkMetasAndTypes(); // the RESOLVE problems held back, to follow META and TYPE_TAGS
     v.checkTypeTags();
-    v.checkAllTypes();
+    v.appendDeferred();
     v.checkCycles();
     return new ValidationResult(v.problems, v.errors, v.warnings, v.errorsByStage);
   }
@@ -264,13 +264,32 @@ public final class BtfValidator {
     } else {
       warnings++;
     }
-    return problems.size() < maxProblems;
+    return (deferred != null ? deferred : problems).size() < maxProblems;
+  }
+
+  /**
+   * Non-null while a type's resolve checks run inside the meta pass: their problems, held back
+   * (at most maxProblems, the most that can be kept of them) and appended after the META and
+   * TYPE_TAGS ones, so the report keeps the kernel's stage order: META for all types, then
+   * TYPE_TAGS, then RESOLVE. Counts do not depend on the order.
+   */
+  private List<BtfProblem> deferred;
+  private final List<BtfProblem> resolveProblems = new ArrayList<>();
+
+  private void appendDeferred() {
+    for (BtfProblem p : resolveProblems) {
+      if (problems.size() >= maxProblems) {
+        break;
+      }
+      problems.add(p);
+    }
   }
 
   private void blobProblem(Severity sev, Stage stage, long offset, String message) {
     counting = stage;
     if (count(sev)) {
-      problems.add(new BtfProblem(sev, stage, -1, null, null, -1, null, offset, message));
+      (deferred != null ? deferred : problems)
+          .add(new BtfProblem(sev, stage, -1, null, null, -1, null, offset, message));
     }
   }
 
@@ -289,7 +308,7 @@ public final class BtfValidator {
       return;
     }
     long offset = btf.recordOffset(id) - blobStart + 4L * Math.max(word, 0);
-    problems.add(new BtfProblem(
+    (deferred != null ? deferred : problems).add(new BtfProblem(
         sev, stage, id, kindLabel(id), btf.name(id), member, memberName(id, member), offset,
         message));
   }
@@ -704,12 +723,15 @@ public final class BtfValidator {
   // ---- per-type metas --------------------------------------------------------------------------
 
   /**
-   * check_meta per type, and in the same pass over each record's type id slots (TypeRefs'
-   * order): the BTF_MAX_TYPE check, whether any slot is out of range (else {@link
-   * #checkAllTypes} has no range error to report and skips its slot loop), and the by-value edges
-   * to own types that {@link #checkCycles} searches.
+   * One pass over the own types: per type, check_meta, then its type id slots (TypeRefs' order)
+   * for the BTF_MAX_TYPE check, the by-value edges to own types that {@link #checkCycles} searches
+   * and whether one is out of range (else the range checks have nothing to report), then its
+   * btf_check_all_types checks ({@link #checkTypes}), whose problems are held back in {@link
+   * #deferred} until the TYPE_TAGS checks have run.
    */
-  private void checkAllMetas() {
+  private void checkMetasAndTypes() {
+    ptrSize = determinePtrSize();
+    sizes = new int[end - start];
     int n = end - start;
     unnamedParams = new boolean[n];
     int[] edgeStart = new int[n + 1];
@@ -717,7 +739,6 @@ public final class BtfValidator {
     int size = 0;
     // ids at or above this (unsigned) are out of range or above BTF_MAX_TYPE: checked closely
     int suspect = Math.min(end, MAX_TYPE_ID + 1);
-    boolean outOfRange = false;
     for (int id = start; id < end; id++) {
       checkMeta(id);
       int slot = id - start;
@@ -739,6 +760,7 @@ public final class BtfValidator {
       int rec = offsets[slot];
       int stride = ELEM_STRIDE[code];
       boolean proto = code == FUNC_PROTO_CODE;
+      boolean outOfRange = false;
       for (int j = 0, total = fixed.length + count; j < total; j++) {
         int w = j < fixed.length ? fixed[j] : first + stride * (j - fixed.length);
         int ref = btf.intAt(rec + 4 * w);
@@ -761,20 +783,20 @@ public final class BtfValidator {
           unnamedParams[slot] = true;
         }
       }
+      deferred = resolveProblems;
+      checkTypes(id, k, outOfRange);
+      deferred = null;
     }
     edgeStart[n] = size;
     this.edgeStart = edgeStart;
     this.edges = edges;
-    this.slotsOutOfRange = outOfRange;
   }
 
   /** Own FUNC_PROTOs with a parameter that has a type and no name, by {@code id - start}. */
   private boolean[] unnamedParams;
-  /** By-value edges between own types, by {@code id - start} (CSR), from {@link #checkAllMetas}. */
+  /** By-value edges between own types, by {@code id - start} (CSR), from {@link #checkMetasAndTypes}. */
   private int[] edgeStart;
   private int[] edges;
-  /** Whether some type id slot of a known kind is out of range (unsigned, at or past end). */
-  private boolean slotsOutOfRange;
 
   /** Kinds whose check_meta rejects referenced ids above BTF_MAX_TYPE (BTF_TYPE_ID_VALID). */
   private static boolean metaChecksIds(BtfKind k) {
@@ -1102,7 +1124,7 @@ public final class BtfValidator {
   private void checkSlot(int id, BtfKind kind, int w) {
     int ref = word(id, w);
     if (metaChecksIds(kind) && Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
-      return; // reported by checkAllMetas
+      return; // reported by checkMetasAndTypes
     }
     if (!btf.hasId(ref)) {
       error(Stage.RESOLVE, id, memberOfSlot(kind, w), w, "invalid type id "
@@ -1141,15 +1163,13 @@ public final class BtfValidator {
     return DEFAULT_PTR_SIZE;
   }
 
-  private void checkAllTypes() {
-    ptrSize = determinePtrSize();
-    sizes = new int[end - start];
-    for (int id = start; id < end; id++) {
-      BtfKind kind = kind(id);
-      if (kind == null) {
-        continue;
-      }
-      if (slotsOutOfRange) { // else no slot has an invalid id (checkAllMetas looked)
+  /**
+   * btf_check_all_types for one type of a known kind: its type id slots in range (when {@code
+   * outOfRange}, that is when one is not), then the per-kind resolve checks.
+   */
+  private void checkTypes(int id, BtfKind kind, boolean outOfRange) {
+    {
+      if (outOfRange) { // else no slot has an invalid id (checkMetasAndTypes looked)
         int code = kind.code();
         for (int w : FIXED_SLOTS[code]) { // TypeRefs.forEachTypeIdSlot's order
           checkSlot(id, kind, w);
@@ -1544,8 +1564,8 @@ public final class BtfValidator {
       error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: " + describe(proto) + " is not a FUNC_PROTO");
       return;
     }
-    if (btf.isOwnId(proto) && !unnamedParams[proto - start]) {
-      return; // checkAllMetas found every parameter with a type named
+    if (btf.isOwnId(proto) && proto < id && !unnamedParams[proto - start]) {
+      return; // the meta pass, past the prototype already, found every parameter with a type named
     }
     int n = vlen(proto);
     for (int i = 0; i < n; i++) {
@@ -1690,7 +1710,7 @@ public final class BtfValidator {
     if (n == 0) {
       return;
     }
-    int[] edgeStart = this.edgeStart; // built by checkAllMetas
+    int[] edgeStart = this.edgeStart; // built by checkMetasAndTypes
     int[] edges = this.edges;
     byte[] color = new byte[n]; // 0 white, 1 on the stack, 2 done
     int[] next = new int[n];
