@@ -98,6 +98,13 @@ public final class BtfValidator {
   private static final int ARRAY_CODE = BtfKind.ARRAY.code();
   private static final int FUNC_PROTO_CODE = BtfKind.FUNC_PROTO.code();
   private static final int TYPE_TAG_CODE = BtfKind.TYPE_TAG.code();
+  /**
+   * Per kind code: types of this kind have no by-value edges (unknown kinds, PTR and FUNC_PROTO,
+   * which break cycles, and kinds without type id slots).
+   */
+  private static final boolean[] LEAF_KIND = new boolean[128];
+  /** {@link #checkCycles}' colour of a white type of a {@link #LEAF_KIND}. */
+  private static final byte LEAF = 3;
   /** Per kind code: sizeOf reads the size from word 2 (INT, STRUCT, UNION, ENUM, ENUM64, FLOAT). */
   private static final boolean[] SIZE_WORD = new boolean[128];
 
@@ -110,6 +117,8 @@ public final class BtfValidator {
       FIXED_SLOTS[code] = TypeRefs.fixedTypeIdSlots(k);
       ELEM_SLOT[code] = TypeRefs.elementTypeIdSlot(k);
       ELEM_STRIDE[code] = TypeRefs.elementTypeIdStride(k);
+      LEAF_KIND[code] = k == null || k == BtfKind.PTR || k == BtfKind.FUNC_PROTO
+          || (FIXED_SLOTS[code].length == 0 && ELEM_SLOT[code] < 0);
       SIZE_WORD[code] = k == BtfKind.INT || k == BtfKind.STRUCT || k == BtfKind.UNION
           || k == BtfKind.ENUM || k == BtfKind.ENUM64 || k == BtfKind.FLOAT;
     }
@@ -532,9 +541,16 @@ public final class BtfValidator {
    */
   static long notIdentBytes(long x) {
     long y = x & ~HIGHS;
-    long ident = inRange(y, '0', '9') | inRange(y, 'A', 'Z') | inRange(y, 'a', 'z')
-        | inRange(y, '_', '_') | inRange(y, '.', '.');
+    long letters = inRange(y | ONES * 0x20, 'a', 'z'); // 0x20 set folds A-Z, and only them, onto a-z
+    long digitsOrDot = inRange(y, '.', '9') & ~equal(y, '/'); // '.', '/', '0'-'9' but '/'
+    long ident = letters | digitsOrDot | equal(y, '_');
     return ~ident & HIGHS | x & HIGHS;
+  }
+
+  /** Bit 7 of each byte of {@code y} (bytes below 0x80) set when the byte is {@code c}. */
+  private static long equal(long y, int c) {
+    long t = y ^ ONES * c; // 0 where equal, else 1..0x7f, which + 0x7f sets bit 7 without a carry
+    return ~(t + ~HIGHS) & HIGHS;
   }
 
   /** Bit 7 of each byte of {@code y} (bytes below 0x80) set when lo <= byte <= hi. */
@@ -734,6 +750,8 @@ public final class BtfValidator {
     sizes = new int[end - start];
     int n = end - start;
     unnamedParams = new boolean[n];
+    byte[] color = new byte[n];
+    this.color = color;
     int[] edgeStart = new int[n + 1];
     int[] edges = new int[Math.max(16, n * 2)];
     int size = 0;
@@ -744,6 +762,9 @@ public final class BtfValidator {
       int slot = id - start;
       edgeStart[slot] = size;
       int code = kindCodes[slot];
+      if (LEAF_KIND[code]) {
+        color[slot] = LEAF;
+      }
       BtfKind k = KIND[code];
       if (k == null) {
         continue;
@@ -797,6 +818,8 @@ public final class BtfValidator {
   /** By-value edges between own types, by {@code id - start} (CSR), from {@link #checkMetasAndTypes}. */
   private int[] edgeStart;
   private int[] edges;
+  /** {@link #checkCycles}' colours, by {@code id - start}: LEAF set by the meta pass. */
+  private byte[] color;
 
   /** Kinds whose check_meta rejects referenced ids above BTF_MAX_TYPE (BTF_TYPE_ID_VALID). */
   private static boolean metaChecksIds(BtfKind k) {
@@ -1712,11 +1735,16 @@ public final class BtfValidator {
     }
     int[] edgeStart = this.edgeStart; // built by checkMetasAndTypes
     int[] edges = this.edges;
-    byte[] color = new byte[n]; // 0 white, 1 on the stack, 2 done
+    byte[] color = this.color; // 0 white, 1 on the stack, 2 done, LEAF white and edgeless by kind
     int[] next = new int[n];
     int[] stack = new int[n];
     for (int root = 0; root < n; root++) {
-      if (color[root] != 0) {
+      byte c = color[root];
+      if (c == LEAF) {
+        color[root] = 2; // pushed and popped at once
+        continue;
+      }
+      if (c != 0) {
         continue;
       }
       boolean deepReported = false;
@@ -1728,9 +1756,10 @@ public final class BtfValidator {
         int u = stack[sp - 1];
         if (next[u] < edgeStart[u + 1]) {
           int v = edges[next[u]++];
-          if (color[v] == 0 && edgeStart[v] == edgeStart[v + 1] && sp < MAX_CHAIN) {
+          byte cv = color[v];
+          if (cv == LEAF && sp < MAX_CHAIN) {
             color[v] = 2; // no edges: pushed and popped at once, not deep enough to report
-          } else if (color[v] == 0) {
+          } else if (cv == 0 || cv == LEAF) { // (a node of another kind with no edges is pushed)
             color[v] = 1;
             next[v] = edgeStart[v];
             stack[sp++] = v;
@@ -1738,7 +1767,7 @@ public final class BtfValidator {
               deepReported = true;
               reportDepth(stack, sp);
             }
-          } else if (color[v] == 1) {
+          } else if (cv == 1) {
             reportCycle(stack, sp, v);
           }
         } else {
