@@ -809,6 +809,9 @@ public final class BtfValidator {
           }
           continue;
         }
+      } else if (code == FUNC_PROTO_CODE && fastProto(id, slot, anonymousOk)) {
+        color[slot] = LEAF; // no by-value edges
+        continue;
       }
       checkMeta(id);
       if (LEAF_KIND[code]) {
@@ -860,6 +863,59 @@ public final class BtfValidator {
     edgeStart[n] = size;
     this.edgeStart = edgeStart;
     this.edges = edges;
+  }
+
+  /**
+   * The FUNC_PROTO fast path: true when checkMeta, the slot loop and checkFuncProto would report
+   * nothing for own FUNC_PROTO {@code id} (having marked {@link #unnamedParams} as the slot loop
+   * does), false to run them. checkMeta: info bits, no kind_flag, anonymous; the slots: every
+   * type id in range; checkFuncProto: the return type void or {@link #typeOk}, each parameter's
+   * type {@link #typeOk} and name an identifier or none, but a last void unnamed parameter
+   * (varargs).
+   */
+  private boolean fastProto(int id, int slot, boolean anonymousOk) {
+    int info = infos[slot];
+    int rec = offsets[slot];
+    if ((info & ~(KIND_BITS | 0xffff)) != 0 || btf.intAt(rec) != 0 || !anonymousOk) {
+      return false;
+    }
+    int ret = sizeOrTypes[slot];
+    if (ret != 0 && !typeOk(ret)) {
+      return false;
+    }
+    boolean unnamed = false;
+    for (int i = 0, n = info & 0xffff; i < n; i++) {
+      int name = btf.intAt(rec + 12 + 8 * i);
+      int t = btf.intAt(rec + 16 + 8 * i);
+      if (t == 0) {
+        if (i == n - 1 && name == 0) {
+          continue; // varargs
+        }
+        return false;
+      }
+      if (name == 0) {
+        unnamed = true;
+      } else if (!isIdentifierStart(name)) {
+        return false;
+      }
+      if (!typeOk(t)) {
+        return false;
+      }
+    }
+    unnamedParams[slot] = unnamed;
+    return true;
+  }
+
+  /**
+   * Type {@code t} is in range, not void, and may be a parameter or return type: not a VAR,
+   * DATASEC or DECL_TAG, and sized (checkFuncProto's tests, passed).
+   */
+  private boolean typeOk(int t) {
+    if (t <= 0 || t >= end) {
+      return false;
+    }
+    BtfKind k = KIND[kindCode(t)];
+    return (k == null || !sourceOnly(k)) && sizeOf(t) != NO_SIZE;
   }
 
   /** Own FUNC_PROTOs with a parameter that has a type and no name, by {@code id - start}. */
