@@ -98,6 +98,8 @@ public final class BtfValidator {
   private static final int ARRAY_CODE = BtfKind.ARRAY.code();
   private static final int FUNC_PROTO_CODE = BtfKind.FUNC_PROTO.code();
   private static final int FUNC_CODE = BtfKind.FUNC.code();
+  private static final int STRUCT_CODE = BtfKind.STRUCT.code();
+  private static final int UNION_CODE = BtfKind.UNION.code();
   private static final int TYPEDEF_CODE = BtfKind.TYPEDEF.code();
   /** The info bits of the kind (5 bits: the codes BtfKind knows fit in them). */
   private static final int KIND_BITS = 0x1f000000;
@@ -812,6 +814,20 @@ public final class BtfValidator {
       } else if (code == FUNC_PROTO_CODE && fastProto(id, slot, anonymousOk)) {
         color[slot] = LEAF; // no by-value edges
         continue;
+      } else if ((code == STRUCT_CODE || code == UNION_CODE)
+          && fastStruct(id, slot, code == UNION_CODE, anonymousOk, suspect)) {
+        int rec = offsets[slot];
+        int vlen = infos[slot] & 0xffff;
+        if (edges.length - size < vlen) {
+          edges = java.util.Arrays.copyOf(edges, Math.max(edges.length * 2, size + vlen));
+        }
+        for (int i = 0; i < vlen; i++) { // by-value edges to own member types
+          int ref = btf.intAt(rec + 16 + 12 * i);
+          if (ref >= start) {
+            edges[size++] = ref - start;
+          }
+        }
+        continue;
       }
       checkMeta(id);
       if (LEAF_KIND[code]) {
@@ -903,6 +919,61 @@ public final class BtfValidator {
       }
     }
     unnamedParams[slot] = unnamed;
+    return true;
+  }
+
+  /**
+   * The STRUCT and UNION fast path: true when checkMeta, the slot loop and checkMembers would
+   * report nothing for own type {@code id}, false to run them (nothing is reported here). checkMeta:
+   * info bits, the name and each member's name an identifier or none, member types not void,
+   * member offsets (union members at 0, in order, inside the size); the slots: below
+   * BTF_MAX_TYPE and in range; checkMembers: each member's type and what it resolves to of a
+   * known sized kind that may be a member, and {@link #checkMemberPlacement} passes (a dry run).
+   */
+  private boolean fastStruct(int id, int slot, boolean union, boolean anonymousOk, int suspect) {
+    int info = infos[slot];
+    int rec = offsets[slot];
+    if ((info & ~INFO_MASK) != 0) {
+      return false;
+    }
+    int name = btf.intAt(rec);
+    if (!(isIdentifierStart(name) || (name == 0 && anonymousOk))) {
+      return false;
+    }
+    boolean kflag = info < 0;
+    long structSize = Integer.toUnsignedLong(sizeOrTypes[slot]);
+    long last = 0;
+    for (int i = 0, vlen = info & 0xffff; i < vlen; i++) {
+      int w = 3 + 3 * i;
+      int p = rec + 4 * w;
+      int mname = btf.intAt(p);
+      int mtype = btf.intAt(p + 4);
+      int raw = btf.intAt(p + 8);
+      if (!(isIdentifierStart(mname) || (mname == 0 && anonymousOk))
+          || mtype == 0 || Integer.compareUnsigned(mtype, suspect) >= 0) {
+        return false;
+      }
+      long bitOff = kflag ? raw & 0xffffff : Integer.toUnsignedLong(raw);
+      if ((union && bitOff != 0) || last > bitOff || (bitOff + 7) / 8 > structSize) {
+        return false;
+      }
+      last = bitOff;
+      int mc = kindCode(mtype);
+      BtfKind mk = KIND[mc];
+      if (mk == null || NO_SIZE_KIND[mc] || sourceOnly(mk)) {
+        return false;
+      }
+      int r = skipModifiers(mtype);
+      if (r <= 0) {
+        return false;
+      }
+      int rc = kindCode(r);
+      BtfKind rk = KIND[rc];
+      if (rk == null || NO_SIZE_KIND[rc] || sourceOnly(rk)
+          || !checkMemberPlacement(id, i, w + 2, raw, kflag, structSize, r, rk, false)) {
+        return false;
+      }
+    }
     return true;
   }
 
@@ -1580,13 +1651,17 @@ public final class BtfValidator {
       if (rk == null) {
         continue;
       }
-      checkMemberPlacement(id, i, w + 2, word(id, w + 2), kflag, structSize, r, rk);
+      checkMemberPlacement(id, i, w + 2, word(id, w + 2), kflag, structSize, r, rk, true);
     }
   }
 
-  /** The per-kind check_member / check_kflag_member of the member's resolved type. */
-  private void checkMemberPlacement(int id, int i, int w, int raw, boolean kflag, long structSize,
-      int r, BtfKind rk) {
+  /**
+   * The per-kind check_member / check_kflag_member of the member's resolved type. Returns false
+   * when it finds a problem, which it reports only when {@code report} (else it is a dry run for
+   * the STRUCT fast path, which must not report).
+   */
+  private boolean checkMemberPlacement(int id, int i, int w, int raw, boolean kflag,
+      long structSize, int r, BtfKind rk, boolean report) {
     long bitOff = kflag ? raw & 0xffffff : Integer.toUnsignedLong(raw);
     int bitfield = kflag ? raw >>> 24 : 0;
     switch (rk) {
@@ -1598,20 +1673,26 @@ public final class BtfValidator {
         long start;
         if (kflag) {
           if (!isRegularInt(r)) {
-            error(Stage.RESOLVE, id, i, w, "Invalid member base type: " + describe(r)
-                + " is not a regular int, a kind_flag struct needs one");
-            return;
+            if (report) {
+              error(Stage.RESOLVE, id, i, w, "Invalid member base type: " + describe(r)
+                  + " is not a regular int, a kind_flag struct needs one");
+            }
+            return false;
           }
           if (bitfield == 0) {
             if (bitOff % 8 != 0) {
-              error(Stage.RESOLVE, id, i, w, "Invalid member offset: bit " + bitOff + " is not byte aligned");
-              return;
+              if (report) {
+                error(Stage.RESOLVE, id, i, w, "Invalid member offset: bit " + bitOff + " is not byte aligned");
+              }
+              return false;
             }
             nrBits = intBits;
           } else if (bitfield > intBits) {
-            error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits in a "
-                + intBits + "-bit int");
-            return;
+            if (report) {
+              error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits in a "
+                  + intBits + "-bit int");
+            }
+            return false;
           } else {
             nrBits = bitfield;
           }
@@ -1622,11 +1703,12 @@ public final class BtfValidator {
         }
         long copyBits = nrBits + start % 8;
         if (copyBits > 128) {
-          error(Stage.RESOLVE, id, i, w, "nr_copy_bits exceeds 128: " + copyBits);
-          return;
+          if (report) {
+            error(Stage.RESOLVE, id, i, w, "nr_copy_bits exceeds 128: " + copyBits);
+          }
+          return false;
         }
-        fits(id, i, w, start / 8, (copyBits + 7) / 8, structSize);
-        return;
+        return fits(id, i, w, start / 8, (copyBits + 7) / 8, structSize, report);
       }
       case ENUM:
       case ENUM64:
@@ -1634,53 +1716,71 @@ public final class BtfValidator {
           long nrBits = bitfield;
           if (bitfield == 0) {
             if (bitOff % 8 != 0) {
-              error(Stage.RESOLVE, id, i, w, "Member is not byte aligned: bit " + bitOff);
-              return;
+              if (report) {
+                error(Stage.RESOLVE, id, i, w, "Member is not byte aligned: bit " + bitOff);
+              }
+              return false;
             }
             nrBits = 32;
           } else if (bitfield > 32) {
-            error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits for an enum");
-            return;
+            if (report) {
+              error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits for an enum");
+            }
+            return false;
           }
           long endByte = (bitOff + nrBits + 7) / 8;
           if (endByte > structSize) {
-            error(Stage.RESOLVE, id, i, w, "Member exceeds struct_size: bits [" + bitOff + ", "
-                + (bitOff + nrBits) + ") in a " + structSize + "-byte " + kindLabel(id));
+            if (report) {
+              error(Stage.RESOLVE, id, i, w, "Member exceeds struct_size: bits [" + bitOff + ", "
+                  + (bitOff + nrBits) + ") in a " + structSize + "-byte " + kindLabel(id));
+            }
+            return false;
           }
-          return;
+          return true;
         }
         break;
       default:
         if (bitfield != 0) {
-          error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits on a "
-              + describe(r) + " (only INT and ENUM members can be bitfields)");
-          return;
+          if (report) {
+            error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits on a "
+                + describe(r) + " (only INT and ENUM members can be bitfields)");
+          }
+          return false;
         }
         break;
     }
     // Byte-sized members: STRUCT, UNION, ENUM (no kind_flag), PTR, ARRAY, FLOAT.
     long size = rk == BtfKind.PTR ? ptrSize : sizeOf(r);
     if (size < 0) {
-      return;
+      return true;
     }
     if (rk == BtfKind.FLOAT) {
       long align = Math.min(ptrSize, size) * 8;
       if (align > 0 && bitOff % align != 0) {
-        error(Stage.RESOLVE, id, i, w, "Member is not properly aligned: FLOAT at bit " + bitOff);
-        return;
+        if (report) {
+          error(Stage.RESOLVE, id, i, w, "Member is not properly aligned: FLOAT at bit " + bitOff);
+        }
+        return false;
       }
     } else if (bitOff % 8 != 0) {
-      error(Stage.RESOLVE, id, i, w, "Member is not byte aligned: bit " + bitOff);
-      return;
+      if (report) {
+        error(Stage.RESOLVE, id, i, w, "Member is not byte aligned: bit " + bitOff);
+      }
+      return false;
     }
-    fits(id, i, w, bitOff / 8, size, structSize);
+    return fits(id, i, w, bitOff / 8, size, structSize, report);
   }
 
-  private void fits(int id, int i, int w, long byteOff, long size, long structSize) {
+  private boolean fits(int id, int i, int w, long byteOff, long size, long structSize,
+      boolean report) {
     if (byteOff > structSize || structSize - byteOff < size) {
-      error(Stage.RESOLVE, id, i, w, "Member exceeds struct_size: " + size + " bytes at byte " + byteOff
-          + " in a " + structSize + "-byte " + kindLabel(id));
+      if (report) {
+        error(Stage.RESOLVE, id, i, w, "Member exceeds struct_size: " + size + " bytes at byte "
+            + byteOff + " in a " + structSize + "-byte " + kindLabel(id));
+      }
+      return false;
     }
+    return true;
   }
 
   private void checkFunc(int id) {
