@@ -762,6 +762,7 @@ public final class BtfValidator {
   private void checkMetasAndTypes() {
     ptrSize = determinePtrSize();
     sizes = new int[end - start];
+    typeOks = new byte[end - start];
     int n = end - start;
     unnamedParams = new boolean[n];
     byte[] color = new byte[n];
@@ -985,6 +986,23 @@ public final class BtfValidator {
     if (t <= 0 || t >= end) {
       return false;
     }
+    int slot = t - start;
+    if (slot >= 0) { // memoized per own id: one byte read instead of a kind and a size
+      byte memo = typeOks[slot];
+      if (memo != 0) {
+        return memo > 0;
+      }
+      boolean ok = computeTypeOk(t);
+      typeOks[slot] = (byte) (ok ? 1 : -1);
+      return ok;
+    }
+    return computeTypeOk(t);
+  }
+
+  /** {@link #typeOk}'s memo by {@code id - start}: 0 unknown, 1 true, -1 false. */
+  private byte[] typeOks;
+
+  private boolean computeTypeOk(int t) {
     BtfKind k = KIND[kindCode(t)];
     return (k == null || !sourceOnly(k)) && sizeOf(t) != NO_SIZE;
   }
@@ -1950,6 +1968,21 @@ public final class BtfValidator {
         continue;
       }
       if (c != 0) {
+        continue;
+      }
+      // A root whose edges all end at edgeless or finished types (a FUNC and its prototype, most
+      // structs): the search below would push it, colour its LEAF targets done at depth 2 (no
+      // report) and pop it. Done here without the stack.
+      int e = edgeStart[root];
+      int eEnd = edgeStart[root + 1];
+      while (e < eEnd && color[edges[e]] >= 2) { // 2 done or LEAF (a root's own edge is 0: no)
+        e++;
+      }
+      if (e == eEnd) {
+        for (int f = edgeStart[root]; f < eEnd; f++) {
+          color[edges[f]] = 2;
+        }
+        color[root] = 2;
         continue;
       }
       boolean deepReported = false;
