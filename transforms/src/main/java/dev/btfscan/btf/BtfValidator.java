@@ -47,15 +47,15 @@ import java.util.List;
  * <p>Cost: one linear pass over the own records into arrays by id (kind code, info, size/type) and
  * one over the string section (a bit per valid identifier start), then one pass over the type
  * section that runs, per type, the META checks, the range checks of its type id slots (collecting
- * the by-value edges) and the RESOLVE checks, whose problems are held back until the TYPE_TAGS
- * pass has reported, so the report keeps the stage order. FUNC, FUNC_PROTO, STRUCT, UNION and the
- * modifiers (95% of vmlinux's types) first try a fast path that proves from a few reads (and per-id memos
- * of sizes, modifier chains and parameter types) that those checks would report nothing, and skip
- * them then; on anything else the full checks run, so the fast paths change no result. A linear
- * pass checks type tags; an iterative depth-first search with colours runs over the by-value
- * edges. A few arrays the size of the type count; nothing is allocated per type unless a problem
- * is reported, and messages are built only for problems. Any bytes that {@link BtfParser}
- * accepts give a result, never an exception.
+ * the by-value edges) and the RESOLVE checks, whose problems are held back until the TYPE_TAGS pass
+ * has reported, so the report keeps the stage order. FUNC, FUNC_PROTO, STRUCT, UNION and the
+ * modifiers (95% of vmlinux's types) first try a fast path that proves from a few reads (and per-id
+ * memos of sizes, modifier chains and parameter types) that those checks would report nothing, and
+ * skip them then; on anything else the full checks run, so the fast paths change no result. A
+ * linear pass checks type tags; an iterative depth-first search with colours runs over the by-value
+ * edges. A few arrays the size of the type count; nothing is allocated per type unless a problem is
+ * reported, and messages are built only for problems. Any bytes that {@link BtfParser} accepts give
+ * a result, never an exception.
  *
  * <p>A new kind must be added to the per-kind switches in {@code checkMeta} and {@code
  * checkResolve}; its id and name slots come from {@link TypeRefs}. A fast path must imply that
