@@ -795,7 +795,7 @@ public final class BtfValidator {
         if (code == FUNC_CODE) {
           // checkMeta: info bits, vlen 0 or 1, no kind_flag, name an identifier; checkFunc: an own
           // FUNC_PROTO already seen whose typed parameters are named (so in range, not a base id)
-          fast = (info & ~(KIND_BITS | 1)) == 0 && target >= 0 && ref < id
+          fast = (info & ~(KIND_BITS | 1)) == 0 && ref >= start && ref < id
               && kindCodes[target] == FUNC_PROTO_CODE && !unnamedParams[target]
               && isIdentifierStart(btf.intAt(offsets[slot]));
         } else {
@@ -805,7 +805,7 @@ public final class BtfValidator {
           int name = btf.intAt(offsets[slot]);
           fast = (info & ~KIND_BITS) == 0
               && (code == TYPEDEF_CODE ? isIdentifierStart(name) : name == 0 && anonymousOk)
-              && (ref == 0 || (target >= 0 && Integer.compareUnsigned(ref, suspect) < 0
+              && (ref == 0 || (ref >= start && Integer.compareUnsigned(ref, suspect) < 0
                   && !BAD_MODIFIER_TARGET[kindCodes[target]]));
         }
         if (fast) {
@@ -1465,8 +1465,8 @@ public final class BtfValidator {
   private long sizeOf(int id) {
     // Memoized per own id, like skipModifiers (ptrSize is fixed before the first call): members,
     // parameters and variables name the same types again and again.
-    int slot = id - start;
-    if (slot >= 0 && id < end) {
+    if (id >= start && id < end) { // (id - start >= 0 would wrap for ids near Integer.MIN_VALUE)
+      int slot = id - start;
       int memo = sizes[slot];
       if (memo != 0) {
         return memo > 0 ? memo - 1L : memo;

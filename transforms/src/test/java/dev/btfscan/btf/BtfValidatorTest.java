@@ -973,6 +973,24 @@ class BtfValidatorTest {
     }
 
     @Test
+    void idsThatWrapWhenRebasedAreRangeErrorsNotExceptions() {
+      for (int bad : new int[] {Integer.MIN_VALUE, Integer.MIN_VALUE + 1, Integer.MAX_VALUE, -1}) {
+        BtfBuilder b = withInts();
+        int proto = b.addType(new int[] {0, info(BtfKind.FUNC_PROTO, 1), bad, b.addString("a"), bad});
+        b.addType(new int[] {b.addString("f"), info(BtfKind.FUNC, 1), bad});
+        b.addType(new int[] {b.addString("g"), info(BtfKind.FUNC, 1), proto});
+        b.addType(new int[] {0, info(BtfKind.CONST, 0), bad});
+        b.addType(new int[] {b.addString("s"), info(BtfKind.STRUCT, 1), 4, b.addString("m"), bad, 0});
+        ValidationResult r = validate(b);
+        String u = Integer.toUnsignedString(bad);
+        assertError(r, "type [4] FUNC 'f': invalid type id " + u);
+        assertError(r, "type [6] CONST '': Invalid type_id: " + u + " exceeds BTF_MAX_TYPE");
+        assertError(r, "type [7] STRUCT 's' member 0 'm': Invalid type_id: " + u + " exceeds BTF_MAX_TYPE");
+        assertError(r, "type [3] FUNC_PROTO '': invalid type id " + u);
+      }
+    }
+
+    @Test
     void membersThatFailOnlyThePlacementChecksAreReported() {
       BtfBuilder b = withInts();
       // a 4-byte struct whose int member starts at byte 2: fits the meta checks, not the resolve ones
