@@ -45,14 +45,21 @@ import java.util.List;
  * are not checked (INT names contain spaces).
  *
  * <p>Cost: one linear pass over the own records into arrays by id (kind code, info, size/type) and
- * one over the string section (a bit per valid identifier start), three linear passes over the
- * type section and an iterative depth-first search over the by-value reference graph, with a few
- * arrays the size of the type count; nothing is allocated per type unless a problem is reported,
- * and messages are built only for problems. Any bytes that {@link BtfParser} accepts give a
- * result, never an exception.
+ * one over the string section (a bit per valid identifier start), then one pass over the type
+ * section that runs, per type, the META checks, the range checks of its type id slots (collecting
+ * the by-value edges) and the RESOLVE checks, whose problems are held back until the TYPE_TAGS pass
+ * has reported, so the report keeps the stage order. FUNC, FUNC_PROTO, STRUCT, UNION and the
+ * modifiers (95% of vmlinux's types) first try a fast path that proves from a few reads (and per-id
+ * memos of sizes, modifier chains and parameter types) that those checks would report nothing, and
+ * skip them then; on anything else the full checks run, so the fast paths change no result. A
+ * linear pass checks type tags; an iterative depth-first search with colours runs over the by-value
+ * edges. A few arrays the size of the type count; nothing is allocated per type unless a problem is
+ * reported, and messages are built only for problems. Any bytes that {@link BtfParser} accepts give
+ * a result, never an exception.
  *
  * <p>A new kind must be added to the per-kind switches in {@code checkMeta} and {@code
- * checkResolve}; its id and name slots come from {@link TypeRefs}.
+ * checkResolve}; its id and name slots come from {@link TypeRefs}. A fast path must imply that
+ * the full checks of its type report nothing: when in doubt, return false.
  */
 public final class BtfValidator {
   /** Problems reported by {@link #validate(Btf)}; the rest are only counted. */
@@ -96,7 +103,25 @@ public final class BtfValidator {
   private static final int INT_CODE = BtfKind.INT.code();
   private static final int PTR_CODE = BtfKind.PTR.code();
   private static final int ARRAY_CODE = BtfKind.ARRAY.code();
+  private static final int FUNC_PROTO_CODE = BtfKind.FUNC_PROTO.code();
+  private static final int FUNC_CODE = BtfKind.FUNC.code();
+  private static final int STRUCT_CODE = BtfKind.STRUCT.code();
+  private static final int UNION_CODE = BtfKind.UNION.code();
+  private static final int TYPEDEF_CODE = BtfKind.TYPEDEF.code();
+  /** The info bits of the kind (5 bits: the codes BtfKind knows fit in them). */
+  private static final int KIND_BITS = 0x1f000000;
+  /** Per kind code: FUNC, PTR, CONST, VOLATILE, RESTRICT, TYPEDEF (checkMetasAndTypes' fast paths). */
+  private static final boolean[] FAST_KIND = new boolean[128];
+  /** Per kind code: VAR, DATASEC, DECL_TAG, FUNC: a modifier naming one is reported. */
+  private static final boolean[] BAD_MODIFIER_TARGET = new boolean[128];
   private static final int TYPE_TAG_CODE = BtfKind.TYPE_TAG.code();
+  /**
+   * Per kind code: types of this kind have no by-value edges (unknown kinds, PTR and FUNC_PROTO,
+   * which break cycles, and kinds without type id slots).
+   */
+  private static final boolean[] LEAF_KIND = new boolean[128];
+  /** {@link #checkCycles}' colour of a white type of a {@link #LEAF_KIND}. */
+  private static final byte LEAF = 3;
   /** Per kind code: sizeOf reads the size from word 2 (INT, STRUCT, UNION, ENUM, ENUM64, FLOAT). */
   private static final boolean[] SIZE_WORD = new boolean[128];
 
@@ -109,6 +134,12 @@ public final class BtfValidator {
       FIXED_SLOTS[code] = TypeRefs.fixedTypeIdSlots(k);
       ELEM_SLOT[code] = TypeRefs.elementTypeIdSlot(k);
       ELEM_STRIDE[code] = TypeRefs.elementTypeIdStride(k);
+      FAST_KIND[code] = k == BtfKind.FUNC || k == BtfKind.PTR || k == BtfKind.CONST
+          || k == BtfKind.VOLATILE || k == BtfKind.RESTRICT || k == BtfKind.TYPEDEF;
+      BAD_MODIFIER_TARGET[code] = k == BtfKind.VAR || k == BtfKind.DATASEC
+          || k == BtfKind.DECL_TAG || k == BtfKind.FUNC;
+      LEAF_KIND[code] = k == null || k == BtfKind.PTR || k == BtfKind.FUNC_PROTO
+          || (FIXED_SLOTS[code].length == 0 && ELEM_SLOT[code] < 0);
       SIZE_WORD[code] = k == BtfKind.INT || k == BtfKind.STRUCT || k == BtfKind.UNION
           || k == BtfKind.ENUM || k == BtfKind.ENUM64 || k == BtfKind.FLOAT;
     }
@@ -191,9 +222,9 @@ public final class BtfValidator {
     v.checkSections();
     v.checkLayout();
     v.checkStrings();
-    v.checkAllMetas();
+    v.checkMetasAndTypes(); // the RESOLVE problems held back, to follow META and TYPE_TAGS
     v.checkTypeTags();
-    v.checkAllTypes();
+    v.appendDeferred();
     v.checkCycles();
     return new ValidationResult(v.problems, v.errors, v.warnings, v.errorsByStage);
   }
@@ -263,13 +294,32 @@ public final class BtfValidator {
     } else {
       warnings++;
     }
-    return problems.size() < maxProblems;
+    return (deferred != null ? deferred : problems).size() < maxProblems;
+  }
+
+  /**
+   * Non-null while a type's resolve checks run inside the meta pass: their problems, held back
+   * (at most maxProblems, the most that can be kept of them) and appended after the META and
+   * TYPE_TAGS ones, so the report keeps the kernel's stage order: META for all types, then
+   * TYPE_TAGS, then RESOLVE. Counts do not depend on the order.
+   */
+  private List<BtfProblem> deferred;
+  private final List<BtfProblem> resolveProblems = new ArrayList<>();
+
+  private void appendDeferred() {
+    for (BtfProblem p : resolveProblems) {
+      if (problems.size() >= maxProblems) {
+        break;
+      }
+      problems.add(p);
+    }
   }
 
   private void blobProblem(Severity sev, Stage stage, long offset, String message) {
     counting = stage;
     if (count(sev)) {
-      problems.add(new BtfProblem(sev, stage, -1, null, null, -1, null, offset, message));
+      (deferred != null ? deferred : problems)
+          .add(new BtfProblem(sev, stage, -1, null, null, -1, null, offset, message));
     }
   }
 
@@ -288,7 +338,7 @@ public final class BtfValidator {
       return;
     }
     long offset = btf.recordOffset(id) - blobStart + 4L * Math.max(word, 0);
-    problems.add(new BtfProblem(
+    (deferred != null ? deferred : problems).add(new BtfProblem(
         sev, stage, id, kindLabel(id), btf.name(id), member, memberName(id, member), offset,
         message));
   }
@@ -512,9 +562,16 @@ public final class BtfValidator {
    */
   static long notIdentBytes(long x) {
     long y = x & ~HIGHS;
-    long ident = inRange(y, '0', '9') | inRange(y, 'A', 'Z') | inRange(y, 'a', 'z')
-        | inRange(y, '_', '_') | inRange(y, '.', '.');
+    long letters = inRange(y | ONES * 0x20, 'a', 'z'); // 0x20 set folds A-Z, and only them, onto a-z
+    long digitsOrDot = inRange(y, '.', '9') & ~equal(y, '/'); // '.', '/', '0'-'9' but '/'
+    long ident = letters | digitsOrDot | equal(y, '_');
     return ~ident & HIGHS | x & HIGHS;
+  }
+
+  /** Bit 7 of each byte of {@code y} (bytes below 0x80) set when the byte is {@code c}. */
+  private static long equal(long y, int c) {
+    long t = y ^ ONES * c; // 0 where equal, else 1..0x7f, which + 0x7f sets bit 7 without a carry
+    return ~(t + ~HIGHS) & HIGHS;
   }
 
   /** Bit 7 of each byte of {@code y} (bytes below 0x80) set when lo <= byte <= hi. */
@@ -526,34 +583,53 @@ public final class BtfValidator {
 
   /** The {@link #identStarts} of this blob's own string section. */
   private long[] identifierStarts() {
-    int base = ownStrBase + ownStrStart;
-    int len = ownStrEnd - ownStrStart;
+    return identifierStarts(data, ownStrBase + ownStrStart, ownStrEnd - ownStrStart);
+  }
+
+  /**
+   * Bit {@code p} set for each string start {@code p} (0, or just after a NUL) of the {@code len}
+   * bytes at {@code d[base]} that is a valid identifier (checkNameBytes): an identifier byte that
+   * is no digit, then identifier bytes, then a NUL, shorter than {@link #KSYM_NAME_LEN}. One
+   * streaming pass eight bytes at a time: each word gives a mask of its NULs and one of its bytes
+   * that are neither NUL nor identifier bytes ("bad"); a string ending at a NUL is valid when the
+   * last bad byte before that NUL precedes its start. No branch per byte, one loop step per NUL.
+   */
+  static long[] identifierStarts(byte[] d, int base, int len) {
     long[] bits = new long[(len + 63) >>> 6];
-    byte[] d = data;
-    int p = 0;
-    while (p < len) { // p starts a string
-      int q = p;
-      if ((NAME_CHAR[d[base + q] & 0xff] & IDENT_FIRST) != 0) {
-        q++;
-        while (q + 8 <= len) { // eight bytes at a time while they are all identifier bytes
-          long notIdent = notIdentBytes((long) LONG_LE.get(d, base + q));
-          if (notIdent != 0) {
-            q += Long.numberOfTrailingZeros(notIdent) >>> 3;
-            break;
-          }
-          q += 8;
+    int strStart = 0; // the start of the string being read
+    int lastBad = -1; // the position of the last bad byte read
+    int q = 0;
+    for (; q + 8 <= len; q += 8) {
+      long x = (long) LONG_LE.get(d, base + q);
+      long zero = ~(((x & ~HIGHS) + ~HIGHS) | x | ~HIGHS); // bit 7 of each NUL byte
+      long bad = notIdentBytes(x) & ~zero;
+      while (zero != 0) {
+        int bit = Long.numberOfTrailingZeros(zero);
+        int nul = q + (bit >>> 3);
+        long badBefore = bad & ((1L << bit) - 1);
+        int lb = badBefore != 0 ? q + ((63 - Long.numberOfLeadingZeros(badBefore)) >>> 3) : lastBad;
+        if (lb < strStart && nul > strStart && nul - strStart < KSYM_NAME_LEN
+            && (NAME_CHAR[d[base + strStart] & 0xff] & IDENT_FIRST) != 0) {
+          bits[strStart >>> 6] |= 1L << strStart;
         }
-        while (q < len && (NAME_CHAR[d[base + q] & 0xff] & IDENT_REST) != 0) {
-          q++;
-        }
-        if (q < len && d[base + q] == 0 && q - p < KSYM_NAME_LEN) {
-          bits[p >>> 6] |= 1L << p;
-        }
+        strStart = nul + 1;
+        zero &= zero - 1;
       }
-      while (q < len && d[base + q] != 0) {
-        q++;
+      if (bad != 0) {
+        lastBad = q + ((63 - Long.numberOfLeadingZeros(bad)) >>> 3);
       }
-      p = q + 1;
+    }
+    for (; q < len; q++) { // the last bytes, one at a time, by the same rule
+      int c = d[base + q] & 0xff;
+      if (c == 0) {
+        if (lastBad < strStart && q > strStart && q - strStart < KSYM_NAME_LEN
+            && (NAME_CHAR[d[base + strStart] & 0xff] & IDENT_FIRST) != 0) {
+          bits[strStart >>> 6] |= 1L << strStart;
+        }
+        strStart = q + 1;
+      } else if ((NAME_CHAR[c] & IDENT_REST) == 0) {
+        lastBad = q;
+      }
     }
     return bits;
   }
@@ -683,39 +759,272 @@ public final class BtfValidator {
 
   // ---- per-type metas --------------------------------------------------------------------------
 
-  private void checkAllMetas() {
+  /**
+   * One pass over the own types: per type, check_meta, then its type id slots (TypeRefs' order)
+   * for the BTF_MAX_TYPE check, the by-value edges to own types that {@link #checkCycles} searches
+   * and whether one is out of range (else the range checks have nothing to report), then its
+   * btf_check_all_types checks ({@link #checkTypes}), whose problems are held back in {@link
+   * #deferred} until the TYPE_TAGS checks have run.
+   */
+  private void checkMetasAndTypes() {
+    ptrSize = determinePtrSize();
+    sizes = new int[end - start];
+    typeOks = new byte[end - start];
+    int n = end - start;
+    unnamedParams = new boolean[n];
+    byte[] color = new byte[n];
+    this.color = color;
+    int[] edgeStart = new int[n + 1];
+    int[] edges = new int[Math.max(16, n * 2)];
+    int size = 0;
+    // ids at or above this (unsigned) are out of range or above BTF_MAX_TYPE: checked closely
+    int suspect = Math.min(end, MAX_TYPE_ID + 1);
+    boolean anonymousOk = nameOffsetValid(0);
     for (int id = start; id < end; id++) {
-      checkMeta(id);
-      BtfKind k = kind(id);
-      if (metaChecksIds(k)) {
-        // TypeRefs.forEachTypeIdSlot's slots, in its order, without a callback per slot
-        int code = k.code();
-        for (int w : FIXED_SLOTS[code]) {
-          checkMaxId(id, k, w);
+      int slot = id - start;
+      edgeStart[slot] = size;
+      int code = kindCodes[slot];
+      // Fast paths for FUNC and the modifiers (60% of vmlinux): when these few reads show that
+      // none of the checks below can report anything, they are skipped, leaving what they would
+      // leave: the type's by-value edge and its colour. Anything else takes the full checks.
+      if (FAST_KIND[code]) {
+        int info = infos[slot];
+        int ref = sizeOrTypes[slot];
+        int target = ref - start;
+        boolean fast;
+        if (code == FUNC_CODE) {
+          // checkMeta: info bits, vlen 0 or 1, no kind_flag, name an identifier; checkFunc: an own
+          // FUNC_PROTO already seen whose typed parameters are named (so in range, not a base id)
+          fast = (info & ~(KIND_BITS | 1)) == 0 && ref >= start && ref < id
+              && kindCodes[target] == FUNC_PROTO_CODE && !unnamedParams[target]
+              && isIdentifierStart(btf.intAt(offsets[slot]));
+        } else {
+          // checkMeta: info bits, vlen 0, no kind_flag, anonymous (a TYPEDEF: an identifier);
+          // the slot below BTF_MAX_TYPE and in range; checkModifierTarget: void, or an own type
+          // that is no VAR, DATASEC, DECL_TAG or FUNC (through which it would report)
+          int name = btf.intAt(offsets[slot]);
+          fast = (info & ~KIND_BITS) == 0
+              && (code == TYPEDEF_CODE ? isIdentifierStart(name) : name == 0 && anonymousOk)
+              && (ref == 0 || (ref >= start && Integer.compareUnsigned(ref, suspect) < 0
+                  && !BAD_MODIFIER_TARGET[kindCodes[target]]));
         }
-        int first = ELEM_SLOT[code];
-        if (first >= 0) {
-          int stride = ELEM_STRIDE[code];
-          for (int i = 0, n = vlen(id); i < n; i++) {
-            checkMaxId(id, k, first + stride * i);
+        if (fast) {
+          if (code == PTR_CODE) {
+            color[slot] = LEAF; // no by-value edge
+          } else if (ref != 0) {
+            if (size == edges.length) {
+              edges = java.util.Arrays.copyOf(edges, edges.length * 2);
+            }
+            edges[size++] = target;
+          }
+          continue;
+        }
+      } else if (code == FUNC_PROTO_CODE && fastProto(id, slot, anonymousOk)) {
+        color[slot] = LEAF; // no by-value edges
+        continue;
+      } else if ((code == STRUCT_CODE || code == UNION_CODE)
+          && fastStruct(id, slot, code == UNION_CODE, anonymousOk, suspect)) {
+        int rec = offsets[slot];
+        int vlen = infos[slot] & 0xffff;
+        if (edges.length - size < vlen) {
+          edges = java.util.Arrays.copyOf(edges, Math.max(edges.length * 2, size + vlen));
+        }
+        for (int i = 0; i < vlen; i++) { // by-value edges to own member types
+          int ref = btf.intAt(rec + 16 + 12 * i);
+          if (ref >= start) {
+            edges[size++] = ref - start;
           }
         }
+        continue;
+      }
+      checkMeta(id);
+      if (LEAF_KIND[code]) {
+        color[slot] = LEAF;
+      }
+      BtfKind k = KIND[code];
+      if (k == null) {
+        continue;
+      }
+      boolean metaIds = metaChecksIds(k);
+      // PTR and FUNC_PROTO break cycles: their slots are no by-value edges
+      boolean byValue = k != BtfKind.PTR && k != BtfKind.FUNC_PROTO;
+      int[] fixed = FIXED_SLOTS[code];
+      int first = ELEM_SLOT[code];
+      int count = first >= 0 ? vlen(id) : 0;
+      if (edges.length - size < fixed.length + count) {
+        edges = java.util.Arrays.copyOf(edges, Math.max(edges.length * 2, size + fixed.length + count));
+      }
+      int rec = offsets[slot];
+      int stride = ELEM_STRIDE[code];
+      boolean proto = code == FUNC_PROTO_CODE;
+      boolean outOfRange = false;
+      for (int j = 0, total = fixed.length + count; j < total; j++) {
+        int w = j < fixed.length ? fixed[j] : first + stride * (j - fixed.length);
+        int ref = btf.intAt(rec + 4 * w);
+        if (Integer.compareUnsigned(ref, suspect) >= 0) {
+          if (Integer.compareUnsigned(ref, end) >= 0) {
+            outOfRange = true;
+          }
+          if (metaIds && Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
+            error(Stage.META, id, memberOfSlot(k, w), w, "Invalid type_id: "
+                + Integer.toUnsignedString(ref) + " exceeds BTF_MAX_TYPE " + MAX_TYPE_ID + " (" + lastId() + ")");
+          }
+          if (byValue && ref >= start && ref < end) { // past BTF_MAX_TYPE, yet an own id
+            edges[size++] = ref - start;
+          }
+        } else if (byValue && ref >= start) {
+          edges[size++] = ref - start;
+        }
+        // a FUNC_PROTO parameter (type word 4 + 2i, name word 3 + 2i) with a type and no name
+        if (proto && j >= fixed.length && ref != 0 && btf.intAt(rec + 4 * (w - 1)) == 0) {
+          unnamedParams[slot] = true;
+        }
+      }
+      deferred = resolveProblems;
+      checkTypes(id, k, outOfRange);
+      deferred = null;
+    }
+    edgeStart[n] = size;
+    this.edgeStart = edgeStart;
+    this.edges = edges;
+  }
+
+  /**
+   * The FUNC_PROTO fast path: true when checkMeta, the slot loop and checkFuncProto would report
+   * nothing for own FUNC_PROTO {@code id} (having marked {@link #unnamedParams} as the slot loop
+   * does), false to run them. checkMeta: info bits, no kind_flag, anonymous; the slots: every
+   * type id in range; checkFuncProto: the return type void or {@link #typeOk}, each parameter's
+   * type {@link #typeOk} and name an identifier or none, but a last void unnamed parameter
+   * (varargs).
+   */
+  private boolean fastProto(int id, int slot, boolean anonymousOk) {
+    int info = infos[slot];
+    int rec = offsets[slot];
+    if ((info & ~(KIND_BITS | 0xffff)) != 0 || btf.intAt(rec) != 0 || !anonymousOk) {
+      return false;
+    }
+    int ret = sizeOrTypes[slot];
+    if (ret != 0 && !typeOk(ret)) {
+      return false;
+    }
+    boolean unnamed = false;
+    for (int i = 0, n = info & 0xffff; i < n; i++) {
+      int name = btf.intAt(rec + 12 + 8 * i);
+      int t = btf.intAt(rec + 16 + 8 * i);
+      if (t == 0) {
+        if (i == n - 1 && name == 0) {
+          continue; // varargs
+        }
+        return false;
+      }
+      if (name == 0) {
+        unnamed = true;
+      } else if (!isIdentifierStart(name)) {
+        return false;
+      }
+      if (!typeOk(t)) {
+        return false;
       }
     }
+    unnamedParams[slot] = unnamed;
+    return true;
   }
+
+  /**
+   * The STRUCT and UNION fast path: true when checkMeta, the slot loop and checkMembers would
+   * report nothing for own type {@code id}, false to run them (nothing is reported here). checkMeta:
+   * info bits, the name and each member's name an identifier or none, member types not void,
+   * member offsets (union members at 0, in order, inside the size); the slots: below
+   * BTF_MAX_TYPE and in range; checkMembers: each member's type and what it resolves to of a
+   * known sized kind that may be a member, and {@link #checkMemberPlacement} passes (a dry run).
+   */
+  private boolean fastStruct(int id, int slot, boolean union, boolean anonymousOk, int suspect) {
+    int info = infos[slot];
+    int rec = offsets[slot];
+    if ((info & ~INFO_MASK) != 0) {
+      return false;
+    }
+    int name = btf.intAt(rec);
+    if (!(isIdentifierStart(name) || (name == 0 && anonymousOk))) {
+      return false;
+    }
+    boolean kflag = info < 0;
+    long structSize = Integer.toUnsignedLong(sizeOrTypes[slot]);
+    long last = 0;
+    for (int i = 0, vlen = info & 0xffff; i < vlen; i++) {
+      int w = 3 + 3 * i;
+      int p = rec + 4 * w;
+      int mname = btf.intAt(p);
+      int mtype = btf.intAt(p + 4);
+      int raw = btf.intAt(p + 8);
+      if (!(isIdentifierStart(mname) || (mname == 0 && anonymousOk))
+          || mtype == 0 || Integer.compareUnsigned(mtype, suspect) >= 0) {
+        return false;
+      }
+      long bitOff = kflag ? raw & 0xffffff : Integer.toUnsignedLong(raw);
+      if ((union && bitOff != 0) || last > bitOff || (bitOff + 7) / 8 > structSize) {
+        return false;
+      }
+      last = bitOff;
+      int mc = kindCode(mtype);
+      BtfKind mk = KIND[mc];
+      if (mk == null || NO_SIZE_KIND[mc] || sourceOnly(mk)) {
+        return false;
+      }
+      int r = skipModifiers(mtype);
+      if (r <= 0) {
+        return false;
+      }
+      int rc = kindCode(r);
+      BtfKind rk = KIND[rc];
+      if (rk == null || NO_SIZE_KIND[rc] || sourceOnly(rk)
+          || !checkMemberPlacement(id, i, w + 2, raw, kflag, structSize, r, rk, false)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Type {@code t} is in range, not void, and may be a parameter or return type: not a VAR,
+   * DATASEC or DECL_TAG, and sized (checkFuncProto's tests, passed).
+   */
+  private boolean typeOk(int t) {
+    if (t <= 0 || t >= end) {
+      return false;
+    }
+    int slot = t - start;
+    if (slot >= 0) { // memoized per own id: one byte read instead of a kind and a size
+      byte memo = typeOks[slot];
+      if (memo != 0) {
+        return memo > 0;
+      }
+      boolean ok = computeTypeOk(t);
+      typeOks[slot] = (byte) (ok ? 1 : -1);
+      return ok;
+    }
+    return computeTypeOk(t);
+  }
+
+  /** {@link #typeOk}'s memo by {@code id - start}: 0 unknown, 1 true, -1 false. */
+  private byte[] typeOks;
+
+  private boolean computeTypeOk(int t) {
+    BtfKind k = KIND[kindCode(t)];
+    return (k == null || !sourceOnly(k)) && sizeOf(t) != NO_SIZE;
+  }
+
+  /** Own FUNC_PROTOs with a parameter that has a type and no name, by {@code id - start}. */
+  private boolean[] unnamedParams;
+  /** By-value edges between own types, by {@code id - start} (CSR), from {@link #checkMetasAndTypes}. */
+  private int[] edgeStart;
+  private int[] edges;
+  /** {@link #checkCycles}' colours, by {@code id - start}: LEAF set by the meta pass. */
+  private byte[] color;
 
   /** Kinds whose check_meta rejects referenced ids above BTF_MAX_TYPE (BTF_TYPE_ID_VALID). */
   private static boolean metaChecksIds(BtfKind k) {
     return k != null && k != BtfKind.FUNC && k != BtfKind.FUNC_PROTO && k != BtfKind.DECL_TAG;
-  }
-
-  /** check_meta's BTF_TYPE_ID_VALID: ids above BTF_MAX_TYPE fail at load time. */
-  private void checkMaxId(int id, BtfKind kind, int w) {
-    int ref = word(id, w);
-    if (Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
-      error(Stage.META, id, memberOfSlot(kind, w), w, "Invalid type_id: " + Integer.toUnsignedString(ref)
-          + " exceeds BTF_MAX_TYPE " + MAX_TYPE_ID + " (" + lastId() + ")");
-    }
   }
 
   private void checkMeta(int id) {
@@ -1039,7 +1348,7 @@ public final class BtfValidator {
   private void checkSlot(int id, BtfKind kind, int w) {
     int ref = word(id, w);
     if (metaChecksIds(kind) && Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
-      return; // reported by checkAllMetas
+      return; // reported by checkMetasAndTypes
     }
     if (!btf.hasId(ref)) {
       error(Stage.RESOLVE, id, memberOfSlot(kind, w), w, "invalid type id "
@@ -1078,22 +1387,23 @@ public final class BtfValidator {
     return DEFAULT_PTR_SIZE;
   }
 
-  private void checkAllTypes() {
-    ptrSize = determinePtrSize();
-    for (int id = start; id < end; id++) {
-      BtfKind kind = kind(id);
-      if (kind == null) {
-        continue;
-      }
-      int code = kind.code();
-      for (int w : FIXED_SLOTS[code]) { // TypeRefs.forEachTypeIdSlot's order
-        checkSlot(id, kind, w);
-      }
-      int first = ELEM_SLOT[code];
-      if (first >= 0) {
-        int stride = ELEM_STRIDE[code];
-        for (int i = 0, n = vlen(id); i < n; i++) {
-          checkSlot(id, kind, first + stride * i);
+  /**
+   * btf_check_all_types for one type of a known kind: its type id slots in range (when {@code
+   * outOfRange}, that is when one is not), then the per-kind resolve checks.
+   */
+  private void checkTypes(int id, BtfKind kind, boolean outOfRange) {
+    {
+      if (outOfRange) { // else no slot has an invalid id (checkMetasAndTypes looked)
+        int code = kind.code();
+        for (int w : FIXED_SLOTS[code]) { // TypeRefs.forEachTypeIdSlot's order
+          checkSlot(id, kind, w);
+        }
+        int first = ELEM_SLOT[code];
+        if (first >= 0) {
+          int stride = ELEM_STRIDE[code];
+          for (int i = 0, n = vlen(id); i < n; i++) {
+            checkSlot(id, kind, first + stride * i);
+          }
         }
       }
       checkResolve(id, kind);
@@ -1153,6 +1463,29 @@ public final class BtfValidator {
    * id range or loops, {@link #OVERFLOW} past 4 GiB.
    */
   private long sizeOf(int id) {
+    // Memoized per own id, like skipModifiers (ptrSize is fixed before the first call): members,
+    // parameters and variables name the same types again and again.
+    if (id >= start && id < end) { // (id - start >= 0 would wrap for ids near Integer.MIN_VALUE)
+      int slot = id - start;
+      int memo = sizes[slot];
+      if (memo != 0) {
+        return memo > 0 ? memo - 1L : memo;
+      }
+      long size = computeSize(id);
+      if (size < 0) {
+        sizes[slot] = (int) size; // NO_SIZE, BAD, OVERFLOW
+      } else if (size < Integer.MAX_VALUE) {
+        sizes[slot] = (int) size + 1;
+      }
+      return size;
+    }
+    return computeSize(id);
+  }
+
+  /** {@link #sizeOf}'s memo by {@code id - start}: 0 unknown, size + 1, or NO_SIZE, BAD, OVERFLOW. */
+  private int[] sizes;
+
+  private long computeSize(int id) {
     long mult = 1;
     for (int hops = 0; hops < MAX_HOPS; hops++) {
       int r = skipModifiers(id);
@@ -1343,16 +1676,19 @@ public final class BtfValidator {
       if (rk == null) {
         continue;
       }
-      checkMemberPlacement(id, i, w + 2, word(id, w + 2), kflag, structSize, r, rk);
+      checkMemberPlacement(id, i, w + 2, word(id, w + 2), kflag, structSize, r, rk, true);
     }
   }
 
-  /** The per-kind check_member / check_kflag_member of the member's resolved type. */
-  private void checkMemberPlacement(int id, int i, int w, int raw, boolean kflag, long structSize,
-      int r, BtfKind rk) {
+  /**
+   * The per-kind check_member / check_kflag_member of the member's resolved type. Returns false
+   * when it finds a problem, which it reports only when {@code report} (else it is a dry run for
+   * the STRUCT fast path, which must not report).
+   */
+  private boolean checkMemberPlacement(int id, int i, int w, int raw, boolean kflag,
+      long structSize, int r, BtfKind rk, boolean report) {
     long bitOff = kflag ? raw & 0xffffff : Integer.toUnsignedLong(raw);
     int bitfield = kflag ? raw >>> 24 : 0;
-    String what = kindLabel(id);
     switch (rk) {
       case INT: {
         int data = word(r, 3);
@@ -1362,20 +1698,26 @@ public final class BtfValidator {
         long start;
         if (kflag) {
           if (!isRegularInt(r)) {
-            error(Stage.RESOLVE, id, i, w, "Invalid member base type: " + describe(r)
-                + " is not a regular int, a kind_flag struct needs one");
-            return;
+            if (report) {
+              error(Stage.RESOLVE, id, i, w, "Invalid member base type: " + describe(r)
+                  + " is not a regular int, a kind_flag struct needs one");
+            }
+            return false;
           }
           if (bitfield == 0) {
             if (bitOff % 8 != 0) {
-              error(Stage.RESOLVE, id, i, w, "Invalid member offset: bit " + bitOff + " is not byte aligned");
-              return;
+              if (report) {
+                error(Stage.RESOLVE, id, i, w, "Invalid member offset: bit " + bitOff + " is not byte aligned");
+              }
+              return false;
             }
             nrBits = intBits;
           } else if (bitfield > intBits) {
-            error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits in a "
-                + intBits + "-bit int");
-            return;
+            if (report) {
+              error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits in a "
+                  + intBits + "-bit int");
+            }
+            return false;
           } else {
             nrBits = bitfield;
           }
@@ -1386,11 +1728,12 @@ public final class BtfValidator {
         }
         long copyBits = nrBits + start % 8;
         if (copyBits > 128) {
-          error(Stage.RESOLVE, id, i, w, "nr_copy_bits exceeds 128: " + copyBits);
-          return;
+          if (report) {
+            error(Stage.RESOLVE, id, i, w, "nr_copy_bits exceeds 128: " + copyBits);
+          }
+          return false;
         }
-        fits(id, i, w, start / 8, (copyBits + 7) / 8, structSize, what);
-        return;
+        return fits(id, i, w, start / 8, (copyBits + 7) / 8, structSize, report);
       }
       case ENUM:
       case ENUM64:
@@ -1398,53 +1741,71 @@ public final class BtfValidator {
           long nrBits = bitfield;
           if (bitfield == 0) {
             if (bitOff % 8 != 0) {
-              error(Stage.RESOLVE, id, i, w, "Member is not byte aligned: bit " + bitOff);
-              return;
+              if (report) {
+                error(Stage.RESOLVE, id, i, w, "Member is not byte aligned: bit " + bitOff);
+              }
+              return false;
             }
             nrBits = 32;
           } else if (bitfield > 32) {
-            error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits for an enum");
-            return;
+            if (report) {
+              error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits for an enum");
+            }
+            return false;
           }
           long endByte = (bitOff + nrBits + 7) / 8;
           if (endByte > structSize) {
-            error(Stage.RESOLVE, id, i, w, "Member exceeds struct_size: bits [" + bitOff + ", "
-                + (bitOff + nrBits) + ") in a " + structSize + "-byte " + what);
+            if (report) {
+              error(Stage.RESOLVE, id, i, w, "Member exceeds struct_size: bits [" + bitOff + ", "
+                  + (bitOff + nrBits) + ") in a " + structSize + "-byte " + kindLabel(id));
+            }
+            return false;
           }
-          return;
+          return true;
         }
         break;
       default:
         if (bitfield != 0) {
-          error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits on a "
-              + describe(r) + " (only INT and ENUM members can be bitfields)");
-          return;
+          if (report) {
+            error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits on a "
+                + describe(r) + " (only INT and ENUM members can be bitfields)");
+          }
+          return false;
         }
         break;
     }
     // Byte-sized members: STRUCT, UNION, ENUM (no kind_flag), PTR, ARRAY, FLOAT.
     long size = rk == BtfKind.PTR ? ptrSize : sizeOf(r);
     if (size < 0) {
-      return;
+      return true;
     }
     if (rk == BtfKind.FLOAT) {
       long align = Math.min(ptrSize, size) * 8;
       if (align > 0 && bitOff % align != 0) {
-        error(Stage.RESOLVE, id, i, w, "Member is not properly aligned: FLOAT at bit " + bitOff);
-        return;
+        if (report) {
+          error(Stage.RESOLVE, id, i, w, "Member is not properly aligned: FLOAT at bit " + bitOff);
+        }
+        return false;
       }
     } else if (bitOff % 8 != 0) {
-      error(Stage.RESOLVE, id, i, w, "Member is not byte aligned: bit " + bitOff);
-      return;
+      if (report) {
+        error(Stage.RESOLVE, id, i, w, "Member is not byte aligned: bit " + bitOff);
+      }
+      return false;
     }
-    fits(id, i, w, bitOff / 8, size, structSize, what);
+    return fits(id, i, w, bitOff / 8, size, structSize, report);
   }
 
-  private void fits(int id, int i, int w, long byteOff, long size, long structSize, String what) {
+  private boolean fits(int id, int i, int w, long byteOff, long size, long structSize,
+      boolean report) {
     if (byteOff > structSize || structSize - byteOff < size) {
-      error(Stage.RESOLVE, id, i, w, "Member exceeds struct_size: " + size + " bytes at byte " + byteOff
-          + " in a " + structSize + "-byte " + what);
+      if (report) {
+        error(Stage.RESOLVE, id, i, w, "Member exceeds struct_size: " + size + " bytes at byte "
+            + byteOff + " in a " + structSize + "-byte " + kindLabel(id));
+      }
+      return false;
     }
+    return true;
   }
 
   private void checkFunc(int id) {
@@ -1455,6 +1816,9 @@ public final class BtfValidator {
     if (proto == 0 || kind(proto) != BtfKind.FUNC_PROTO) {
       error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: " + describe(proto) + " is not a FUNC_PROTO");
       return;
+    }
+    if (btf.isOwnId(proto) && proto < id && !unnamedParams[proto - start]) {
+      return; // the meta pass, past the prototype already, found every parameter with a type named
     }
     int n = vlen(proto);
     for (int i = 0; i < n; i++) {
@@ -1599,47 +1963,33 @@ public final class BtfValidator {
     if (n == 0) {
       return;
     }
-    int[] edgeStart = new int[n + 1];
-    int[] edges = new int[Math.max(16, n * 2)];
-    int size = 0;
-    for (int id = start; id < end; id++) {
-      edgeStart[id - start] = size;
-      int code = kindCodes[id - start];
-      BtfKind k = KIND[code];
-      if (k == null || k == BtfKind.PTR || k == BtfKind.FUNC_PROTO) {
-        continue;
-      }
-      // TypeRefs.forEachTypeIdSlot's slots, in its order: by-value edges to own types (those that
-      // can close a cycle)
-      int[] fixed = FIXED_SLOTS[code];
-      int first = ELEM_SLOT[code];
-      int count = first >= 0 ? vlen(id) : 0;
-      if (edges.length - size < fixed.length + count) {
-        edges = java.util.Arrays.copyOf(edges, Math.max(edges.length * 2, size + fixed.length + count));
-      }
-      int rec = offsets[id - start];
-      for (int w : fixed) {
-        int ref = btf.intAt(rec + 4 * w);
-        if (ref >= start && ref < end) {
-          edges[size++] = ref - start;
-        }
-      }
-      if (count > 0) {
-        int stride = ELEM_STRIDE[code];
-        for (int i = 0; i < count; i++) {
-          int ref = btf.intAt(rec + 4 * (first + stride * i));
-          if (ref >= start && ref < end) {
-            edges[size++] = ref - start;
-          }
-        }
-      }
-    }
-    edgeStart[n] = size;
-    byte[] color = new byte[n]; // 0 white, 1 on the stack, 2 done
+    int[] edgeStart = this.edgeStart; // built by checkMetasAndTypes
+    int[] edges = this.edges;
+    byte[] color = this.color; // 0 white, 1 on the stack, 2 done, LEAF white and edgeless by kind
     int[] next = new int[n];
     int[] stack = new int[n];
     for (int root = 0; root < n; root++) {
-      if (color[root] != 0) {
+      byte c = color[root];
+      if (c == LEAF) {
+        color[root] = 2; // pushed and popped at once
+        continue;
+      }
+      if (c != 0) {
+        continue;
+      }
+      // A root whose edges all end at edgeless or finished types (a FUNC and its prototype, most
+      // structs): the search below would push it, colour its LEAF targets done at depth 2 (no
+      // report) and pop it. Done here without the stack.
+      int e = edgeStart[root];
+      int eEnd = edgeStart[root + 1];
+      while (e < eEnd && color[edges[e]] >= 2) { // 2 done or LEAF (a root's own edge is 0: no)
+        e++;
+      }
+      if (e == eEnd) {
+        for (int f = edgeStart[root]; f < eEnd; f++) {
+          color[edges[f]] = 2;
+        }
+        color[root] = 2;
         continue;
       }
       boolean deepReported = false;
@@ -1651,9 +2001,10 @@ public final class BtfValidator {
         int u = stack[sp - 1];
         if (next[u] < edgeStart[u + 1]) {
           int v = edges[next[u]++];
-          if (color[v] == 0 && edgeStart[v] == edgeStart[v + 1] && sp < MAX_CHAIN) {
+          byte cv = color[v];
+          if (cv == LEAF && sp < MAX_CHAIN) {
             color[v] = 2; // no edges: pushed and popped at once, not deep enough to report
-          } else if (color[v] == 0) {
+          } else if (cv == 0 || cv == LEAF) { // (a node of another kind with no edges is pushed)
             color[v] = 1;
             next[v] = edgeStart[v];
             stack[sp++] = v;
@@ -1661,7 +2012,7 @@ public final class BtfValidator {
               deepReported = true;
               reportDepth(stack, sp);
             }
-          } else if (color[v] == 1) {
+          } else if (cv == 1) {
             reportCycle(stack, sp, v);
           }
         } else {

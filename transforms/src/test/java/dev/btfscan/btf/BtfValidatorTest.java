@@ -914,4 +914,90 @@ class BtfValidatorTest {
       assertTrue(p.toString().startsWith("strings: Invalid string section"), p.toString());
     }
   }
+
+  /**
+   * The meta and resolve checks share one pass over the records, with fast paths for the common
+   * kinds: the report must still list META before TYPE_TAGS before RESOLVE, the cap must keep the
+   * first problems in that order, and whatever a fast path cannot prove clean gets the full checks.
+   */
+  @Nested
+  class OnePass {
+    private ValidationResult capped(BtfBuilder b, int max) {
+      try {
+        return BtfValidator.validate(BtfParser.parse(le(b)), max);
+      } catch (BtfFormatException e) {
+        throw new AssertionError(e);
+      }
+    }
+
+    /** [3] FUNC_PROTO, [4] FUNC 'f', [5] CONST -> FUNC (RESOLVE), [6] TYPEDEF 'a b' (META), [7-8] tag loop. */
+    private BtfBuilder blob() {
+      BtfBuilder b = withInts();
+      int proto = b.addType(new int[] {0, info(BtfKind.FUNC_PROTO, 0), 1});
+      int func = b.addType(new int[] {b.addString("f"), info(BtfKind.FUNC, 1), proto});
+      b.addType(new int[] {0, info(BtfKind.CONST, 0), func});
+      b.addType(new int[] {b.addString("a b"), info(BtfKind.TYPEDEF, 0), 1});
+      b.addType(new int[] {b.addString("t"), info(BtfKind.TYPE_TAG, 0), 8});
+      b.addType(new int[] {b.addString("u"), info(BtfKind.TYPE_TAG, 0), 7});
+      return b;
+    }
+
+    @Test
+    void laterMetaProblemsComeBeforeEarlierResolveOnes() {
+      ValidationResult r = capped(blob(), 100);
+      String[] stages = r.problems().stream().map(p -> p.stage().name()).distinct().toArray(String[]::new);
+      assertEquals("[META, TYPE_TAGS, RESOLVE]", Arrays.toString(stages), r.toString());
+      assertEquals(6, r.problems().get(0).typeId(), r.toString());
+      assertError(r, "type [5] CONST '': Invalid type_id: refers to [4] FUNC 'f'");
+    }
+
+    @Test
+    void theCapKeepsTheFirstProblemsInStageOrder() {
+      ValidationResult all = capped(blob(), 100);
+      for (int max = 0; max <= all.problems().size(); max++) {
+        ValidationResult r = capped(blob(), max);
+        assertEquals(all.problems().subList(0, max).toString(), r.problems().toString(), "max " + max);
+        assertEquals(all.errorCount(), r.errorCount());
+        assertEquals(all.warningCount(), r.warningCount());
+      }
+    }
+
+    @Test
+    void aFuncBeforeItsPrototypeIsCheckedInFull() {
+      BtfBuilder b = withInts();
+      b.addType(new int[] {b.addString("f"), info(BtfKind.FUNC, 1), 4});
+      b.addType(new int[] {0, info(BtfKind.FUNC_PROTO, 1), 1, 0, 1});
+      ValidationResult r = validate(b);
+      assertError(r, "type [3] FUNC 'f': Invalid arg#1: parameter 0 of [4] FUNC_PROTO has no name");
+      assertErrorCount(r, 1);
+    }
+
+    @Test
+    void idsThatWrapWhenRebasedAreRangeErrorsNotExceptions() {
+      for (int bad : new int[] {Integer.MIN_VALUE, Integer.MIN_VALUE + 1, Integer.MAX_VALUE, -1}) {
+        BtfBuilder b = withInts();
+        int proto = b.addType(new int[] {0, info(BtfKind.FUNC_PROTO, 1), bad, b.addString("a"), bad});
+        b.addType(new int[] {b.addString("f"), info(BtfKind.FUNC, 1), bad});
+        b.addType(new int[] {b.addString("g"), info(BtfKind.FUNC, 1), proto});
+        b.addType(new int[] {0, info(BtfKind.CONST, 0), bad});
+        b.addType(new int[] {b.addString("s"), info(BtfKind.STRUCT, 1), 4, b.addString("m"), bad, 0});
+        ValidationResult r = validate(b);
+        String u = Integer.toUnsignedString(bad);
+        assertError(r, "type [4] FUNC 'f': invalid type id " + u);
+        assertError(r, "type [6] CONST '': Invalid type_id: " + u + " exceeds BTF_MAX_TYPE");
+        assertError(r, "type [7] STRUCT 's' member 0 'm': Invalid type_id: " + u + " exceeds BTF_MAX_TYPE");
+        assertError(r, "type [3] FUNC_PROTO '': invalid type id " + u);
+      }
+    }
+
+    @Test
+    void membersThatFailOnlyThePlacementChecksAreReported() {
+      BtfBuilder b = withInts();
+      // a 4-byte struct whose int member starts at byte 2: fits the meta checks, not the resolve ones
+      b.addType(new int[] {b.addString("s"), info(BtfKind.STRUCT, 1), 4, b.addString("m"), 1, 16});
+      ValidationResult r = validate(b);
+      assertError(r, "Member exceeds struct_size");
+      assertErrorCount(r, 1);
+    }
+  }
 }
