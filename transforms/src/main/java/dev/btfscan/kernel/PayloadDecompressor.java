@@ -38,6 +38,10 @@ final class PayloadDecompressor {
   static byte[] decompress(
       byte[] src, int offset, int length, Compression compression, long sizeHint, DecompressionLimits limits)
       throws IOException {
+    byte[] whole = Decompressors.decodeNatively(src, offset, length, compression, limits);
+    if (whole != null) {
+      return whole; // the xz tool's exact-size output: no copy
+    }
     long trusted = Math.min(Math.min(limits.maxOutputBytes(), MAX_TRUSTED_HINT), (long) length * MAX_TRUSTED_RATIO);
     long first = sizeHint > 0 ? Math.max(1, Math.min(sizeHint, trusted)) : DEFAULT_FIRST;
     byte[] buf = new byte[(int) first];

@@ -75,6 +75,25 @@ public final class Decompressors {
     return open(new java.io.ByteArrayInputStream(src, off, len), compression, limits);
   }
 
+  /**
+   * The whole of an in-memory .xz file decoded by the native tool into one exact-size array, or
+   * null when the tool is absent, not used for this file, or failed (then decode it through
+   * {@link #open(byte[], int, int, Compression, DecompressionLimits)}, which gives the bytes or the
+   * error). For callers that want the result in one array: no second copy of a 60 MB vmlinux.
+   */
+  public static byte[] decodeNatively(byte[] src, int off, int len, Compression compression, DecompressionLimits limits) {
+    java.util.Objects.checkFromIndexSize(off, len, src.length);
+    NativeXz xz = compression == Compression.XZ ? NativeXz.configured() : null;
+    if (xz == null || len < Long.getLong(NATIVE_MIN_BYTES_PROPERTY, DEFAULT_NATIVE_MIN_BYTES) || !xz.verifiesChecks()) {
+      return null;
+    }
+    NativeXz.Decoded d = decodeNatively(xz, src, off, len, limits);
+    if (d == null) {
+      return null;
+    }
+    return d.length() == d.bytes().length ? d.bytes() : java.util.Arrays.copyOf(d.bytes(), d.length());
+  }
+
   private static NativeXz.Decoded decodeNatively(NativeXz xz, byte[] src, int off, int len, DecompressionLimits limits) {
     XzLayout.Bound bound = XzLayout.walk(src, off, len, limits.ratioCheckAfterBytes());
     if (bound == null || bound.total() > limits.maxOutputBytes() || bound.total() > Integer.MAX_VALUE - 8
