@@ -92,8 +92,13 @@ public final class ScanPipeline {
           Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(summary.toJson()) + "\n", StandardCharsets.UTF_8);
       reports.write(dir.staging());
     } catch (IOException | RuntimeException e) {
-      // A failed run leaves the previous OUT as it was and no staging directory behind.
-      dir.abort();
+      // A failed run leaves the previous OUT as it was and no staging directory behind; the
+      // failure reported is the run's, not the clean-up's.
+      try {
+        dir.abort();
+      } catch (IOException | RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
+      }
       throw e;
     }
     dir.commit();

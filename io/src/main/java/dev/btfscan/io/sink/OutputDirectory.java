@@ -86,12 +86,33 @@ public final class OutputDirectory {
     }
   }
 
-  /** Deletes the staging directory; the target is left untouched. */
+  /**
+   * Deletes the staging directory; the target is left untouched. A failed run may still have
+   * workers writing into it for a moment (a runner stops its other bundles asynchronously), so a
+   * walk that meets files appearing or vanishing is tried again.
+   */
   public void abort() throws IOException {
     checkOpen();
     finished = true;
-    deleteTree(staging);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        deleteTree(staging);
+        return;
+      } catch (java.nio.file.DirectoryNotEmptyException | java.nio.file.NoSuchFileException e) {
+        if (attempt == ABORT_ATTEMPTS) {
+          throw e;
+        }
+        try {
+          Thread.sleep(100L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
+
+  private static final int ABORT_ATTEMPTS = 5;
 
   private void checkOpen() {
     if (finished) {
