@@ -70,16 +70,7 @@ class NativeXzFileTest {
 
   /** {@code xz -c ARGS} of {@code data}, written by the tool itself. */
   static byte[] xz(byte[] data, String... args) throws Exception {
-    Path in = Files.createTempFile(tmp, "plain", "");
-    Files.write(in, data);
-    List<String> cmd = new ArrayList<>(List.of(found.toString(), "-c", "-q"));
-    cmd.addAll(List.of(args));
-    cmd.add(in.toString());
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    assertEquals(0, p.waitFor(), "xz " + cmd);
-    Files.delete(in);
-    return out;
+    return XzCli.compress(found.toString(), tmp, data, args);
   }
 
   static byte[] concat(byte[]... parts) {

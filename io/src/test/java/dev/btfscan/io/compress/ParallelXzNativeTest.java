@@ -65,16 +65,7 @@ class ParallelXzNativeTest {
 
   /** {@code xz -c ARGS} of {@code data}, written by the tool itself. */
   static byte[] xz(byte[] data, String... args) throws Exception {
-    Path in = Files.createTempFile(tmp, "plain", "");
-    Files.write(in, data);
-    List<String> cmd = new ArrayList<>(List.of(executable(), "-c", "-q"));
-    cmd.addAll(List.of(args));
-    cmd.add(in.toString());
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    assertEquals(0, p.waitFor(), "xz " + cmd);
-    Files.delete(in);
-    return out;
+    return XzCli.compress(executable(), tmp, data, args);
   }
 
   /** What a read of the whole stream gives: its bytes, or its exception's type and message. */
