@@ -37,11 +37,18 @@ public final class JudgeWhileReading implements LocalAnalysis {
 
   private final Counter judgedInReader = Metrics.counter(JudgeWhileReading.class, "modules-judged-in-reader");
   private final ModuleAnalysis analysis;
+  private final long heldBytes;
   private final BlobWriter blobs;
 
   public JudgeWhileReading(Normalization normalization, boolean rebase, BlobWriter blobs) {
+    this(normalization, rebase, blobs, HELD_BYTES);
+  }
+
+  /** @param heldBytes bytes of modules one package may hold for its end */
+  JudgeWhileReading(Normalization normalization, boolean rebase, BlobWriter blobs, long heldBytes) {
     this.analysis = new ModuleAnalysis(normalization, rebase);
     this.blobs = blobs;
+    this.heldBytes = heldBytes;
   }
 
   @Override
@@ -54,7 +61,7 @@ public final class JudgeWhileReading implements LocalAnalysis {
     private final Map<String, KernelBtf> own = new HashMap<>();
     /** Modules waiting for a vmlinux the package may still hold, in archive order. */
     private final ArrayDeque<KernelFile> held = new ArrayDeque<>();
-    private long heldBytes;
+    private long holding;
 
     @Override
     public void kernelImage(KernelFile image) {
@@ -74,10 +81,10 @@ public final class JudgeWhileReading implements LocalAnalysis {
         return;
       }
       held.add(module);
-      heldBytes += module.bytes() == null ? 0 : module.bytes().length;
-      while (heldBytes > HELD_BYTES && !held.isEmpty()) {
+      holding += module.bytes() == null ? 0 : module.bytes().length;
+      while (holding > heldBytes && !held.isEmpty()) {
         KernelFile oldest = held.poll();
-        heldBytes -= oldest.bytes() == null ? 0 : oldest.bytes().length;
+        holding -= oldest.bytes() == null ? 0 : oldest.bytes().length;
         out.passOn(oldest);
       }
     }
@@ -90,7 +97,7 @@ public final class JudgeWhileReading implements LocalAnalysis {
         }
       }
       held.clear();
-      heldBytes = 0;
+      holding = 0;
     }
 
     /** Judges {@code module} if the package alone decides it (then its lines are out), else says what it lacks. */
