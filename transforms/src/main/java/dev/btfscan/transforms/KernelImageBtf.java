@@ -32,7 +32,8 @@ record KernelImageBtf(ObjectNode row, KernelBtf kernel, String blobPath) {
       if (f.bytes() == null) {
         throw new java.io.IOException("not read");
       }
-      BtfFiles.Found image = KernelImageCache.load(f.bytes());
+      KernelImageCache.Extracted extracted = KernelImageCache.load(f.bytes());
+      BtfFiles.Found image = extracted.found();
       String banner = image.release();
       if (banner != null && !banner.isEmpty()) {
         if (!release.isEmpty() && !release.equals(banner)) {
@@ -42,7 +43,7 @@ record KernelImageBtf(ObjectNode row, KernelBtf kernel, String blobPath) {
       }
       byte[] raw = image.btf();
       Btf btf = BtfParser.parse(raw);
-      String sha = Sha256.hex(raw);
+      String sha = extracted.btfSha256();
       blob = BlobPaths.of(release, f.packageName(), f.path());
       row.put("release", release);
       row.put("arch", image.arch());

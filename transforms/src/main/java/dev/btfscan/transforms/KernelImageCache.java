@@ -1,41 +1,57 @@
 package dev.btfscan.transforms;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedList;
+import java.util.zip.CRC32;
 
 /**
- * What {@link BtfFiles#load} found in a kernel image, once per worker JVM and image content: the
- * package reader extracts a package's vmlinux to judge its modules, and the kernel step extracts
- * the same image again for its row and the side input. Decompressing a vmlinuz is the costly part
- * (an xz bzImage takes most of a second), hashing it a few milliseconds. On a runner that sends the
- * image to another worker the second extraction simply happens there.
+ * What a kernel image holds, once per worker JVM and image content: the package reader extracts a
+ * package's vmlinux to judge its modules, and the kernel step extracts the same image again for its
+ * row and the side input. Decompressing a vmlinuz is the costly part (an xz bzImage takes most of a
+ * second); finding the image again costs a CRC32 and one comparison of its bytes (a hash of 8 MB
+ * with SHA-256 took a fifth of the reader's samples, and an image's identity must not rest on a
+ * checksum a hostile package can collide). On a runner that sends the image to another worker the
+ * second extraction simply happens there.
  */
 final class KernelImageCache {
-  /** A few images: each entry holds one vmlinux BTF (a few MB). */
-  private static final int CAPACITY = 4;
-  private static final Map<String, BtfFiles.Found> CACHE = new LinkedHashMap<>(CAPACITY, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, BtfFiles.Found> eldest) {
-      return size() > CAPACITY;
-    }
-  };
+  /** A couple of images: each entry holds an image and its vmlinux BTF (a few MB each). */
+  private static final int CAPACITY = 2;
+
+  /** An image's BTF as {@link BtfFiles#load} finds it, and that BTF's SHA-256 (hex). */
+  record Extracted(BtfFiles.Found found, String btfSha256) {}
+
+  private record Entry(long crc, byte[] image, Extracted extracted) {}
+
+  /** Most recently used first. */
+  private static final LinkedList<Entry> CACHE = new LinkedList<>();
 
   private KernelImageCache() {}
 
-  static BtfFiles.Found load(byte[] image) throws IOException {
-    String key = Sha256.hex(image);
+  static Extracted load(byte[] image) throws IOException {
+    CRC32 crc32 = new CRC32();
+    crc32.update(image);
+    long crc = crc32.getValue();
     synchronized (CACHE) {
-      BtfFiles.Found hit = CACHE.get(key);
-      if (hit != null) {
-        return hit;
+      for (Iterator<Entry> it = CACHE.iterator(); it.hasNext(); ) {
+        Entry e = it.next();
+        if (e.crc() == crc && Arrays.equals(e.image(), image)) {
+          it.remove();
+          CACHE.addFirst(e);
+          return e.extracted();
+        }
       }
     }
     // Outside the lock: two threads may extract the same image at once; both results are equal.
     BtfFiles.Found found = BtfFiles.load(image);
+    Extracted extracted = new Extracted(found, Sha256.hex(found.btf()));
     synchronized (CACHE) {
-      CACHE.putIfAbsent(key, found);
+      CACHE.addFirst(new Entry(crc, image, extracted));
+      while (CACHE.size() > CAPACITY) {
+        CACHE.removeLast();
+      }
     }
-    return found;
+    return extracted;
   }
 }
