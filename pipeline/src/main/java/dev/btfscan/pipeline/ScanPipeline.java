@@ -157,8 +157,9 @@ public final class ScanPipeline {
         // when every package is read: the reader keeps of each .ko only what the analysis reads.
         .withModuleBytes(ModuleSlimmer::slim);
     if (againstKey == null && judgeInReader) {
-      // A package that carries its release's vmlinux ahead of its modules has them judged as it is
-      // read, so they never wait: memory stays flat however many packages the run reads.
+      // A package that carries its modules' vmlinux has them judged as it is read (those listed
+      // before the vmlinux at its end), so they never wait: memory follows the packages being
+      // read, however many the run reads.
       reader = reader.withLocalAnalysis(new JudgeWhileReading(config.normalization(), config.rebase(), blobs));
     }
     PCollectionTuple read = p
