@@ -1570,15 +1570,27 @@ public final class BtfValidator {
     }
   }
 
-  /** Modifiers and PTR: the target exists, is not a VAR/DATASEC/DECL_TAG, and is sized or void, FWD, FUNC_PROTO. */
-  private void checkModifierTarget(int id) {
+  /**
+   * The type {@code id}'s size/type word refers to, or 0 when there is nothing more to check: void,
+   * an id out of range (reported elsewhere), or a VAR/DATASEC/DECL_TAG target, reported here.
+   */
+  private int usableTarget(int id) {
     int next = sizeOrType(id);
     if (next == 0 || !btf.hasId(next)) {
-      return;
+      return 0;
     }
     BtfKind nk = kind(next);
     if (nk != null && sourceOnly(nk)) {
       error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: refers to " + describe(next));
+      return 0;
+    }
+    return next;
+  }
+
+  /** Modifiers and PTR: the target exists, is not a VAR/DATASEC/DECL_TAG, and is sized or void, FWD, FUNC_PROTO. */
+  private void checkModifierTarget(int id) {
+    int next = usableTarget(id);
+    if (next == 0) {
       return;
     }
     int r = skipModifiers(next);
@@ -1596,13 +1608,8 @@ public final class BtfValidator {
   }
 
   private void checkVarTarget(int id) {
-    int next = sizeOrType(id);
-    if (next == 0 || !btf.hasId(next)) {
-      return;
-    }
-    BtfKind nk = kind(next);
-    if (nk != null && sourceOnly(nk)) {
-      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: refers to " + describe(next));
+    int next = usableTarget(id);
+    if (next == 0) {
       return;
     }
     if (sizeOf(next) == NO_SIZE) {

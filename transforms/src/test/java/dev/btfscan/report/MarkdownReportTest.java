@@ -70,14 +70,7 @@ class MarkdownReportTest {
   @Test
   void theBaselineSectionCountsChangesAndListsVerdictChangesFirst() {
     ScanRows now = ReportSamples.scan();
-    List<ObjectNode> old = new ArrayList<>();
-    for (ObjectNode r : now.modules()) {
-      ObjectNode o = r.deepCopy();
-      if (o.path("module").asText().equals("nf_dup")) {
-        o.put("verdict", "ok");
-      }
-      old.add(o);
-    }
+    List<ObjectNode> old = ReportSamples.baselineOf(now, false);
     old.add(ReportSamples.module("gone.deb", "x.ko", "x", "6.1.0-50", "ok"));
     String text = MarkdownReport.render(now, BaselineDiff.compare(old, now.modules()), "/tmp/old");
     assertTrue(text.endsWith("## Since the baseline `/tmp/old`\n\n0 new, 1 gone, 1 changed, 4 same.\n\n"

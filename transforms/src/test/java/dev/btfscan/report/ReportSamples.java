@@ -68,6 +68,24 @@ final class ReportSamples {
   }
 
   /** A scan of three packages: ok, remapped, a mismatch with references, an invalid hostile name. */
+  /**
+   * An earlier scan's module rows for {@code now}: {@code nf_dup} was ok then, and {@code demo}
+   * did not exist yet when {@code withoutDemo}.
+   */
+  static java.util.List<ObjectNode> baselineOf(ScanRows now, boolean withoutDemo) {
+    java.util.List<ObjectNode> old = new java.util.ArrayList<>();
+    for (ObjectNode r : now.modules()) {
+      ObjectNode o = r.deepCopy();
+      if (o.path("module").asText().equals("nf_dup")) {
+        o.put("verdict", "ok");
+      }
+      if (!withoutDemo || !o.path("module").asText().equals("demo")) {
+        old.add(o);
+      }
+    }
+    return old;
+  }
+
   static ScanRows scan() {
     List<ObjectNode> modules = new ArrayList<>();
     modules.add(module("linux-image-6.1.0-53_amd64.deb", "lib/modules/6.1.0-53/kernel/af_key.ko", "af_key", "6.1.0-53", "ok"));
