@@ -50,10 +50,6 @@ public final class KernelFile {
     return entry;
   }
 
-  /** The same file with other bytes (the reader slims modules to what the analysis reads). */
-  public KernelFile withBytes(byte[] newBytes) {
-    return new KernelFile(packageName, path, rawName, kind, release, unsafeReason, size, duplicate, newBytes, problems, entry);
-  }
 
   /** The package's file name (directory name for trees). */
   public String packageName() {

@@ -43,10 +43,6 @@ final class ReadPackageFn extends DoFn<String, KernelFile> {
   private final Counter bytes = Metrics.counter(ReadPackageFn.class, "bytes");
   private final Counter oversized = Metrics.counter(ReadPackageFn.class, "oversizedEntries");
 
-  ReadPackageFn(long maxEntryBytes, DecompressionLimits payloadLimits) {
-    this(maxEntryBytes, payloadLimits, null, null);
-  }
-
   /**
    * @param moduleBytes applied to each non-duplicate module's bytes as read, or null
    * @param localAnalysis judges modules as they are read where it can, or null

@@ -73,7 +73,10 @@ public final class JudgeWhileReading implements LocalAnalysis {
 
     @Override
     public void module(KernelFile module, Output out) {
-      Missing missing = own.isEmpty() ? Missing.BASE : judge(module, out);
+      // The path's release decides (vermagic only when the path names none): without its vmlinux
+      // yet, hold the module unread rather than analyse it now and again at the end.
+      boolean baseSeen = module.release() == null ? !own.isEmpty() : own.containsKey(module.release());
+      Missing missing = baseSeen ? judge(module, out) : Missing.BASE;
       if (missing == Missing.OTHER_KERNELS) {
         out.passOn(module);
       }
