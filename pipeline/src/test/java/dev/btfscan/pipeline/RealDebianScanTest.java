@@ -25,13 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Whole real Debian packages (fetched by fixtures/scripts/fetch-debian.sh into the cache outside
- * the repo): the 6.1.0-47, -50 and -53 cloud-amd64 builds.
+ * the repo): the 6.1.0-47, -50 and -53 cloud-amd64 builds and the 6.1.0-53 cloud-arm64 build.
  */
 @Tag("integration")
 class RealDebianScanTest {
   static final String R47 = "6.1.0-47-cloud-amd64";
   static final String R50 = "6.1.0-50-cloud-amd64";
   static final String R53 = "6.1.0-53-cloud-amd64";
+  static final String R53_ARM64 = "6.1.0-53-cloud-arm64";
 
   @TempDir Path tmp;
 
@@ -81,6 +82,32 @@ class RealDebianScanTest {
     assertEquals("bzImage+lz4", kernels.get(0).path("format").asText());
     assertEquals(R53, kernels.get(0).path("release").asText());
     assertEquals(95057, kernels.get(0).path("types").asLong());
+  }
+
+  /**
+   * The arm64 cloud build: its vmlinuz is a raw Image (the BTF found by search, no ELF), its 992
+   * modules are aarch64 ELF with split BTF. Every one has its row and is ok on that BTF, which is
+   * the blob the independent search in fetch-debian.sh found.
+   */
+  @Test
+  void everyArm64ModuleIsOkOnTheBtfFoundInItsRawImage() throws Exception {
+    String deb = deb(R53_ARM64);
+    Path out = tmp.resolve("arm64");
+    scan(List.of(deb), out, null, true);
+    List<JsonNode> modules = rows(out, ScanPipeline.MODULES);
+    assertEquals(dpkgModuleCount(deb), modules.size(), "every module file in dpkg-deb -c has one row");
+    Map<String, Long> verdicts = new TreeMap<>();
+    modules.forEach(r -> verdicts.merge(r.path("verdict").asText() + "/" + r.path("arch").asText(), 1L, Long::sum));
+    assertEquals(Map.of("ok/aarch64", (long) modules.size()), verdicts);
+    List<JsonNode> kernels = rows(out, ScanPipeline.KERNELS);
+    assertEquals(1, kernels.size());
+    JsonNode k = kernels.get(0);
+    assertEquals("Image", k.path("format").asText());
+    assertEquals("aarch64", k.path("arch").asText());
+    assertEquals(R53_ARM64, k.path("release").asText());
+    byte[] searched = Files.readAllBytes(Fixtures.cache().resolve("btf/" + R53_ARM64 + ".btf"));
+    assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(searched)),
+        k.path("sha256").asText());
   }
 
   @Test

@@ -61,16 +61,51 @@ class DebianVmlinuzIntegrationTest {
     assertTrue(ms < 5_000, "search took " + ms + " ms");
   }
 
+  /**
+   * The real Debian 12 arm64 cloud kernel: a raw {@code Image} (no ELF, no section table), whose
+   * BTF is found by search. It must be exactly the blob fixtures/scripts/find-raw-btf.py found
+   * (fetch-debian.sh --arm64 writes it to the cache, after bpftool has read it), and bpftool must
+   * read it as the same 97,913 types.
+   */
+  @Test
+  void arm64ImageBtfEqualsTheBlobTheIndependentSearchFound() throws Exception {
+    Path deb = findDeb(ARM64_RELEASE);
+    Path expectedFile = Fixtures.cache().resolve("btf/" + ARM64_RELEASE + ".btf");
+    assumeTrue(Files.isRegularFile(expectedFile), "run fixtures/scripts/fetch-debian.sh --arm64 first");
+    Path root = Files.createDirectories(dir.resolve("root"));
+    run("dpkg-deb", "-x", deb.toString(), root.toString());
+    byte[] vmlinuz = Files.readAllBytes(root.resolve("boot/vmlinuz-" + ARM64_RELEASE));
+
+    KernelImage k = KernelImage.read(vmlinuz);
+
+    assertEquals("Image", k.format());
+    assertArrayEquals(Files.readAllBytes(expectedFile), k.btf());
+    assertEquals(Optional.of(ARM64_RELEASE), k.release());
+    assertEquals(Optional.of("aarch64"), k.arch());
+    Path ours = dir.resolve("ours.btf");
+    Files.write(ours, k.btf());
+    Process p = new ProcessBuilder("bpftool", "btf", "dump", "file", ours.toString()).redirectErrorStream(true).start();
+    long types = new String(p.getInputStream().readAllBytes()).lines().filter(l -> l.startsWith("[")).count();
+    assertEquals(0, p.waitFor());
+    assertEquals(97913, types);
+  }
+
+  private static final String ARM64_RELEASE = "6.1.0-53-cloud-arm64";
+
   private static Path findDeb() throws IOException {
+    return findDeb(RELEASE);
+  }
+
+  private static Path findDeb(String release) throws IOException {
     Path cache = Fixtures.cache().resolve("debian");
     assumeTrue(Files.isDirectory(cache), "no package cache at " + cache);
     try (DirectoryStream<Path> s =
-        Files.newDirectoryStream(cache, "linux-image-" + RELEASE + "-unsigned*.deb")) {
+        Files.newDirectoryStream(cache, "linux-image-" + release + "-unsigned*.deb")) {
       for (Path p : s) {
         return p;
       }
     }
-    assumeTrue(false, "linux-image-" + RELEASE + "-unsigned not in " + cache);
+    assumeTrue(false, "linux-image-" + release + "-unsigned not in " + cache);
     throw new AssertionError("unreachable");
   }
 
