@@ -34,6 +34,8 @@ public final class Btf {
   private final int startStrOff;
   private final int stringsStart;
   private final int availableLength;
+  /** {@link IdentifierStarts} of the own string section, made on first use (racy but idempotent). */
+  private volatile long[] identifierStarts;
 
   Btf(byte[] data, BtfHeader header, KindLayout layout, int[] offsets, int count, Btf base) {
     this(data, header, layout, offsets, count, base, (int) header.blobSize());
@@ -176,6 +178,20 @@ public final class Btf {
   /** The array this blob was parsed from (not a copy; callers must not change it). */
   byte[] array() {
     return data;
+  }
+
+  /**
+   * Bit {@code off - startStringOffset()} set when that own string offset starts a valid
+   * identifier ({@link IdentifierStarts}): made once per blob, so a base shared by thousands of
+   * split modules is scanned once, not once per module.
+   */
+  long[] identifierStarts() {
+    long[] bits = identifierStarts;
+    if (bits == null) {
+      bits = IdentifierStarts.of(data, stringsStart, header.strLen());
+      identifierStarts = bits;
+    }
+    return bits;
   }
 
   /** Where this blob's own string section starts in {@link #array()}. */

@@ -268,6 +268,24 @@ class BtfValidatorTest {
     }
 
     @Test
+    void aSplitBlobsNamesInItsBaseStringsObeyTheSameRule() throws BtfFormatException {
+      BtfBuilder b = withInts();
+      int good = b.addString("list_head");
+      int bad = b.addString("no-dash");
+      int mid = good + 5; // "head", inside "list_head"
+      Btf base = BtfParser.parse(le(b));
+      BtfBuilder split = new BtfBuilder(base);
+      int s = split.nextId();
+      split.addType(new int[] {good, info(BtfKind.STRUCT, 3), 12, good, 1, 0, bad, 1, 32, mid, 1, 64});
+      ValidationResult r = BtfValidator.validate(BtfParser.parse(le(split), base));
+      assertError(r, "type [" + s + "] STRUCT 'list_head' member 1 'no-dash': Invalid name: 'no-dash' is not a valid identifier ('-' at 2)");
+      assertProblem(r, Severity.WARNING, "member 2 'head': name_off " + mid + " points into the middle of a string");
+      assertErrorCount(r, 1);
+      // validated again on the same (shared) base: the same verdicts, whatever was memoized
+      assertEquals(r.problems(), BtfValidator.validate(BtfParser.parse(le(split), base)).problems());
+    }
+
+    @Test
     void dotsAreAllowedAsIn61() {
       BtfBuilder b = withInts();
       b.addType(new int[] {b.addString("foo.isra.0"), info(BtfKind.TYPEDEF, 0), 1});
