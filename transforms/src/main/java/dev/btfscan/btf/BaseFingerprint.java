@@ -106,6 +106,8 @@ public record BaseFingerprint(long strings, long typesAtLeast, String evidence) 
 
   private static int[] stringStarts(Btf framed, boolean[] isStart) {
     int strLen = isStart.length;
+    byte[] d = framed.array();
+    int at = framed.stringsStart();
     int[] starts = new int[16];
     int count = 0;
     boolean atStart = true;
@@ -117,29 +119,48 @@ public record BaseFingerprint(long strings, long typesAtLeast, String evidence) 
         }
         starts[count++] = i;
       }
-      atStart = framed.stringByte(i) == 0;
+      atStart = d[at + i] == 0;
     }
     return Arrays.copyOf(starts, count);
   }
 
-  /** The type ids and non-zero name offsets a blob's own records hold, as stored. */
-  private static final class References {
+  /**
+   * The type ids and non-zero name offsets a blob's own records hold, as stored. Read word by word
+   * from the blob (no record copies or slot arrays): this runs once for every split module.
+   */
+  private static final class References implements TypeRefs.SlotVisitor {
+    private final Btf btf;
+    private int id;
     long maxTypeId;
     int[] names = new int[64];
     int nameCount;
 
     References(Btf btf) {
-      for (int id = btf.startId(); id < btf.endId(); id++) {
-        int[] w = btf.words(id);
+      this.btf = btf;
+      for (id = btf.startId(); id < btf.endId(); id++) {
         BtfKind kind = btf.kind(id);
         int vlen = btf.vlen(id);
-        for (int s : TypeRefs.typeIdSlots(kind, vlen)) {
-          maxTypeId = Math.max(maxTypeId, Integer.toUnsignedLong(w[s]));
+        for (int s : TypeRefs.fixedTypeIdSlots(kind)) {
+          typeId(btf.word(id, s));
         }
-        for (int s : TypeRefs.nameSlots(kind, vlen)) {
-          addName(w[s]);
+        int first = TypeRefs.elementTypeIdSlot(kind);
+        if (first >= 0) {
+          int stride = TypeRefs.elementTypeIdStride(kind);
+          for (int i = 0; i < vlen; i++) {
+            typeId(btf.word(id, first + stride * i));
+          }
         }
+        TypeRefs.forEachNameSlot(kind, vlen, this);
       }
+    }
+
+    private void typeId(int word) {
+      maxTypeId = Math.max(maxTypeId, Integer.toUnsignedLong(word));
+    }
+
+    @Override
+    public void slot(int wordIndex) {
+      addName(btf.word(id, wordIndex));
     }
 
     private void addName(int off) {
