@@ -1,6 +1,7 @@
 package dev.btfscan.io;
 
 import dev.btfscan.io.compress.DecompressionLimits;
+import dev.btfscan.io.compress.ParallelDecodeSlots;
 import dev.btfscan.io.pkg.EntryType;
 import dev.btfscan.io.pkg.EntryVisitor;
 import dev.btfscan.io.pkg.KernelFileKind;
@@ -62,7 +63,19 @@ final class ReadPackageFn extends DoFn<String, KernelFile> {
     Emitter emitter = new Emitter(name, out.get(KernelPackageIO.KERNEL_FILES), out.get(KernelPackageIO.LOCAL_ROWS),
         localAnalysis == null ? null : localAnalysis.open(name));
     List<String> problems = new ArrayList<>();
-    String format = "unknown";
+    String format;
+    // The slot (if the payload decodes in parallel) is the package's until its held modules are judged.
+    try (ParallelDecodeSlots.Scope slot = ParallelDecodeSlots.jvm().readingPackage()) {
+      format = read(location, name, emitter, problems);
+      // Modules a local analysis held for the package's end leave now, read to the end or not.
+      emitter.finish();
+    }
+    out.get(KernelPackageIO.SUMMARIES).output(new PackageSummary(name, location, format, emitter.entries,
+        emitter.modules, emitter.images, problems));
+  }
+
+  /** Reads the package into {@code emitter}; returns its format, adding to {@code problems} what broke. */
+  private String read(String location, String name, Emitter emitter, List<String> problems) {
     try {
       PackageFormat f;
       if (location.endsWith("/")) {
@@ -72,20 +85,17 @@ final class ReadPackageFn extends DoFn<String, KernelFile> {
           f = PackageReader.read(name, in, emitter, payloadLimits);
         }
       }
-      format = formatName(f);
+      return formatName(f);
     } catch (PackageReadException e) {
       failedPackages.inc();
-      format = formatName(e.format());
       problems.add(describe(e));
+      return formatName(e.format());
     } catch (Exception e) {
       // opening failed, or something unexpected: still a report row, never a failed bundle
       failedPackages.inc();
       problems.add("cannot read " + location + ": " + e);
+      return "unknown";
     }
-    // Modules a local analysis held for the package's end leave now, read to the end or not.
-    emitter.finish();
-    out.get(KernelPackageIO.SUMMARIES).output(new PackageSummary(name, location, format, emitter.entries,
-        emitter.modules, emitter.images, problems));
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.btfscan.analysis.KnownKernel;
 import dev.btfscan.elf.ModuleSlimmer;
 import dev.btfscan.io.KernelFile;
 import dev.btfscan.io.KernelPackageIO;
+import dev.btfscan.io.compress.ParallelDecodeSlots;
 import dev.btfscan.io.pkg.KernelFileKind;
 import dev.btfscan.report.Json;
 import dev.btfscan.report.Summary;
@@ -125,19 +126,17 @@ public final class ScanPipeline {
     return options;
   }
 
-  /** Heap one package being read may need: xz blocks in flight, its vmlinux, held modules (measured ~220 MB). */
-  static final long HEAP_PER_PACKAGE = 256L << 20;
-
   /**
    * The DirectRunner's worker threads: one per package being read, at most one per core, and no
    * more packages at once than the heap holds. Why not always one per core: its driver re-submits
    * itself to the same pool without pausing (ExecutorServiceParallelExecutor/QuiescenceDriver), so
    * a pool thread without a bundle spins; profiled on one 4023-module package with 2 threads, the
    * spin took 38% of the CPU while the reader's single bundle ran. A package's own work is parallel
-   * anyway: xz blocks decode on a pool of their own. Other runners size themselves.
+   * anyway: xz blocks decode on a pool of their own, and at most {@link ParallelDecodeSlots} of the
+   * packages read at once decode that way. Other runners size themselves.
    */
   static int directParallelism(long packages, int cores, long maxHeap) {
-    return (int) Math.max(1, Math.min(Math.min(cores, packages), maxHeap / HEAP_PER_PACKAGE));
+    return (int) Math.max(1, Math.min(Math.min(cores, packages), maxHeap / ParallelDecodeSlots.HEAP_PER_PACKAGE));
   }
 
   /** The report rows as collections, for tests to assert on before they are written. */

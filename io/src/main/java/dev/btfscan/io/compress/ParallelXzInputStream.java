@@ -126,6 +126,7 @@ final class ParallelXzInputStream extends InputStream {
     this.checkType = streamHeader[7] & 0x0f;
     this.streamFlags = Arrays.copyOfRange(streamHeader, 6, 8);
     this.ahead = threads; // one decoding per thread; the block being read is the one more in memory
+    ParallelDecodeSlots.jvm().parallelDecodeStarts(); // a package read this way may wait for another's end
     submit(firstBlockHeader);
   }
 
