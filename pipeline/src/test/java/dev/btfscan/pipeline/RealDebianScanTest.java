@@ -67,16 +67,25 @@ class RealDebianScanTest {
     return n;
   }
 
-  @Test
-  void every53ModuleIsOkOnTheVmlinuxFromItsOwnVmlinuz() throws Exception {
-    String deb = deb(R53);
-    Path out = tmp.resolve("53");
+  /**
+   * Scans the package of {@code release} on its own: every module file dpkg-deb lists has exactly
+   * one row, and every row is {@code ok} and of {@code arch}. Returns OUT.
+   */
+  private Path scanAloneEveryModuleOk(String release, String arch) throws Exception {
+    String deb = deb(release);
+    Path out = tmp.resolve(release);
     scan(List.of(deb), out, null, true);
     List<JsonNode> modules = rows(out, ScanPipeline.MODULES);
     assertEquals(dpkgModuleCount(deb), modules.size(), "every module file in dpkg-deb -c has one row");
     Map<String, Long> verdicts = new TreeMap<>();
-    modules.forEach(r -> verdicts.merge(r.path("verdict").asText(), 1L, Long::sum));
-    assertEquals(Map.of("ok", (long) modules.size()), verdicts);
+    modules.forEach(r -> verdicts.merge(r.path("verdict").asText() + "/" + r.path("arch").asText(), 1L, Long::sum));
+    assertEquals(Map.of("ok/" + arch, (long) modules.size()), verdicts);
+    return out;
+  }
+
+  @Test
+  void every53ModuleIsOkOnTheVmlinuxFromItsOwnVmlinuz() throws Exception {
+    Path out = scanAloneEveryModuleOk(R53, "x86_64");
     List<JsonNode> kernels = rows(out, ScanPipeline.KERNELS);
     assertEquals(1, kernels.size());
     assertEquals("bzImage+lz4", kernels.get(0).path("format").asText());
@@ -91,14 +100,7 @@ class RealDebianScanTest {
    */
   @Test
   void everyArm64ModuleIsOkOnTheBtfFoundInItsRawImage() throws Exception {
-    String deb = deb(R53_ARM64);
-    Path out = tmp.resolve("arm64");
-    scan(List.of(deb), out, null, true);
-    List<JsonNode> modules = rows(out, ScanPipeline.MODULES);
-    assertEquals(dpkgModuleCount(deb), modules.size(), "every module file in dpkg-deb -c has one row");
-    Map<String, Long> verdicts = new TreeMap<>();
-    modules.forEach(r -> verdicts.merge(r.path("verdict").asText() + "/" + r.path("arch").asText(), 1L, Long::sum));
-    assertEquals(Map.of("ok/aarch64", (long) modules.size()), verdicts);
+    Path out = scanAloneEveryModuleOk(R53_ARM64, "aarch64");
     List<JsonNode> kernels = rows(out, ScanPipeline.KERNELS);
     assertEquals(1, kernels.size());
     JsonNode k = kernels.get(0);
