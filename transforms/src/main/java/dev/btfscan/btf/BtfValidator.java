@@ -539,7 +539,6 @@ public final class BtfValidator {
   private final java.util.BitSet validIdentifiers = new java.util.BitSet();
   private final java.util.BitSet validSectionNames = new java.util.BitSet();
 
-
   /**
    * Whether {@code off} is a non-zero string offset, in range, at the start of a string that is a
    * valid identifier: then every check of a name slot that may or must be an identifier passes.
