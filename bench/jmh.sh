@@ -19,7 +19,11 @@ if [ -n "$deb" ]; then
   vmlinuz_opt=(-Dbtfscan.vmlinuz="$work/vmlinuz-6.1.0-53-cloud-amd64")
 fi
 
-# libbpf: btf__parse_raw on the same blob, best and median of many warm runs.
+# libbpf: btf__parse_raw on the same blob, best and median of many warm runs (Debian's libbpf-dev;
+# installed here when missing, as run-bench.sh's tools are).
+if ! dpkg-query -W -f='${Status}' libbpf-dev 2>/dev/null | grep -q 'install ok installed'; then
+  apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends libbpf-dev >&2
+fi
 xz -dc fixtures/data/kernels/6.1.0-53-cloud-amd64.btf.xz > "$work/vmlinux-6.1.0-53-cloud-amd64.btf"
 gcc -O2 -o "$work/libbpf-parse" bench/libbpf-parse.c -lbpf
 "$work/libbpf-parse" "$work/vmlinux-6.1.0-53-cloud-amd64.btf" 200
