@@ -126,41 +126,30 @@ public record BaseFingerprint(long strings, long typesAtLeast, String evidence) 
 
   /**
    * The type ids and non-zero name offsets a blob's own records hold, as stored. Read word by word
-   * from the blob (no record copies or slot arrays): this runs once for every split module.
+   * from the blob through {@link TypeRefs}' slot walkers (no record copies or slot arrays): this
+   * runs once for every split module.
    */
-  private static final class References implements TypeRefs.SlotVisitor {
+  private static final class References {
     private final Btf btf;
     private int id;
     long maxTypeId;
     int[] names = new int[64];
     int nameCount;
+    private final TypeRefs.SlotVisitor typeIdSlot = w -> maxTypeId = Math.max(maxTypeId, Integer.toUnsignedLong(word(w)));
+    private final TypeRefs.SlotVisitor nameSlot = w -> addName(word(w));
 
     References(Btf btf) {
       this.btf = btf;
       for (id = btf.startId(); id < btf.endId(); id++) {
         BtfKind kind = btf.kind(id);
         int vlen = btf.vlen(id);
-        for (int s : TypeRefs.fixedTypeIdSlots(kind)) {
-          typeId(btf.word(id, s));
-        }
-        int first = TypeRefs.elementTypeIdSlot(kind);
-        if (first >= 0) {
-          int stride = TypeRefs.elementTypeIdStride(kind);
-          for (int i = 0; i < vlen; i++) {
-            typeId(btf.word(id, first + stride * i));
-          }
-        }
-        TypeRefs.forEachNameSlot(kind, vlen, this);
+        TypeRefs.forEachTypeIdSlot(kind, vlen, typeIdSlot);
+        TypeRefs.forEachNameSlot(kind, vlen, nameSlot);
       }
     }
 
-    private void typeId(int word) {
-      maxTypeId = Math.max(maxTypeId, Integer.toUnsignedLong(word));
-    }
-
-    @Override
-    public void slot(int wordIndex) {
-      addName(btf.word(id, wordIndex));
+    private int word(int wordIndex) {
+      return btf.word(id, wordIndex);
     }
 
     private void addName(int off) {
