@@ -78,9 +78,10 @@ case "$cmd" in
     # the DirectRunner's bytes. One Maven execution per runner: their kryo versions clash.
     mvn -B -Pflink -pl pipeline -am test -Dtest=CrossRunnerScanTest -Dsurefire.failIfNoSpecifiedTests=false
     mvn -B -Pspark -pl pipeline -am test -Dtest=CrossRunnerScanTest -Dsurefire.failIfNoSpecifiedTests=false
-    # The documented cluster submission, against a real Flink session cluster started here
-    # (JobManager and TaskManager JVMs of their own): the same bytes again.
+    # The documented cluster submissions, against real clusters started here (a Flink session
+    # cluster; a Spark standalone Master and Worker, through spark-submit): the same bytes again.
     "$ROOT/pipeline/cluster/flink-session-test.sh"
+    "$ROOT/pipeline/cluster/spark-standalone-test.sh"
     # A short real Jazzer run of every fuzz target (20 s each, profile `fuzz`).
     "$ROOT/fixtures/scripts/fuzz-all.sh"
     # Last, every suite: unit, pipeline, fuzz regression seeds, and the integration profile over
