@@ -78,6 +78,8 @@ final class ScanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Overlaps pipeline construction; pays off where this JVM reads packages too (DirectRunner).
+    dev.btfscan.io.compress.Decompressors.discoverNativeXzInBackground();
     Set<FailOn> gates = failOn.isEmpty() ? EnumSet.noneOf(FailOn.class) : EnumSet.copyOf(failOn);
     ScanConfig config = new ScanConfig(inputs, output, against, gates, maxEntryBytes, quiet,
         dev.btfscan.analysis.Normalization.parse(normalize), rebase, beamArgs, baseline);

@@ -26,6 +26,17 @@ public final class Decompressors {
   private Decompressors() {}
 
   /**
+   * Finds and self-tests the native xz now, on a daemon thread, instead of inside the first package
+   * read (about 150 ms of processes and cold code on the reader's critical path otherwise). Only a
+   * head start: whoever needs the tool first waits for the same one-time discovery.
+   */
+  public static void discoverNativeXzInBackground() {
+    Thread t = new Thread(NativeXz::configured, "btfscan-xz-discovery");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
    * Wraps {@code in} with the decoder for {@code compression}. The header of the format is read
    * eagerly for some formats, so a garbled header fails here with IOException.
    */
