@@ -36,7 +36,7 @@ import org.apache.beam.sdk.metrics.Metrics;
  * <p>A kernel image's BTF is extracted off the reader's thread (decompressing an xz vmlinuz takes
  * a core for about a second): the reader goes on through the archive meanwhile, so the payload's
  * blocks keep decoding on the other cores, and the modules of a release whose image is still being
- * extracted are held, within the same bound, and judged as soon as it is done. One image per
+ * extracted are held, up to {@link #HELD_WHILE_EXTRACTING_BYTES}, and judged as soon as it is done. One image per
  * package is extracted at a time, so memory holds no more images than before. The results are
  * the same: a release's base is still the first image of the release in archive order, and a held
  * module is judged against exactly what it would have met at the package's end.
@@ -46,6 +46,13 @@ public final class JudgeWhileReading implements LocalAnalysis {
 
   /** Bytes of modules one package may hold for its end (slimmed modules: BTF-sized). */
   static final long HELD_BYTES = 128L << 20;
+
+  /**
+   * Bytes of modules one package may hold while its image is extracted, before the reader waits for
+   * the extraction: enough for the second or two the extraction takes (slimmed modules), without
+   * letting the overlap hold as much as {@link #HELD_BYTES}.
+   */
+  static final long HELD_WHILE_EXTRACTING_BYTES = 32L << 20;
 
   /** Extracts kernel images' BTF for the sessions: at most one task per package being read. */
   private static final ExecutorService EXTRACTOR = Executors.newCachedThreadPool(r -> {
@@ -113,7 +120,8 @@ public final class JudgeWhileReading implements LocalAnalysis {
         return;
       }
       hold(module);
-      if (holding > heldBytes && extracting != null) { // the image being extracted may be their base
+      if (extracting != null && holding > Math.min(heldBytes, HELD_WHILE_EXTRACTING_BYTES)) {
+        // the image being extracted may be their base: wait for it rather than hold more
         awaitExtraction();
         judgeHeld(out);
       }
