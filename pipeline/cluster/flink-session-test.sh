@@ -9,36 +9,21 @@
 # btf-scan-flink.jar to the cluster's blob server and the TaskManager loads the pipeline from it.
 #
 #   pipeline/cluster/flink-session-test.sh [INPUT...]    (default: the bundled fixtures)
-# Builds this tree's btf-scan.jar and btf-scan-flink.jar first. About a minute on 2 cores.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-ROOT=$(pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/btfscan-flink-session.XXXXXX")
-pids=()
-cleanup() {
-  local rc=$?
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  if [ "$rc" -ne 0 ]; then
-    echo "flink-session-test: FAILED (rc $rc); cluster logs:" >&2
-    for f in "$work"/*.log; do echo "--- $f (last 40 lines)" >&2; tail -40 "$f" >&2; done
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# Builds this tree's btf-scan.jar (unless $BTFSCAN_REFERENCE_JAR names it) and btf-scan-flink.jar
+# first. About two minutes on 2 cores.
+TEST=flink-session-test
+source "$(dirname "$0")/common.sh"
 
 if [ $# -eq 0 ]; then
   set -- "$ROOT/fixtures/data/packages" "$ROOT/fixtures/data/trees" "$ROOT/fixtures/data/kernels"
 fi
-# This tree's jars: the client's (Flink) and the reference's (DirectRunner).
-mvn -B -q -DskipTests package
+# This tree's jars: the reference (btf-scan.jar, DirectRunner) and the submitted one (btf-scan-flink.jar).
+REFERENCE=$(reference_jar)
 mvn -B -q -Pflink -pl pipeline -am -DskipTests package
 
 mvn -B -q -f pipeline/cluster/flink/pom.xml dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >&2
 CP=$(cat "$work/cp.txt")
 
-get() { python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' "$1"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 REST=$(free_port); RPC=$(free_port)
 
 # What Flink 1.19's own scripts pass to every JVM on Java 17 (env.java.opts.all's default).
@@ -87,38 +72,23 @@ EOF
 mkdir -p "$work/tmp" "$work/blob" "$work/web"
 
 # shellcheck disable=SC2086
-java $OPENS -Xmx512m -cp "$CP" org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
-  --configDir "$work/conf" > "$work/jobmanager.log" 2>&1 &
-pids+=($!)
+start_daemon "$work/jobmanager.log" java $OPENS -Xmx512m -cp "$CP" \
+  org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$work/conf"
 # shellcheck disable=SC2086
-java $OPENS -Xmx1152m -XX:MaxDirectMemorySize=448m -XX:MaxMetaspaceSize=256m -cp "$CP" \
-  org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$work/conf" > "$work/taskmanager.log" 2>&1 &
-pids+=($!)
+start_daemon "$work/taskmanager.log" java $OPENS -Xmx1152m -XX:MaxDirectMemorySize=448m -XX:MaxMetaspaceSize=256m \
+  -cp "$CP" org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$work/conf"
 
 # Ready when the REST endpoint reports the TaskManager's two slots.
-for _ in $(seq 1 120); do
-  if get "http://localhost:$REST/overview" 2>/dev/null | grep -q '"slots-total":2'; then
-    break
-  fi
-  for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null || { echo "a cluster JVM exited" >&2; exit 1; }; done
-  sleep 1
-done
-get "http://localhost:$REST/overview" | grep -q '"slots-total":2' || { echo "cluster not up after 120 s" >&2; exit 1; }
-echo "flink-session-test: session cluster up (REST localhost:$REST, 1 TaskManager, 2 slots)"
+two_slots() { http_get "http://localhost:$REST/overview" 2>/dev/null | grep -q '"slots-total":2'; }
+wait_for "TaskManager with 2 slots" two_slots
+echo "$TEST: session cluster up (REST localhost:$REST, 1 TaskManager, 2 slots)"
 
-J="java --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED"
-$J -jar pipeline/target/btf-scan-flink.jar scan --quiet --output "$work/flink-out" "$@" \
+# shellcheck disable=SC2086
+$DIRECT_JAVA -jar pipeline/target/btf-scan-flink.jar scan --quiet --output "$work/flink-out" "$@" \
   --runner=FlinkRunner --flinkMaster=localhost:$REST --parallelism=2 > "$work/submit.log" 2>&1 \
-  || { echo "the submitted scan failed:" >&2; tail -60 "$work/submit.log" >&2; exit 1; }
-jobs=$(get "http://localhost:$REST/jobs/overview")
-echo "$jobs" | grep -q '"state":"FINISHED"' || { echo "no finished job on the cluster: $jobs" >&2; exit 1; }
-$J -jar pipeline/target/btf-scan.jar scan --quiet --output "$work/direct-out" "$@" > "$work/direct.log" 2>&1
-
-files=$(cd "$work/direct-out" && find . -type f | wc -l)
-if ! diff -r "$work/direct-out" "$work/flink-out" > "$work/diff.txt"; then
-  echo "flink-session-test: outputs differ from the DirectRunner's:" >&2
-  head -40 "$work/diff.txt" >&2
-  exit 1
-fi
-echo "flink-session-test: ok: the job ran on the session cluster ($(echo "$jobs" | grep -o '"name":"[^"]*"' | head -1));" \
+  || { echo "$TEST: the submitted scan failed:" >&2; tail -60 "$work/submit.log" >&2; exit 1; }
+jobs=$(http_get "http://localhost:$REST/jobs/overview")
+echo "$jobs" | grep -q '"state":"FINISHED"' || { echo "$TEST: no finished job on the cluster: $jobs" >&2; exit 1; }
+files=$(same_as_direct "$REFERENCE" "$work/flink-out" "$@")
+echo "$TEST: ok: the job ran on the session cluster ($(echo "$jobs" | grep -o '"name":"[^"]*"' | head -1));" \
   "all $files output files byte-identical to the DirectRunner's"
