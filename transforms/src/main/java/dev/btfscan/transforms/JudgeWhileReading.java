@@ -8,10 +8,6 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 
@@ -32,14 +28,6 @@ import org.apache.beam.sdk.metrics.Metrics;
  * ends, up to {@link #HELD_BYTES} per package (beyond it the oldest go on their way), and judged
  * then if the package turned out to carry its vmlinux. Not used with {@code --against}: the base
  * then comes from outside the package.
- *
- * <p>A kernel image's BTF is extracted off the reader's thread (decompressing an xz vmlinuz takes
- * a core for about a second): the reader goes on through the archive meanwhile, so the payload's
- * blocks keep decoding on the other cores, and the modules of a release whose image is still being
- * extracted are held, up to {@link #HELD_WHILE_EXTRACTING_BYTES}, and judged as soon as it is done. One image per
- * package is extracted at a time, so memory holds no more images than before. The results are
- * the same: a release's base is still the first image of the release in archive order, and a held
- * module is judged against exactly what it would have met at the package's end.
  */
 public final class JudgeWhileReading implements LocalAnalysis {
   private static final long serialVersionUID = 1L;
@@ -47,41 +35,20 @@ public final class JudgeWhileReading implements LocalAnalysis {
   /** Bytes of modules one package may hold for its end (slimmed modules: BTF-sized). */
   static final long HELD_BYTES = 128L << 20;
 
-  /**
-   * Bytes of modules one package may hold while its image is extracted, before the reader waits for
-   * the extraction: enough for the second or two the extraction takes (slimmed modules), without
-   * letting the overlap hold as much as {@link #HELD_BYTES}.
-   */
-  static final long HELD_WHILE_EXTRACTING_BYTES = 32L << 20;
-
-  /** Extracts kernel images' BTF for the sessions: at most one task per package being read. */
-  private static final ExecutorService EXTRACTOR = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "btfscan-vmlinux");
-    t.setDaemon(true);
-    return t;
-  });
-
   private final Counter judgedInReader = Metrics.counter(JudgeWhileReading.class, "modules-judged-in-reader");
   private final ModuleAnalysis analysis;
   private final long heldBytes;
   private final BlobWriter blobs;
-  /** Where images are extracted: {@link #EXTRACTOR} unless a test says otherwise (not serialized). */
-  private final transient ExecutorService extractor;
 
   public JudgeWhileReading(Normalization normalization, boolean rebase, BlobWriter blobs) {
-    this(normalization, rebase, blobs, HELD_BYTES, null);
+    this(normalization, rebase, blobs, HELD_BYTES);
   }
 
-  /**
-   * @param heldBytes bytes of modules one package may hold for its end
-   * @param extractor runs the kernel images' extractions (null: {@link #EXTRACTOR})
-   */
-  JudgeWhileReading(Normalization normalization, boolean rebase, BlobWriter blobs, long heldBytes,
-      ExecutorService extractor) {
+  /** @param heldBytes bytes of modules one package may hold for its end */
+  JudgeWhileReading(Normalization normalization, boolean rebase, BlobWriter blobs, long heldBytes) {
     this.analysis = new ModuleAnalysis(normalization, rebase);
     this.blobs = blobs;
     this.heldBytes = heldBytes;
-    this.extractor = extractor;
   }
 
   @Override
@@ -95,46 +62,38 @@ public final class JudgeWhileReading implements LocalAnalysis {
     /** Modules waiting for a vmlinux the package may still hold, in archive order. */
     private final ArrayDeque<KernelFile> held = new ArrayDeque<>();
     private long holding;
-    /** The image whose BTF is being extracted, the package's last so far; null when none is. */
-    private Future<KernelImageBtf> extracting;
-    /** {@link #own} gained a release since the held modules were last tried. */
-    private boolean ownGrew;
 
     @Override
     public void kernelImage(KernelFile image) {
-      awaitExtraction(); // one at a time, and `own` filled in archive order
-      extracting = (extractor != null ? extractor : EXTRACTOR).submit(() -> KernelImageBtf.extract(image));
+      KernelBtf k = KernelImageBtf.extract(image).matchable();
+      if (k != null) {
+        own.putIfAbsent(k.release(), k);
+      }
     }
 
     @Override
     public void module(KernelFile module, Output out) {
-      if (extracting != null && extracting.isDone()) {
-        awaitExtraction();
-      }
-      judgeHeld(out);
-      Missing missing = baseSeen(module) ? judge(module, out) : Missing.BASE;
+      // The path's release decides (vermagic only when the path names none): without its vmlinux
+      // yet, hold the module unread rather than analyse it now and again at the end.
+      boolean baseSeen = module.release() == null ? !own.isEmpty() : own.containsKey(module.release());
+      Missing missing = baseSeen ? judge(module, out) : Missing.BASE;
       if (missing == Missing.OTHER_KERNELS) {
         out.passOn(module);
       }
       if (missing != Missing.BASE) {
         return;
       }
-      hold(module);
-      if (extracting != null && holding > Math.min(heldBytes, HELD_WHILE_EXTRACTING_BYTES)) {
-        // the image being extracted may be their base: wait for it rather than hold more
-        awaitExtraction();
-        judgeHeld(out);
-      }
+      held.add(module);
+      holding += module.bytes() == null ? 0 : module.bytes().length;
       while (holding > heldBytes && !held.isEmpty()) {
         KernelFile oldest = held.poll();
-        holding -= size(oldest);
+        holding -= oldest.bytes() == null ? 0 : oldest.bytes().length;
         out.passOn(oldest);
       }
     }
 
     @Override
     public void finish(Output out) {
-      awaitExtraction();
       for (KernelFile module : held) {
         if (own.isEmpty() || judge(module, out) != Missing.NOTHING) {
           out.passOn(module);
@@ -142,56 +101,6 @@ public final class JudgeWhileReading implements LocalAnalysis {
       }
       held.clear();
       holding = 0;
-    }
-
-    /**
-     * Whether the module's base may be known: the path's release decides (vermagic only when the
-     * path names none). Without its vmlinux yet, the module is held unread rather than analysed
-     * now and again later.
-     */
-    private boolean baseSeen(KernelFile module) {
-      return module.release() == null ? !own.isEmpty() : own.containsKey(module.release());
-    }
-
-    private void hold(KernelFile module) {
-      held.add(module);
-      holding += size(module);
-    }
-
-    /** Waits for the image being extracted, if any, and makes its BTF the base of its release unless one came first. */
-    private void awaitExtraction() {
-      if (extracting == null) {
-        return;
-      }
-      KernelImageBtf image = result(extracting);
-      extracting = null;
-      KernelBtf k = image.matchable();
-      if (k != null && own.putIfAbsent(k.release(), k) == null) {
-        ownGrew = true;
-      }
-    }
-
-    /**
-     * Judges again the held modules, in order, once {@link #own} has grown: each is judged, passed
-     * on, or held still, as {@link #finish} would do with it (a release's base never changes once
-     * set, so judging now or at the end gives the same lines).
-     */
-    private void judgeHeld(Output out) {
-      if (!ownGrew) {
-        return;
-      }
-      ownGrew = false;
-      int n = held.size();
-      for (int i = 0; i < n; i++) {
-        KernelFile module = held.poll();
-        holding -= size(module);
-        Missing missing = baseSeen(module) ? judge(module, out) : Missing.BASE;
-        if (missing == Missing.OTHER_KERNELS) {
-          out.passOn(module);
-        } else if (missing == Missing.BASE) {
-          hold(module);
-        }
-      }
     }
 
     /** Judges {@code module} if the package alone decides it (then its lines are out), else says what it lacks. */
@@ -214,30 +123,6 @@ public final class JudgeWhileReading implements LocalAnalysis {
         out.line(ScanTags.MISMATCHES_REPORT, Json.line(result.mismatchRow()));
       }
       return Missing.NOTHING;
-    }
-  }
-
-  private static long size(KernelFile module) {
-    return module.bytes() == null ? 0 : module.bytes().length;
-  }
-
-  /** The extraction's result, its failure rethrown on the reader's thread as if it had run there. */
-  private static KernelImageBtf result(Future<KernelImageBtf> extraction) {
-    try {
-      return extraction.get();
-    } catch (InterruptedException e) {
-      extraction.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while a kernel image's BTF was extracted", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(cause); // extract throws nothing checked
     }
   }
 
