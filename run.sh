@@ -80,9 +80,8 @@ case "$cmd" in
     mvn -B -Pspark -pl pipeline -am test -Dtest=CrossRunnerScanTest -Dsurefire.failIfNoSpecifiedTests=false
     # The documented cluster submissions, against real clusters started here (a Flink session
     # cluster; a Spark standalone Master and Worker, through spark-submit): the same bytes again.
-    mvn -B -q -DskipTests package   # their reference, btf-scan.jar, built once for both
-    BTFSCAN_REFERENCE_JAR="$ROOT/pipeline/target/btf-scan.jar" "$ROOT/pipeline/cluster/flink-session-test.sh"
-    BTFSCAN_REFERENCE_JAR="$ROOT/pipeline/target/btf-scan.jar" "$ROOT/pipeline/cluster/spark-standalone-test.sh"
+    "$ROOT/pipeline/cluster/flink-session-test.sh"
+    "$ROOT/pipeline/cluster/spark-standalone-test.sh"
     # A short real Jazzer run of every fuzz target (20 s each, profile `fuzz`).
     "$ROOT/fixtures/scripts/fuzz-all.sh"
     # Last, every suite: unit, pipeline, fuzz regression seeds, and the integration profile over

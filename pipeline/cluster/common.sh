@@ -1,6 +1,7 @@
-# Shared by the real-cluster tests (sourced, with TEST naming the test): a work directory removed
-# at exit, the cluster's daemons stopped at exit, their logs shown when the test fails, and the
-# comparison of the runner's outputs with the DirectRunner's.
+# Shared by the real-cluster tests (sourced, with TEST naming the test and PROFILE the runner's
+# Maven profile): the inputs (the bundled fixtures unless given), the runner's jar built, a work
+# directory removed at exit, the cluster's daemons stopped at exit, their logs shown when the test
+# fails, and the comparison of the runner's outputs with the DirectRunner's.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 ROOT=$(pwd)
@@ -23,9 +24,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# What the README's commands give the scan's own JVM on Java 17.
-DIRECT_JAVA="java --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED"
+# Sourced without arguments, this sees and sets the test's own.
+if [ $# -eq 0 ]; then
+  set -- "$ROOT/fixtures/data/packages" "$ROOT/fixtures/data/trees" "$ROOT/fixtures/data/kernels"
+fi
+RUNNER_JAR="$ROOT/pipeline/target/btf-scan-$PROFILE.jar"
+mvn -B -q -P"$PROFILE" -pl pipeline -am -DskipTests package
 
 # http_get URL: the body (python3: no curl needed).
 http_get() {
@@ -61,23 +65,12 @@ wait_for() {
   return 1
 }
 
-# reference_jar: the DirectRunner-only btf-scan.jar of this tree, whose outputs are the reference:
-# $BTFSCAN_REFERENCE_JAR when the caller built it already (run.sh test, for both tests), else built.
-reference_jar() {
-  if [ -z "${BTFSCAN_REFERENCE_JAR:-}" ]; then
-    mvn -B -q -DskipTests package >&2
-    BTFSCAN_REFERENCE_JAR="$ROOT/pipeline/target/btf-scan.jar"
-  fi
-  echo "$BTFSCAN_REFERENCE_JAR"
-}
-
-# same_as_direct REFERENCE_JAR OUT INPUT...: scans INPUT with REFERENCE_JAR (the DirectRunner) and
-# diffs every file with OUT's; prints how many files were compared.
+# same_as_direct OUT INPUT...: scans INPUT with `run.sh scan` (btf-scan.jar on the DirectRunner,
+# built when stale) and diffs every file with OUT's; prints how many files were compared.
 same_as_direct() {
-  local jar=$1 out=$2
-  shift 2
-  # shellcheck disable=SC2086
-  $DIRECT_JAVA -jar "$jar" scan --quiet --output "$work/direct-out" "$@" > "$work/direct.log" 2>&1
+  local out=$1
+  shift
+  "$ROOT/run.sh" scan --quiet --output "$work/direct-out" "$@" > "$work/direct.log" 2>&1
   if [ ! -s "$work/direct-out/modules.jsonl" ]; then # an empty scan on both sides would prove nothing
     echo "$TEST: the reference scan reported no module" >&2
     return 1

@@ -9,16 +9,10 @@
 # bin/spark-submit runs) in client mode: the driver ships btf-scan-spark.jar to the executors.
 #
 #   pipeline/cluster/spark-standalone-test.sh [INPUT...]    (default: the bundled fixtures)
-# Builds this tree's btf-scan.jar (unless $BTFSCAN_REFERENCE_JAR names it) and btf-scan-spark.jar first.
+# Builds this tree's btf-scan-spark.jar first (and btf-scan.jar, the reference, when stale).
 TEST=spark-standalone-test
+PROFILE=spark
 source "$(dirname "$0")/common.sh"
-
-if [ $# -eq 0 ]; then
-  set -- "$ROOT/fixtures/data/packages" "$ROOT/fixtures/data/trees" "$ROOT/fixtures/data/kernels"
-fi
-# This tree's jars: the reference (btf-scan.jar, DirectRunner) and the submitted one (btf-scan-spark.jar).
-REFERENCE=$(reference_jar)
-mvn -B -q -Pspark -pl pipeline -am -DskipTests package
 
 # A Spark installation: SPARK_HOME/jars is what the Worker puts on its executors' classpath.
 export SPARK_HOME="$work/spark" SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP=127.0.0.1
@@ -57,7 +51,7 @@ java $OPENS -Xmx1g -cp "$CP" org.apache.spark.deploy.SparkSubmit \
   --class dev.btfscan.pipeline.Main --master "spark://localhost:$MASTER" --deploy-mode client \
   --conf "spark.executor.extraJavaOptions=$OPENS_ONE_LINE" --conf spark.executor.memory=1g \
   --conf spark.ui.enabled=false \
-  pipeline/target/btf-scan-spark.jar scan --quiet --output "$work/spark-out" "$@" --runner=SparkRunner \
+  "$RUNNER_JAR" scan --quiet --output "$work/spark-out" "$@" --runner=SparkRunner \
   > "$work/submit.log" 2>&1 || { echo "$TEST: the submitted scan failed:" >&2; tail -60 "$work/submit.log" >&2; exit 1; }
 master_json | python3 -c '
 import json, sys
@@ -65,7 +59,7 @@ d = json.load(sys.stdin)
 done = [a for a in d.get("completedapps", []) if a.get("state") == "FINISHED"]
 sys.exit(0 if done else "no finished application on the cluster")'
 
-files=$(same_as_direct "$REFERENCE" "$work/spark-out" "$@")
+files=$(same_as_direct "$work/spark-out" "$@")
 executors=$(find "$work/worker" -mindepth 2 -maxdepth 2 -type d | wc -l)
 echo "$TEST: ok: the application ran on the standalone cluster ($executors executor(s));" \
   "all $files output files byte-identical to the DirectRunner's"
