@@ -16,6 +16,9 @@ import java.util.Optional;
  *   <li>{@code raw}: the file is itself a BTF blob, like {@code /sys/kernel/btf/vmlinux}.
  *   <li>{@code <inner>.<suffix>}: one of the last three compressed as a whole file, e.g.
  *       {@code Image.gz}, {@code elf.xz}, {@code raw.zst}.
+ *   <li>{@code zImage+<compressor>}, {@code s390+<compressor>}, {@code embedded+<compressor>}: an
+ *       ARM zImage, an s390 image, or an unknown container, whose compressed kernel (an ELF, raw
+ *       BTF or a flat binary) was found by its stream's magic ({@link EmbeddedPayload}).
  * </ul>
  *
  * <p>The BTF returned always passes the BTF header and type-section checks of
@@ -32,6 +35,11 @@ public final class KernelImage {
     this.btf = btf;
     this.release = release.orElse(null);
     this.arch = arch.orElse(null);
+  }
+
+  /** The same BTF, release and arch under another format name. */
+  KernelImage withFormat(String otherFormat) {
+    return new KernelImage(otherFormat, btf, Optional.ofNullable(release), Optional.ofNullable(arch));
   }
 
   /** Reads an image with {@link DecompressionLimits#defaults()} (2 GiB output cap). */

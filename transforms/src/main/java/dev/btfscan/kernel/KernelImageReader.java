@@ -42,9 +42,38 @@ final class KernelImageReader {
     if (c != Compression.NONE) {
       return wholeFileCompressed(file, c, limits);
     }
-    throw new KernelImageException("unrecognised kernel image (first bytes " + Hex.bytes(file, 0, 8)
-        + "): not a bzImage (\"HdrS\" at 0x202), EFI zboot (\"zimg\" at 4), arm64/riscv Image (magic at 0x38),"
-        + " ELF, raw BTF, or one of the last three compressed");
+    return embedded(file, limits);
+  }
+
+  /**
+   * An image whose compressed kernel sits where no header says (ARM zImage, s390, others): the
+   * first compressor stream in it that decodes to a kernel ({@link EmbeddedPayload}).
+   */
+  private static KernelImage embedded(byte[] file, DecompressionLimits limits) throws KernelImageException {
+    SelfDecompressingImage container = SelfDecompressingImage.of(file);
+    StringBuilder attempts = new StringBuilder();
+    Optional<EmbeddedPayload.Found> found = EmbeddedPayload.find(file, limits, attempts);
+    if (found.isEmpty()) {
+      String known = container == SelfDecompressingImage.UNKNOWN
+          ? "not a bzImage (\"HdrS\" at 0x202), EFI zboot (\"zimg\" at 4), arm64/riscv Image (magic at 0x38),"
+              + " ARM zImage (magic at 0x24), s390 image (\"S390EP\" at 0x10008), ELF, raw BTF, or one of the last"
+              + " three compressed, and no compressed kernel found inside"
+          : container.displayName() + " with no compressed kernel found inside";
+      throw new KernelImageException("unrecognised kernel image (first bytes " + Hex.bytes(file, 0, 8) + "): "
+          + known + (attempts.length() == 0 ? "" : " (" + attempts + ")"));
+    }
+    EmbeddedPayload.Found f = found.get();
+    byte[] kernel = f.kernel();
+    String format = container.formatName() + "+" + Compressors.kernelName(f.compression());
+    String where = format + " payload at " + Hex.of(f.offset());
+    if (ElfSectionTable.hasMagic(kernel)) {
+      return elf(kernel, where, Optional.empty()).withFormat(format);
+    }
+    if (BtfHeader.hasMagic(kernel, 0)) {
+      return raw(kernel, where).withFormat(format);
+    }
+    Optional<String> arch = RawImageHeader.arch(kernel).or(container::arch);
+    return image(kernel, where, arch).withFormat(format);
   }
 
   /** raw BTF, ELF, or Image; {@code suffix} is appended to the format ("" or ".gz"). */

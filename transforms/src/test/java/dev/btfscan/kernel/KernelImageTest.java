@@ -137,8 +137,9 @@ class KernelImageTest {
     byte[] file = "#!/bin/sh\necho not a kernel\n".getBytes(StandardCharsets.US_ASCII);
     KernelImageException e = assertThrows(KernelImageException.class, () -> KernelImage.read(file));
     assertEquals("unrecognised kernel image (first bytes 23 21 2f 62 69 6e 2f 73): not a bzImage (\"HdrS\" at"
-        + " 0x202), EFI zboot (\"zimg\" at 4), arm64/riscv Image (magic at 0x38), ELF, raw BTF, or one of the"
-        + " last three compressed", e.getMessage());
+        + " 0x202), EFI zboot (\"zimg\" at 4), arm64/riscv Image (magic at 0x38), ARM zImage (magic at 0x24),"
+        + " s390 image (\"S390EP\" at 0x10008), ELF, raw BTF, or one of the last three compressed, and no"
+        + " compressed kernel found inside", e.getMessage());
   }
 
   @Test

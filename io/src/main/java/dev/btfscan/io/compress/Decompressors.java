@@ -118,6 +118,71 @@ public final class Decompressors {
   }
 
   /**
+   * Decodes the one stream of {@code compression} that starts at {@code src[off]} and stops at that
+   * stream's own end, whatever follows it in the {@code len} bytes: for a compressed kernel inside
+   * a self-decompressing image (ARM zImage, s390), whose header does not say where the payload ends
+   * and whose decompressor code and data follow it. Each format ends where its framing says: xz's
+   * stream footer, gzip's and bzip2's end of member, lzma's end marker or declared size, lzop's end
+   * block, a zstd or LZ4 frame's end, and for LZ4's legacy format (no end marker) its first block
+   * shorter than 8 MiB. Bounded by {@code limits} like {@link #open}; the trailing bytes are never
+   * decoded, so they cannot fail the stream.
+   */
+  public static InputStream openFirstStream(byte[] src, int off, int len, Compression compression,
+      DecompressionLimits limits) throws IOException {
+    java.util.Objects.checkFromIndexSize(off, len, src.length);
+    if (compression == Compression.ZSTD) {
+      len = zstdFrameLength(src, off, len);
+    }
+    CountingInputStream counted = new CountingInputStream(new java.io.ByteArrayInputStream(src, off, len));
+    InputStream decoded;
+    try {
+      decoded = firstStreamDecoder(counted, compression);
+    } catch (IOException e) {
+      throw new IOException("cannot open " + compression.displayName() + " " + limits.description() + ": "
+          + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new IOException("corrupt " + compression.displayName() + " " + limits.description() + ": " + e, e);
+    }
+    return new LimitedInputStream(decoded, counted, limits, compression);
+  }
+
+  /** The length of the zstd frame at {@code src[off]}, from its block headers (zstd-jni walks them). */
+  private static int zstdFrameLength(byte[] src, int off, int len) throws IOException {
+    long n;
+    try {
+      n = com.github.luben.zstd.Zstd.findFrameCompressedSize(Arrays.copyOfRange(src, off, off + len));
+    } catch (RuntimeException e) {
+      throw new IOException("corrupt zstd frame: " + e.getMessage(), e);
+    }
+    if (n <= 0 || n > len) {
+      throw new IOException("corrupt zstd frame: its blocks do not end within the " + len + " bytes that follow it");
+    }
+    return (int) n;
+  }
+
+  private static InputStream firstStreamDecoder(InputStream in, Compression compression) throws IOException {
+    switch (compression) {
+      case GZIP:
+        return GzipCompressorInputStream.builder().setInputStream(in).setDecompressConcatenated(false).get();
+      case BZIP2:
+        return new BZip2CompressorInputStream(in, false);
+      case XZ:
+        return new org.tukaani.xz.SingleXZInputStream(in, XZ_MEMORY_LIMIT_KIB);
+      case LZ4_FRAME:
+        return new FramedLZ4CompressorInputStream(in, false);
+      case LZ4_LEGACY:
+        return Lz4LegacyInputStream.firstStream(in);
+      case LZMA: // these end at their own end marker (or size) already
+      case ZSTD: // cut to its frame above
+      case LZOP:
+        return decoder(in, compression);
+      case NONE:
+        throw new IllegalArgumentException("no stream to find the end of: uncompressed");
+    }
+    throw new AssertionError(compression);
+  }
+
+  /**
    * Detects the compression from the first bytes of {@code in} and opens its decoder. The
    * detected format is available from the result; the returned stream starts at the first
    * decoded byte.

@@ -24,6 +24,8 @@ final class Lz4LegacyInputStream extends InputStream {
   static final int MAX_BLOCK_COMPRESSED = MAX_BLOCK_DECOMPRESSED + MAX_BLOCK_DECOMPRESSED / 255 + 16;
 
   private final InputStream in;
+  /** Stop after the first block shorter than 8 MiB: the last of a stream ({@link #firstStream}). */
+  private final boolean firstStreamOnly;
   private InputStream block;
   private long blockProduced;
   private long offset;
@@ -31,7 +33,22 @@ final class Lz4LegacyInputStream extends InputStream {
   private final byte[] one = new byte[1];
 
   Lz4LegacyInputStream(InputStream in) throws IOException {
+    this(in, false);
+  }
+
+  /**
+   * Decodes one stream and ignores what follows it. The format has no end marker, but {@code lz4
+   * -l} cuts its input into 8 MiB blocks, so the first block that decodes to less is the last (a
+   * stream of exactly n * 8 MiB ends where a size word cannot be a block: the kernel's size
+   * trailer, or a new magic).
+   */
+  static Lz4LegacyInputStream firstStream(InputStream in) throws IOException {
+    return new Lz4LegacyInputStream(in, true);
+  }
+
+  private Lz4LegacyInputStream(InputStream in, boolean firstStreamOnly) throws IOException {
     this.in = in;
+    this.firstStreamOnly = firstStreamOnly;
     Integer magic = readSizeWord();
     if (magic == null) {
       throw new EOFException("empty lz4 legacy stream");
@@ -63,6 +80,10 @@ final class Lz4LegacyInputStream extends InputStream {
           return n;
         }
         block = null;
+        if (firstStreamOnly && blockProduced < MAX_BLOCK_DECOMPRESSED) {
+          done = true;
+          return -1;
+        }
       }
       nextBlock();
     }
@@ -78,6 +99,10 @@ final class Lz4LegacyInputStream extends InputStream {
         return;
       }
       if (size == MAGIC) {
+        if (firstStreamOnly) {
+          done = true;
+          return;
+        }
         continue; // concatenated stream
       }
       long unsigned = Integer.toUnsignedLong(size);

@@ -83,7 +83,7 @@ class DecompressorsTest {
     return Arrays.copyOf(data, Math.min(data.length, Compression.MAX_MAGIC_LENGTH));
   }
 
-  private static byte[] resource(String name) throws IOException {
+  static byte[] resource(String name) throws IOException {
     try (InputStream in = DecompressorsTest.class.getResourceAsStream(name)) {
       if (in == null) {
         throw new IOException("missing test resource " + name + " (run generate.sh next to it)");
@@ -93,13 +93,13 @@ class DecompressorsTest {
   }
 
   /** The input generate.sh compresses into the small samples: `seq 1 5000`. */
-  private static byte[] seq5000() {
+  static byte[] seq5000() {
     return IntStream.rangeClosed(1, 5000).mapToObj(Integer::toString)
         .collect(Collectors.joining("\n", "", "\n")).getBytes(StandardCharsets.US_ASCII);
   }
 
   /** The input generate.sh compresses into the big samples: 9 MiB of one repeated line. */
-  private static byte[] bigRepeated() {
+  static byte[] bigRepeated() {
     byte[] line = "btf-scan lz4 legacy multi-block sample line\n".getBytes(StandardCharsets.US_ASCII);
     byte[] out = new byte[9 << 20];
     for (int i = 0; i < out.length; i++) {
