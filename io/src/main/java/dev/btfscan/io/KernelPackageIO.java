@@ -128,7 +128,8 @@ public final class KernelPackageIO {
           ParDo.of(new MatchPackagesFn())
               .withOutputTags(MatchPackagesFn.LOCATIONS, TupleTagList.of(MatchPackagesFn.UNMATCHED)));
       // A glob matches in one bundle; reshuffle so packages are read on different workers.
-      PCollection<String> locations = matched.get(MatchPackagesFn.LOCATIONS).setCoder(StringUtf8Coder.of())
+      PCollection<KV<String, String>> locations = matched.get(MatchPackagesFn.LOCATIONS).setCoder(StringUtf8Coder.of())
+          .apply("Name Packages", new NamePackages())
           .apply("Spread Packages", Reshuffle.viaRandomKey());
       PCollectionTuple read = locations.apply("Read Packages",
           ParDo.of(new ReadPackageFn(maxEntryBytes, payloadLimits, moduleBytes, localAnalysis))

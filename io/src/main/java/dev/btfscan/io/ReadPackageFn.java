@@ -25,12 +25,13 @@ import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.KV;
 
 /**
- * Streams one package (a file, or a directory when the location ends with '/') and emits a
+ * Streams one package (a file, or a directory when the location ends with '/'; input: location
+ * and the package's name from {@link NamePackages}) and emits a
  * {@link KernelFile} per module or kernel image candidate, then one {@link PackageSummary}. Never
  * throws on bad input: read failures end up in the summary's problems, and the kernel files found
  * before the failure are still emitted.
  */
-final class ReadPackageFn extends DoFn<String, KernelFile> {
+final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
   private final long maxEntryBytes;
   private final DecompressionLimits payloadLimits;
   private final SerializableFunction<byte[], byte[]> moduleBytes;
@@ -57,9 +58,10 @@ final class ReadPackageFn extends DoFn<String, KernelFile> {
   }
 
   @ProcessElement
-  public void process(@Element String location, MultiOutputReceiver out) {
+  public void process(@Element KV<String, String> named, MultiOutputReceiver out) {
     packages.inc();
-    String name = packageName(location);
+    String location = named.getKey();
+    String name = named.getValue();
     Emitter emitter = new Emitter(name, out.get(KernelPackageIO.KERNEL_FILES), out.get(KernelPackageIO.LOCAL_ROWS),
         localAnalysis == null ? null : localAnalysis.open(name));
     List<String> problems = new ArrayList<>();
@@ -129,7 +131,7 @@ final class ReadPackageFn extends DoFn<String, KernelFile> {
     return f == null ? "unknown" : f.name().toLowerCase(Locale.ROOT);
   }
 
-  /** The last path segment of a location, without a trailing '/'. */
+  /** The last path segment of a location, without a trailing '/': its name unless another shares it. */
   static String packageName(String location) {
     String s = location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
     int slash = s.lastIndexOf('/');

@@ -237,7 +237,7 @@ public final class ScanPipeline {
       JsonNode p = Json.parse(line);
       List<String> problems = new ArrayList<>();
       p.path("problems").forEach(x -> problems.add(x.asText()));
-      s.addPackage(p.path("package").asText(), p.path("format").asText(), p.path("entries").asLong(),
+      s.addPackage(p.path("package").asText(), p.path("location").asText(""), p.path("format").asText(), p.path("entries").asLong(),
           p.path("modules").asLong(), problems);
     }
     return s;

@@ -63,7 +63,7 @@ public record ScanRows(List<ObjectNode> modules, List<ObjectNode> mismatches, Li
     for (ObjectNode p : packages) {
       List<String> problems = new ArrayList<>();
       p.path("problems").forEach(x -> problems.add(x.asText()));
-      s.addPackage(p.path("package").asText(), p.path("format").asText(), p.path("entries").asLong(),
+      s.addPackage(p.path("package").asText(), p.path("location").asText(""), p.path("format").asText(), p.path("entries").asLong(),
           p.path("modules").asLong(), problems);
     }
     return s;

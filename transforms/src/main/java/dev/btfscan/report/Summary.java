@@ -38,9 +38,11 @@ public final class Summary {
 
   /**
    * Records one package as read: its format, entries and problems (a package that broke
-   * half-way keeps its rows and is listed here with the reason).
+   * half-way keeps its rows and is listed here with the reason). Keyed by name and location: an
+   * input that matched nothing may carry the name of a package another input found.
    */
-  public Summary addPackage(String name, String format, long entries, long moduleFiles, List<String> problems) {
+  public Summary addPackage(String name, String location, String format, long entries, long moduleFiles,
+      List<String> problems) {
     ObjectNode p = Json.object();
     p.put("package", name);
     p.put("format", format);
@@ -48,7 +50,7 @@ public final class Summary {
     p.put("modules", moduleFiles);
     ArrayNode pr = p.putArray("problems");
     problems.forEach(pr::add);
-    packages.put(name, p);
+    packages.put(name + "\u0000" + location, p);
     return this;
   }
 
