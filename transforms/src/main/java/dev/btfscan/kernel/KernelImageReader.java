@@ -34,6 +34,13 @@ final class KernelImageReader {
     if (EfiZboot.matches(file)) {
       return zboot(file, limits);
     }
+    if (SelfDecompressingImage.isElfBootWrapper(file)) {
+      // the kernel it decompresses, if one is inside; else the ELF is reported as what it is
+      Optional<EmbeddedPayload.Found> inner = EmbeddedPayload.find(file, limits, new StringBuilder());
+      if (inner.isPresent()) {
+        return embedded(file, SelfDecompressingImage.ELF_BOOT_WRAPPER, inner.get());
+      }
+    }
     Optional<KernelImage> plain = uncompressed(file, "");
     if (plain.isPresent()) {
       return plain.get();
@@ -62,7 +69,11 @@ final class KernelImageReader {
       throw new KernelImageException("unrecognised kernel image (first bytes " + Hex.bytes(file, 0, 8) + "): "
           + known + (attempts.length() == 0 ? "" : " (" + attempts + ")"));
     }
-    EmbeddedPayload.Found f = found.get();
+    return embedded(file, container, found.get());
+  }
+
+  private static KernelImage embedded(byte[] file, SelfDecompressingImage container, EmbeddedPayload.Found f)
+      throws KernelImageException {
     byte[] kernel = f.kernel();
     String format = container.formatName() + "+" + Compressors.kernelName(f.compression());
     String where = format + " payload at " + Hex.of(f.offset());
@@ -72,7 +83,7 @@ final class KernelImageReader {
     if (BtfHeader.hasMagic(kernel, 0)) {
       return raw(kernel, where).withFormat(format);
     }
-    Optional<String> arch = RawImageHeader.arch(kernel).or(container::arch);
+    Optional<String> arch = RawImageHeader.arch(kernel).or(() -> container.arch(file));
     return image(kernel, where, arch).withFormat(format);
   }
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.btfscan.elf.TestElf;
 import dev.btfscan.io.compress.DecompressionBombException;
 import dev.btfscan.io.compress.DecompressionLimits;
 import java.nio.ByteOrder;
@@ -65,6 +66,44 @@ class EmbeddedPayloadTest {
     assertArrayEquals(BTF, k.btf());
     assertEquals("embedded+gzip", k.format());
     assertEquals("6.1.0-99-mips", k.release().orElseThrow());
+  }
+
+  @Test
+  void anElfBootWrapperGivesTheBtfOfTheKernelItDecompresses() throws Exception {
+    // MIPS's vmlinuz: an executable ELF whose .data holds the compressed flat kernel
+    byte[] wrapper = TestElf.elf64(ByteOrder.LITTLE_ENDIAN).type(2).machine(8)
+        .section(".text", new byte[256])
+        .section(".data", concat(XZ_MAGIC_CONSTANT, kernelPayload("xz", flatImage(BTF))))
+        .build();
+
+    KernelImage k = KernelImage.read(wrapper);
+
+    assertArrayEquals(BTF, k.btf());
+    assertEquals("elf-wrapper+xz", k.format());
+    assertEquals("mips64", k.arch().orElseThrow());
+    assertEquals("6.1.0-99-armmp", k.release().orElseThrow());
+  }
+
+  @Test
+  void aVmlinuxWithoutBtfIsNotTakenForABootWrapper() throws Exception {
+    // the banner says it is the kernel itself; a stream in its data is not another kernel
+    byte[] vmlinux = TestElf.elf64(ByteOrder.LITTLE_ENDIAN).type(2).machine(62)
+        .section(".rodata", "Linux version 6.1.0-99-amd64 (x) #1\0".getBytes(StandardCharsets.US_ASCII))
+        .section(".data", kernelPayload("xz", flatImage(BTF)))
+        .build();
+
+    KernelImageException e = assertThrows(KernelImageException.class, () -> KernelImage.read(vmlinux));
+
+    assertTrue(e.getMessage().contains("no .BTF section"), e.getMessage());
+  }
+
+  @Test
+  void anElfWithNothingInsideIsReportedAsAnElfWithoutBtf() {
+    byte[] elf = TestElf.elf64(ByteOrder.LITTLE_ENDIAN).type(2).machine(8).section(".text", new byte[256]).build();
+
+    KernelImageException e = assertThrows(KernelImageException.class, () -> KernelImage.read(elf));
+
+    assertTrue(e.getMessage().contains("no .BTF section"), e.getMessage());
   }
 
   @Test
