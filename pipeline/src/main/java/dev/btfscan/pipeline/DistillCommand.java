@@ -77,6 +77,9 @@ final class DistillCommand implements Callable<Integer> {
       ModuleImage image = ModuleImage.fromStored(file);
       btf = image.btf().orElseThrow(() -> new IllegalArgumentException(module + " has no .BTF section"));
       btfBase = image.btfBase().orElse(null);
+      if (image.btfNotAsStored().isPresent()) {
+        throw new IllegalArgumentException(module + ": " + image.btfNotAsStored().get());
+      }
     } catch (dev.btfscan.elf.ElfFormatException e) {
       btf = BtfFiles.load(file).btf(); // raw BTF
     }

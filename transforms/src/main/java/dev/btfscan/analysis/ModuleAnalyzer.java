@@ -66,6 +66,10 @@ public final class ModuleAnalyzer {
     if (module.btf() == null) {
       return new ModuleResult(BtfForm.NONE, "no .BTF section", Verdict.NO_BTF, -1, base, null, problems, null);
     }
+    if (module.notAsStored() != null) {
+      problems.add(module.notAsStored());
+      return new ModuleResult(BtfForm.INVALID, "unusable .BTF section", Verdict.INVALID, -1, base, null, problems, null);
+    }
     Btf framed;
     try {
       framed = BtfParser.parse(module.btf());

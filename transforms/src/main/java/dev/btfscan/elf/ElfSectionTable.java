@@ -32,6 +32,8 @@ public final class ElfSectionTable {
   private static final int EI_CLASS = 4;
   private static final int EI_DATA = 5;
   private static final int SHN_XINDEX = 0xffff;
+  private static final int ELFCOMPRESS_ZLIB = 1;
+  private static final int ELFCOMPRESS_ZSTD = 2;
 
   private final byte[] data;
   private final int elfClass;
@@ -119,9 +121,10 @@ public final class ElfSectionTable {
       int p = (int) (shoff + (long) i * shentsize);
       nameOffsets[i] = b.getInt(p);
       int shType = b.getInt(p + 4);
+      long flags = is64 ? b.getLong(p + 8) : Integer.toUnsignedLong(b.getInt(p + 8));
       long off = is64 ? b.getLong(p + 24) : Integer.toUnsignedLong(b.getInt(p + 16));
       long size = is64 ? b.getLong(p + 32) : Integer.toUnsignedLong(b.getInt(p + 20));
-      raw.add(new ElfSection(i, "", shType, off, size));
+      raw.add(new ElfSection(i, "", shType, off, size, flags));
     }
     for (ElfSection s : raw) {
       checkInFile(s, data.length);
@@ -130,7 +133,7 @@ public final class ElfSectionTable {
     List<ElfSection> named = new ArrayList<>(n);
     for (ElfSection s : raw) {
       String name = shstrndx == 0 ? "" : name(data, names, s.index(), nameOffsets[s.index()]);
-      named.add(new ElfSection(s.index(), name, s.type(), s.offset(), s.size()));
+      named.add(new ElfSection(s.index(), name, s.type(), s.offset(), s.size(), s.flags()));
     }
     checkNoOverlap(named);
     return new ElfSectionTable(data, elfClass, order, type, machine, Collections.unmodifiableList(named));
@@ -180,6 +183,30 @@ public final class ElfSectionTable {
       return new byte[0];
     }
     return Arrays.copyOfRange(data, (int) s.offset(), (int) s.end());
+  }
+
+  /**
+   * Why the section's file bytes are not its content, or empty when they are: a compressed
+   * section ({@code SHF_COMPRESSED}, as {@code objcopy --compress-sections} makes) holds an
+   * {@code Elf_Chdr} and a zlib or zstd stream, a {@code SHT_NOBITS} one no bytes at all. Readers
+   * that take a section as stored (the kernel's module loader, libbpf) cannot use either.
+   */
+  public Optional<String> notAsStored(ElfSection s) {
+    if (s.type() == ElfSection.SHT_NOBITS && s.size() > 0) {
+      return Optional.of(s.describe() + " is SHT_NOBITS: its 0x" + Long.toHexString(s.size())
+          + " bytes are not in the file");
+    }
+    if (!s.isCompressed()) {
+      return Optional.empty();
+    }
+    String how = "of an unreadable kind (no Elf_Chdr)";
+    if (s.hasFileBytes() && s.size() >= 4) {
+      int chType = ByteBuffer.wrap(data, (int) s.offset(), 4).order(order).getInt((int) s.offset());
+      how = chType == ELFCOMPRESS_ZLIB ? "with zlib" : chType == ELFCOMPRESS_ZSTD ? "with zstd"
+          : "of unknown ch_type " + Integer.toUnsignedString(chType);
+    }
+    return Optional.of(s.describe() + " is compressed (SHF_COMPRESSED) " + how
+        + ": the kernel's module loader and libbpf read it as stored");
   }
 
   /** A copy of the named section's bytes, if the file has such a section. */

@@ -26,10 +26,11 @@ public final class ModuleImage {
   private final byte[] btf;
   private final byte[] btfBase;
   private final ModInfo modinfo;
+  private final String btfNotAsStored;
 
   private ModuleImage(
       Compression compression, int elfClass, ByteOrder order, String machine, byte[] btf, byte[] btfBase,
-      ModInfo modinfo) {
+      ModInfo modinfo, String btfNotAsStored) {
     this.compression = compression;
     this.elfClass = elfClass;
     this.order = order;
@@ -37,6 +38,7 @@ public final class ModuleImage {
     this.btf = btf;
     this.btfBase = btfBase;
     this.modinfo = modinfo;
+    this.btfNotAsStored = btfNotAsStored;
   }
 
   /** Reads a module that is already decompressed. The array is not kept. */
@@ -83,7 +85,12 @@ public final class ModuleImage {
         t.machineName(),
         t.bytes(".BTF").orElse(null),
         t.bytes(".BTF.base").orElse(null),
-        t.bytes(".modinfo").map(ModInfo::parse).orElse(ModInfo.empty()));
+        t.bytes(".modinfo").map(ModInfo::parse).orElse(ModInfo.empty()),
+        notAsStored(t, ".BTF").or(() -> notAsStored(t, ".BTF.base")).orElse(null));
+  }
+
+  private static Optional<String> notAsStored(ElfSectionTable t, String name) {
+    return t.find(name).flatMap(t::notAsStored);
   }
 
   /** How the module was stored: {@link Compression#NONE} for plain {@code .ko}. */
@@ -113,6 +120,15 @@ public final class ModuleImage {
   /** The {@code .BTF.base} section's bytes (distilled base), when the module has one. Shared. */
   public Optional<byte[]> btfBase() {
     return Optional.ofNullable(btfBase);
+  }
+
+  /**
+   * Why {@code .BTF} or {@code .BTF.base} cannot be used as the file stores it (compressed, or
+   * without file bytes), when that is so: the kernel loads a module's BTF from the section as it
+   * is, so such a module's BTF is unusable whatever the bytes would decompress to.
+   */
+  public Optional<String> btfNotAsStored() {
+    return Optional.ofNullable(btfNotAsStored);
   }
 
   public ModInfo modinfo() {

@@ -22,7 +22,6 @@ import java.util.Optional;
  */
 public final class ModuleSlimmer {
   private static final List<String> KEPT = List.of(".BTF", ".BTF.base", ".modinfo");
-  private static final int SHT_PROGBITS = 1;
   private static final int SHT_STRTAB = 3;
 
   private ModuleSlimmer() {}
@@ -38,7 +37,7 @@ public final class ModuleSlimmer {
         return stored;
       }
       byte[] slim = write(stored, t);
-      if (slim.length >= stored.length || !sameImage(t, slim)) {
+      if (slim.length >= stored.length || !sameImage(t, stored, slim)) {
         return stored;
       }
       return slim;
@@ -54,11 +53,13 @@ public final class ModuleSlimmer {
     int shentsize = is64 ? 64 : 40;
     List<String> names = new ArrayList<>();
     List<byte[]> data = new ArrayList<>();
+    List<ElfSection> kept = new ArrayList<>();
     for (String name : KEPT) {
-      Optional<byte[]> bytes = t.bytes(name);
-      if (bytes.isPresent()) {
+      Optional<ElfSection> s = t.find(name);
+      if (s.isPresent()) {
         names.add(name);
-        data.add(bytes.get());
+        data.add(t.bytes(s.get()));
+        kept.add(s.get());
       }
     }
     // .shstrtab: "\0" + names + ".shstrtab\0"
@@ -100,21 +101,28 @@ public final class ModuleSlimmer {
     for (int i = 0; i <= names.size(); i++) {
       int p = shoff + (i + 1) * shentsize;
       int size = i < names.size() ? data.get(i).length : strBytes.length;
-      int type = i < names.size() ? SHT_PROGBITS : SHT_STRTAB;
+      // a kept section keeps its type and flags (SHF_COMPRESSED says how its bytes are to be read)
+      int type = i < names.size() ? kept.get(i).type() : SHT_STRTAB;
+      long flags = i < names.size() ? kept.get(i).flags() : 0;
       b.putInt(p, nameOff[i]).putInt(p + 4, type);
       if (is64) {
-        b.putLong(p + 24, offsets[i]).putLong(p + 32, size).putLong(p + 48, 1);
+        b.putLong(p + 8, flags).putLong(p + 24, offsets[i]).putLong(p + 32, size).putLong(p + 48, 1);
       } else {
-        b.putInt(p + 16, offsets[i]).putInt(p + 20, size).putInt(p + 32, 1);
+        b.putInt(p + 8, (int) flags).putInt(p + 16, offsets[i]).putInt(p + 20, size).putInt(p + 32, 1);
       }
     }
     return b.array();
   }
 
-  /** Reads back as the original: the same header fields and the same bytes of every kept section. */
-  private static boolean sameImage(ElfSectionTable a, byte[] slim) throws ElfFormatException {
+  /**
+   * Reads back as the original: the same header fields, the same bytes of every kept section, and
+   * the same verdict on how they are stored.
+   */
+  private static boolean sameImage(ElfSectionTable a, byte[] original, byte[] slim) throws ElfFormatException {
     ElfSectionTable b = ElfSectionTable.read(slim);
-    ModuleImage.from(slim); // and the module reader accepts it
+    if (!ModuleImage.from(slim).btfNotAsStored().equals(ModuleImage.from(original).btfNotAsStored())) {
+      return false;
+    }
     if (a.elfClass() != b.elfClass() || !a.order().equals(b.order()) || a.type() != b.type()
         || a.machine() != b.machine()) {
       return false;

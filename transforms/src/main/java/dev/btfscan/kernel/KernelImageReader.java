@@ -163,6 +163,10 @@ final class KernelImageReader {
     }
     ElfSection s = t.find(".BTF").orElseThrow(() -> new KernelImageException(
         format + ": vmlinux has no .BTF section (kernel built without CONFIG_DEBUG_INFO_BTF?)"));
+    Optional<String> notAsStored = t.notAsStored(s);
+    if (notAsStored.isPresent()) {
+      throw new KernelImageException(format + ": vmlinux " + notAsStored.get());
+    }
     if (!s.hasFileBytes()) {
       throw new KernelImageException(format + ": vmlinux .BTF section " + s.describe() + " holds no file bytes");
     }

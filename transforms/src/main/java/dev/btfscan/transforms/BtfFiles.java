@@ -38,6 +38,9 @@ public final class BtfFiles {
     if (ElfSectionTable.hasMagic(file) || c != Compression.NONE && holdsRelocatableElf(file, c)) {
       try {
         ModuleImage m = ModuleImage.fromStored(file);
+        if (m.btfNotAsStored().isPresent()) {
+          throw new IOException(m.btfNotAsStored().get());
+        }
         if (m.btf().isPresent()) {
           String how = m.compression() == Compression.NONE ? "elf" : "elf+" + m.compression().displayName();
           return new Found(m.btf().get(), how, m.modinfo().release().orElse(null), m.machine());

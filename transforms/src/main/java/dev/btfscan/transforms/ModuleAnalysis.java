@@ -92,7 +92,8 @@ final class ModuleAnalysis implements Serializable {
         problems.add(why);
       }
       ModuleResult r = new ModuleAnalyzer(known, kernelsOf(bases), normalization, rebase)
-          .analyze(new ModuleBtf(image.btf().orElse(null), image.btfBase().orElse(null)), base);
+          .analyze(new ModuleBtf(image.btf().orElse(null), image.btfBase().orElse(null),
+              image.btfNotAsStored().orElse(null)), base);
       r = r.withProblemsFirst(problems);
       // A later entry of the same name gets its own blob (named also by its bytes), never the first one's.
       String blob = r.blob() == null ? null : f.isDuplicate()

@@ -150,6 +150,17 @@ class ModuleAnalyzerTest {
   }
 
   @Test
+  void btfTheKernelCannotReadAsStoredIsInvalidWhateverItsBytes() throws Exception {
+    String why = ".BTF [off 0x40, size 0x80] is compressed (SHF_COMPRESSED) with zstd: the kernel's module loader"
+        + " and libbpf read it as stored";
+    ModuleResult r = new ModuleAnalyzer(List.of())
+        .analyze(new ModuleBtf(new byte[0x80], null, why), kernel("1.0", base("")));
+    assertEquals(BtfForm.INVALID, r.form());
+    assertEquals(Verdict.INVALID, r.verdict());
+    assertEquals(List.of(why), r.problems());
+  }
+
+  @Test
   void unreadableBtfIsInvalidEvenWithoutAVmlinux() {
     byte[] junk = {(byte) 0x9f, (byte) 0xeb, 1, 0, 24, 0, 0, 0, 0, 0, 0, 0, 99, 0, 0, 0};
     ModuleResult r = new ModuleAnalyzer(List.of()).analyze(new ModuleBtf(junk, null), null);

@@ -37,6 +37,50 @@ class ModuleImageTest {
   }
 
   @Test
+  void aCompressedBtfSectionIsNotUsableAsStoredAndSaysHowItIsCompressed() throws Exception {
+    // objcopy --compress-sections .BTF=zlib (binutils 2.43+): an Elf64_Chdr, then the zlib stream
+    java.util.zip.Deflater d = new java.util.zip.Deflater();
+    d.setInput(BTF);
+    d.finish();
+    byte[] stream = new byte[64];
+    int n = d.deflate(stream);
+    java.nio.ByteBuffer chdr = java.nio.ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN)
+        .putInt(1).putInt(0).putLong(BTF.length).putLong(1);
+    byte[] compressed = java.util.Arrays.copyOf(chdr.array(), 24 + n);
+    System.arraycopy(stream, 0, compressed, 24, n);
+    byte[] ko = TestElf.elf64(ByteOrder.LITTLE_ENDIAN).section(".BTF", compressed, ElfSection.SHF_COMPRESSED).build();
+
+    ModuleImage m = ModuleImage.from(ko);
+
+    assertTrue(m.btfNotAsStored().orElseThrow().matches(
+        "\\.BTF \\[off 0x40, size 0x[0-9a-f]+\\] is compressed \\(SHF_COMPRESSED\\) with zlib: the kernel's module"
+            + " loader and libbpf read it as stored"), m.btfNotAsStored().get());
+  }
+
+  @Test
+  void aCompressedDistilledBaseOfABigEndianElf32SaysZstd() throws Exception {
+    byte[] chdr = java.nio.ByteBuffer.allocate(16).order(ByteOrder.BIG_ENDIAN).putInt(2).putInt(99).putInt(1).array();
+    byte[] ko = TestElf.elf32(ByteOrder.BIG_ENDIAN).machine(8).section(".BTF", BTF)
+        .section(".BTF.base", chdr, ElfSection.SHF_COMPRESSED).build();
+
+    assertTrue(ModuleImage.from(ko).btfNotAsStored().orElseThrow().startsWith(".BTF.base [off 0x3c, size 0x10] is"
+        + " compressed (SHF_COMPRESSED) with zstd"), ModuleImage.from(ko).btfNotAsStored().get());
+  }
+
+  @Test
+  void aNobitsBtfSectionHasNoBytesToUse() throws Exception {
+    byte[] ko = TestElf.elf64(ByteOrder.LITTLE_ENDIAN).sectionAt(".BTF", ElfSection.SHT_NOBITS, 0x40, 0x2241).build();
+
+    assertEquals(Optional.of(".BTF [off 0x40, size 0x2241] is SHT_NOBITS: its 0x2241 bytes are not in the file"),
+        ModuleImage.from(ko).btfNotAsStored());
+  }
+
+  @Test
+  void aRealModuleStoresItsBtfAsItIs() throws Exception {
+    assertEquals(Optional.empty(), ModuleImage.from(Fixtures.bytes(AF_KEY)).btfNotAsStored());
+  }
+
+  @Test
   void extractsBtfAndModinfoOfRealDebianModuleAsJelfSeesThem() throws Exception {
     byte[] ko = Fixtures.bytes(AF_KEY);
 

@@ -44,13 +44,18 @@ public final class TestElf {
 
   /** A PROGBITS section holding {@code data}, placed after the previous ones. */
   public TestElf section(String name, byte[] data) {
-    sections.add(new Object[] {name, 1, data, null, null});
+    return section(name, data, 0);
+  }
+
+  /** A PROGBITS section holding {@code data} with {@code sh_flags} {@code flags}. */
+  public TestElf section(String name, byte[] data, long flags) {
+    sections.add(new Object[] {name, 1, data, null, null, flags});
     return this;
   }
 
   /** A section header claiming {@code offset}/{@code size}, with no bytes of its own. */
   public TestElf sectionAt(String name, int shType, long offset, long size) {
-    sections.add(new Object[] {name, shType, new byte[0], offset, size});
+    sections.add(new Object[] {name, shType, new byte[0], offset, size, 0L});
     return this;
   }
 
@@ -64,11 +69,13 @@ public final class TestElf {
     long[] off = new long[n];
     long[] size = new long[n];
     int[] types = new int[n];
+    long[] flags = new long[n];
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     for (int i = 0; i < sections.size(); i++) {
       Object[] s = sections.get(i);
       nameOff[i + 1] = addName(strtab, (String) s[0]);
       types[i + 1] = (Integer) s[1];
+      flags[i + 1] = (Long) s[5];
       byte[] data = (byte[]) s[2];
       boolean placed = s[3] != null;
       off[i + 1] = placed ? (Long) s[3] : ehsize + body.size();
@@ -103,9 +110,9 @@ public final class TestElf {
       b.position((int) shoff + i * shentsize);
       b.putInt(nameOff[i]).putInt(types[i]);
       if (is64) {
-        b.putLong(0).putLong(0).putLong(off[i]).putLong(size[i]);
+        b.putLong(flags[i]).putLong(0).putLong(off[i]).putLong(size[i]);
       } else {
-        b.putInt(0).putInt(0).putInt((int) off[i]).putInt((int) size[i]);
+        b.putInt((int) flags[i]).putInt(0).putInt((int) off[i]).putInt((int) size[i]);
       }
     }
     return b.array();
