@@ -15,8 +15,18 @@ public final class KernelFiles {
 
   /** {@code lib/modules/<release>/...} anywhere in the path (also usr/lib/..., usr/lib/debug/lib/...). */
   private static final Pattern MODULES_DIR = Pattern.compile("(?:^|/)lib/modules/([^/]+)/");
-  /** Versioned image names: vmlinuz-6.1.0-13-amd64, vmlinux-6.1.0-13-amd64, Image-6.1.0. */
-  private static final Pattern VERSIONED_IMAGE = Pattern.compile("(?:vmlinuz|vmlinux|Image)-(.+)");
+  /**
+   * Versioned image names: vmlinuz-6.1.0-13-amd64, vmlinux-6.1.0-13-amd64, Image-6.1.0 (arm64),
+   * zImage-6.4.0 (SUSE's armv7), image-6.4.0 (SUSE's s390x).
+   */
+  private static final Pattern VERSIONED_IMAGE = Pattern.compile("(?:vmlinuz|vmlinux|Image|zImage|image)-(.+)");
+  /** Image names installed in /boot with the release appended. */
+  private static final String[] BOOT_IMAGE_PREFIXES = {"vmlinuz-", "Image-", "zImage-", "image-"};
+  /**
+   * An image installed in the release's module directory itself (Fedora, Arch, openSUSE's
+   * usrmerge), not deeper: a file called {@code image} under {@code kernel/} is not one.
+   */
+  private static final Pattern MODULES_DIR_IMAGE = Pattern.compile("(?:^|/)lib/modules/[^/]+/(?:vmlinuz|zImage|image)$");
   /** A raw BTF blob named after its release (BTFHub style): 5.4.0-1009-aws.btf. */
   private static final Pattern RELEASE_BTF = Pattern.compile("([0-9][^/]*)\\.btf(?:\\.(?:xz|zst|gz))?");
 
@@ -40,7 +50,8 @@ public final class KernelFiles {
 
   /**
    * Kernel image candidates: {@code boot/vmlinuz-<rel>}, {@code boot/vmlinux-<rel>},
-   * {@code boot/Image-<rel>}, {@code [usr/]lib/modules/<rel>/vmlinuz} (and {@code vmlinux}),
+   * {@code boot/Image-<rel>}, {@code boot/zImage-<rel>}, {@code boot/image-<rel>},
+   * {@code [usr/]lib/modules/<rel>/vmlinuz} (and {@code zImage}, {@code image}, {@code vmlinux}),
    * {@code vmlinux-<rel>} and {@code vmlinux} anywhere (debug packages), {@code Image},
    * {@code Image.gz}, and raw BTF files {@code *.btf}.
    */
@@ -53,15 +64,24 @@ public final class KernelFiles {
     if (name.startsWith("vmlinux-") && name.length() > "vmlinux-".length()) {
       return true;
     }
-    if ((name.startsWith("vmlinuz-") || name.startsWith("Image-")) && (dir.equals("boot") || dir.endsWith("/boot"))) {
+    if (hasBootImagePrefix(name) && (dir.equals("boot") || dir.endsWith("/boot"))) {
       return !name.endsWith(".hmac") && !name.endsWith(".sig");
     }
-    if (name.equals("vmlinuz") && MODULES_DIR.matcher(path).find()) {
+    if (MODULES_DIR_IMAGE.matcher(path).find()) {
       return true;
     }
     // Raw BTF, also as shipped compressed (BTFHub's .btf.xz, our fixtures): the reader decides by magic.
     for (String suffix : new String[] {".btf", ".btf.xz", ".btf.zst", ".btf.gz"}) {
       if (name.endsWith(suffix) && name.length() > suffix.length()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean hasBootImagePrefix(String name) {
+    for (String prefix : BOOT_IMAGE_PREFIXES) {
+      if (name.startsWith(prefix) && name.length() > prefix.length()) {
         return true;
       }
     }

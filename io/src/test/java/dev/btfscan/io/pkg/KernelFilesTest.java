@@ -28,6 +28,9 @@ class KernelFilesTest {
       "lib/modules/6.1.0/vmlinuz", "usr/lib/modules/6.6.7-arch1-1/vmlinuz",
       "usr/lib/debug/boot/vmlinux-6.1.0-13-amd64", "usr/lib/debug/lib/modules/5.14.0/vmlinux",
       "vmlinux", "Image", "Image.gz", "btf/5.4.0-1009-aws.btf", "vmlinux.btf",
+      // SUSE: armv7 zImage and s390x image, in /boot or in the release's module directory
+      "boot/zImage-6.4.0-150600.21-lpae", "boot/image-6.4.0-150600.21-default",
+      "usr/lib/modules/6.4.0-150600.21-default/image", "usr/lib/modules/6.4.0-150600.21-lpae/zImage",
   })
   void recognisesKernelImageCandidates(String path) {
     assertEquals(KernelFileKind.KERNEL_IMAGE, KernelFiles.classify(path));
@@ -38,6 +41,7 @@ class KernelFilesTest {
       "boot/System.map-6.1.0", "boot/config-6.1.0", "boot/.vmlinuz-6.1.0.hmac", "boot/vmlinuz-6.1.0.hmac",
       "lib/modules/6.1.0/modules.dep", "usr/share/doc/vmlinuz-notes/README", "usr/src/linux/vmlinuz",
       "lib/modules/6.1.0/kernel/fs/xfs/.ko", ".btf", "usr/bin/ko",
+      "usr/share/pixmaps/image-viewer.png", "boot/image-", "usr/share/doc/zImage", "usr/lib/modules/6.1.0/kernel/image",
   })
   void ignoresEverythingElse(String path) {
     assertEquals(KernelFileKind.OTHER, KernelFiles.classify(path));
@@ -53,6 +57,8 @@ class KernelFilesTest {
       "usr/lib/debug/boot/vmlinux-6.1.0-13-amd64, 6.1.0-13-amd64",
       "boot/Image-6.1.0-13-arm64, 6.1.0-13-arm64",
       "boot/vmlinux-6.2.0.gz, 6.2.0",
+      "boot/image-6.4.0-150600.21-default, 6.4.0-150600.21-default",
+      "boot/zImage-6.4.0-150600.21-lpae, 6.4.0-150600.21-lpae",
       "btf/5.4.0-1009-aws.btf, 5.4.0-1009-aws",
   })
   void takesTheReleaseFromThePath(String path, String release) {
