@@ -225,7 +225,9 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
         }
         problems.add(entry.type() == EntryType.SYMLINK
             ? "symbolic link to '" + entry.linkTarget() + "': not followed, no module bytes"
-            : "hard link to '" + entry.linkTarget() + "': its bytes are reported under that path");
+            : entry.linkTarget() == null
+                ? "hard link whose content never came (the package ended before the link that carries it)"
+                : "hard link to '" + entry.linkTarget() + "': its bytes are reported under that path");
         emit(entry, KernelFileKind.MODULE, null, problems);
       }
     }

@@ -7,6 +7,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream;
 
@@ -66,9 +67,29 @@ final class RpmReader {
 
   private static void readNewc(InputStream payload, ReadContext ctx) throws IOException {
     CpioArchiveInputStream cpio = new CpioArchiveInputStream(payload, StandardCharsets.UTF_8.name());
+    CpioHardLinks links = new CpioHardLinks(ctx);
+    try {
+      readNewc(cpio, links, ctx);
+    } catch (IOException | RuntimeException e) {
+      links.abandon(e);
+      throw e;
+    }
+    links.finish();
+  }
+
+  private static void readNewc(CpioArchiveInputStream cpio, CpioHardLinks links, ReadContext ctx) throws IOException {
     CpioArchiveEntry e;
     while ((e = cpio.getNextEntry()) != null) {
-      if (e.isRegularFile()) {
+      if (e.isRegularFile() && e.getNumberOfLinks() > 1) {
+        // a hard-link set: its content rides on one link (the last), the others are empty
+        List<Long> set = List.of(e.getDeviceMaj(), e.getDeviceMin(), e.getInode());
+        if (e.getSize() == 0) {
+          links.contentless(set, e.getName());
+        } else {
+          ctx.file(e.getName(), e.getSize(), cpio);
+          links.carried(set, e.getName());
+        }
+      } else if (e.isRegularFile()) {
         ctx.file(e.getName(), e.getSize(), cpio);
       } else if (e.isSymbolicLink()) {
         // newc stores the link target as the entry's content

@@ -15,7 +15,8 @@ import org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream;
  * then the content; header and content each start 4-byte aligned. Names come from DIRNAMES/DIRINDEXES/BASENAMES, sizes
  * from LONGFILESIZES (or FILESIZES), types from FILEMODES. The archive ends with an ordinary newc
  * {@code TRAILER!!!} entry. Hard links carry their content on the last link of a set only, so the
- * others are read with size 0 (as rpm's own reader does).
+ * others are read with size 0 (as rpm's own reader does) and reported as hard links to it
+ * ({@link CpioHardLinks}).
  *
  * <p>Written from rpm's lib/cpio.c and lib/rpmfi.c and checked against a package rpmbuild 4.18
  * made with a 4 GiB file (test resource demo-largefile-zstd.rpm). Hard-link sets were not
@@ -51,6 +52,20 @@ final class StrippedCpioReader {
     Map<Long, Integer> remainingLinks = hardlinkCounts(linkKeys, modes);
     ctx.part(payloadPart);
 
+    CpioHardLinks held = new CpioHardLinks(ctx);
+    try {
+      readEntries(payload, ctx, held, basenames, dirnames, dirindexes, sizes, modes, links, linkKeys, remainingLinks);
+    } catch (IOException | RuntimeException e) {
+      held.abandon(e);
+      throw e;
+    }
+    held.finish();
+  }
+
+  private static void readEntries(InputStream payload, ReadContext ctx, CpioHardLinks held, String[] basenames,
+      String[] dirnames, long[] dirindexes, long[] sizes, long[] modes, String[] links, long[] linkKeys,
+      Map<Long, Integer> remainingLinks) throws IOException {
+    int files = basenames.length;
     long position = 0;
     while (true) {
       int pad = (int) ((4 - position % 4) % 4);
@@ -88,8 +103,17 @@ final class StrippedCpioReader {
       long size;
       if (type == S_IFREG) {
         Integer left = decrementLinks(remainingLinks, linkKeys, fx);
-        size = left != null && left > 0 ? 0 : sizes[fx];
-        ctx.file(name, size, payload);
+        if (left == null) {
+          size = sizes[fx];
+          ctx.file(name, size, payload);
+        } else if (left > 0) {
+          size = 0; // a hard link before the set's last: stored without content
+          held.contentless(linkKeys[fx], name);
+        } else {
+          size = sizes[fx];
+          ctx.file(name, size, payload);
+          held.carried(linkKeys[fx], name);
+        }
       } else if (type == S_IFLNK) {
         size = sizes[fx];
         if (size > 4096) {

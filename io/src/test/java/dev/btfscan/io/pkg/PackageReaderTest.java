@@ -98,6 +98,42 @@ class PackageReaderTest {
         e.reason());
   }
 
+  /** rpm's cpio stores a hard-link set's bytes once, with its last link: the others point at it. */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aHardLinkSetInAnRpmIsReadOnceAndItsEmptyLinksPointAtTheLinkWithTheBytes(boolean stripped) throws IOException {
+    List<TestPackages.Entry> entries = List.of(
+        TestPackages.Entry.hardLinked("lib/modules/6.1.0/kernel/a.ko", "module bytes", 7),
+        file("lib/modules/6.1.0/kernel/b.ko", "other"),
+        TestPackages.Entry.hardLinked("lib/modules/6.1.0/kernel/c.ko", "module bytes", 7),
+        TestPackages.Entry.hardLinked("lib/modules/6.1.0/kernel/d.ko", "module bytes", 7),
+        TestPackages.Entry.hardLinked("lib/modules/6.1.0/kernel/empty1", "", 9),
+        TestPackages.Entry.hardLinked("lib/modules/6.1.0/kernel/empty2", "", 9));
+    byte[] rpm = stripped ? TestPackages.rpmStripped(entries, Compression.NONE) : TestPackages.rpm(entries, Compression.NONE);
+
+    RecordingVisitor v = read("links.rpm", rpm, PackageFormat.RPM);
+
+    assertEquals(List.of("lib/modules/6.1.0/kernel/b.ko=other", "lib/modules/6.1.0/kernel/d.ko=module bytes",
+        "lib/modules/6.1.0/kernel/empty2="), v.files);
+    assertEquals(List.of(
+        "lib/modules/6.1.0/kernel/a.ko HARDLINK -> ./lib/modules/6.1.0/kernel/d.ko",
+        "lib/modules/6.1.0/kernel/c.ko HARDLINK -> ./lib/modules/6.1.0/kernel/d.ko",
+        "lib/modules/6.1.0/kernel/empty1 HARDLINK -> ./lib/modules/6.1.0/kernel/empty2"), v.others);
+  }
+
+  @Test
+  void aHardLinkHeldWhenThePayloadBreaksIsStillReported() throws IOException {
+    byte[] rpm = TestPackages.rpm(List.of(
+        TestPackages.Entry.hardLinked("lib/modules/6.1.0/kernel/a.ko", "x".repeat(4000), 7),
+        TestPackages.Entry.hardLinked("lib/modules/6.1.0/kernel/b.ko", "x".repeat(4000), 7)), Compression.NONE);
+    byte[] cut = Arrays.copyOf(rpm, rpm.length - 3000); // inside b.ko's content
+    RecordingVisitor v = new RecordingVisitor();
+
+    assertThrows(PackageReadException.class, () -> PackageReader.read("cut.rpm", new ByteArrayInputStream(cut), v));
+
+    assertEquals(List.of("lib/modules/6.1.0/kernel/a.ko HARDLINK"), v.others);
+  }
+
   @Test
   void readsRpmWithStrippedLargeFilePayload() throws IOException {
     RecordingVisitor v = read("large.rpm", TestPackages.rpmStripped(ENTRIES, Compression.XZ), PackageFormat.RPM);

@@ -26,16 +26,31 @@ import org.tukaani.xz.XZOutputStream;
 public final class TestPackages {
   private TestPackages() {}
 
-  /** One entry to write: a file (content), a directory (content null, no link) or a symlink. */
+  /**
+   * One entry to write: a file (content), a directory (content null, no link) or a symlink. Files
+   * with the same non-zero inode are one hard-link set (cpio formats only): the content is written
+   * with the set's last entry, as cpio and rpm write it.
+   */
   public static final class Entry {
     final String name;
     final byte[] content;
     final String symlinkTarget;
+    final int inode;
 
     private Entry(String name, byte[] content, String symlinkTarget) {
+      this(name, content, symlinkTarget, 0);
+    }
+
+    private Entry(String name, byte[] content, String symlinkTarget, int inode) {
       this.name = name;
       this.content = content;
       this.symlinkTarget = symlinkTarget;
+      this.inode = inode;
+    }
+
+    /** A link of hard-link set {@code inode} (&gt; 0) whose content is {@code content}. */
+    public static Entry hardLinked(String name, String content, int inode) {
+      return new Entry(name, content.getBytes(StandardCharsets.UTF_8), null, inode);
     }
 
     public static Entry file(String name, String content) {
@@ -156,12 +171,18 @@ public final class TestPackages {
   public static byte[] rpm(List<Entry> entries, Compression compression) throws IOException {
     ByteArrayOutputStream cpioBytes = new ByteArrayOutputStream();
     try (CpioArchiveOutputStream cpio = new CpioArchiveOutputStream(cpioBytes, CpioConstants.FORMAT_NEW)) {
-      for (Entry e : entries) {
+      for (int i = 0; i < entries.size(); i++) {
+        Entry e = entries.get(i);
         CpioArchiveEntry c = new CpioArchiveEntry(CpioConstants.FORMAT_NEW, e.name.startsWith("/") ? e.name : "./" + e.name);
         byte[] content = e.content != null ? e.content
             : e.symlinkTarget != null ? e.symlinkTarget.getBytes(StandardCharsets.UTF_8) : new byte[0];
         c.setMode(e.symlinkTarget != null ? CpioConstants.C_ISLNK | 0777 : e.isDir() ? CpioConstants.C_ISDIR | 0755
             : CpioConstants.C_ISREG | 0644);
+        c.setInode(e.inode == 0 ? 1000 + i : e.inode);
+        c.setNumberOfLinks(e.inode == 0 ? 1 : links(entries, e.inode));
+        if (e.inode != 0 && !lastOfSet(entries, i)) {
+          content = new byte[0];
+        }
         c.setSize(content.length);
         cpio.putArchiveEntry(c);
         cpio.write(content);
@@ -185,6 +206,8 @@ public final class TestPackages {
     long[] sizes = new long[n];
     int[] modes = new int[n];
     String[] links = new String[n];
+    long[] inodes = new long[n];
+    long[] devices = new long[n];
     ByteArrayOutputStream payload = new ByteArrayOutputStream();
     for (int i = 0; i < n; i++) {
       Entry e = entries.get(i);
@@ -201,10 +224,12 @@ public final class TestPackages {
       sizes[i] = e.isDir() ? 0 : content.length;
       modes[i] = e.symlinkTarget != null ? 0120777 : e.isDir() ? 0040755 : 0100644;
       links[i] = e.symlinkTarget == null ? "" : e.symlinkTarget;
+      inodes[i] = e.inode == 0 ? 1000 + i : e.inode;
+      devices[i] = 1;
       pad(payload, 4);
       payload.write(String.format("07070X%08x", i).getBytes(StandardCharsets.US_ASCII));
       pad(payload, 4); // rpmbuild aligns the content as well
-      if (!e.isDir()) {
+      if (!e.isDir() && (e.inode == 0 || lastOfSet(entries, i))) {
         payload.write(content);
       }
     }
@@ -225,7 +250,22 @@ public final class TestPackages {
     main.string(1124, "cpio");
     main.string(1125, compression.displayName());
     main.int64s(5008, sizes);
+    main.int32s(1095, devices);
+    main.int32s(1096, inodes);
     return rpmFile(main, compress(payload.toByteArray(), compression));
+  }
+
+  private static int links(List<Entry> entries, int inode) {
+    return (int) entries.stream().filter(e -> e.inode == inode).count();
+  }
+
+  private static boolean lastOfSet(List<Entry> entries, int i) {
+    for (int j = i + 1; j < entries.size(); j++) {
+      if (entries.get(j).inode == entries.get(i).inode) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static long[] toLongs(int[] v) {
