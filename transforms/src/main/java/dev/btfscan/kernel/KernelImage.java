@@ -19,6 +19,8 @@ import java.util.Optional;
  *   <li>{@code zImage+<compressor>}, {@code s390+<compressor>}, {@code embedded+<compressor>}: an
  *       ARM zImage, an s390 image, or an unknown container, whose compressed kernel (an ELF, raw
  *       BTF or a flat binary) was found by its stream's magic ({@link EmbeddedPayload}).
+ *   <li>{@code uki+<inner>}: a Unified Kernel Image whose {@code .linux} section holds a kernel
+ *       image of format {@code <inner>}, e.g. {@code uki+bzImage+zstd} ({@link UnifiedKernelImage}).
  * </ul>
  *
  * <p>The BTF returned always passes the BTF header and type-section checks of

@@ -34,6 +34,10 @@ final class KernelImageReader {
     if (EfiZboot.matches(file)) {
       return zboot(file, limits);
     }
+    Optional<UnifiedKernelImage.Parsed> uki = UnifiedKernelImage.parse(file);
+    if (uki.isPresent()) {
+      return uki(uki.get(), limits);
+    }
     if (SelfDecompressingImage.isElfBootWrapper(file)) {
       // the kernel it decompresses, if one is inside; else the ELF is reported as what it is
       Optional<EmbeddedPayload.Found> inner = EmbeddedPayload.find(file, limits, new StringBuilder());
@@ -50,6 +54,21 @@ final class KernelImageReader {
       return wholeFileCompressed(file, c, limits);
     }
     return embedded(file, limits);
+  }
+
+  /** A UKI: the kernel image in its {@code .linux} section, read as any other. */
+  private static KernelImage uki(UnifiedKernelImage.Parsed u, DecompressionLimits limits) throws KernelImageException {
+    String where = "UKI .linux section at " + Hex.of(u.linuxOffset());
+    if (UnifiedKernelImage.matches(u.linux())) {
+      throw new KernelImageException(where + " is itself a UKI, not a kernel image");
+    }
+    KernelImage inner;
+    try {
+      inner = read(u.linux(), limits);
+    } catch (KernelImageException e) {
+      throw new KernelImageException(where + ": " + e.getMessage(), e);
+    }
+    return new KernelImage("uki+" + inner.format(), inner.btf(), inner.release().or(u::uname), inner.arch().or(u::arch));
   }
 
   /**

@@ -62,6 +62,45 @@ class DebianVmlinuzIntegrationTest {
   }
 
   /**
+   * The real kernel in a Unified Kernel Image made with Debian's real systemd-stub, the way
+   * systemd documents it (objcopy; fetch-debian.sh downloads systemd-boot-efi): the UKI gives the
+   * very BTF, release and arch of the bzImage in its {@code .linux} section.
+   */
+  @Test
+  void aUkiOfTheRealKernelGivesTheKernelsOwnBtf() throws Exception {
+    Path deb = findDeb();
+    Path stubDeb = only(Fixtures.cache().resolve("debian"), "systemd-boot-efi_*_amd64.deb");
+    Path root = Files.createDirectories(dir.resolve("root"));
+    run("dpkg-deb", "-x", deb.toString(), root.toString());
+    run("dpkg-deb", "-x", stubDeb.toString(), root.toString());
+    Path vmlinuz = root.resolve("boot/vmlinuz-" + RELEASE);
+    Path uname = Files.writeString(dir.resolve("uname"), RELEASE);
+    Path uki = dir.resolve("vmlinuz-virt.efi");
+    run("objcopy", "--add-section", ".uname=" + uname, "--change-section-vma", ".uname=0x40000",
+        "--add-section", ".linux=" + vmlinuz, "--change-section-vma", ".linux=0x2000000",
+        root.resolve("usr/lib/systemd/boot/efi/linuxx64.efi.stub").toString(), uki.toString());
+
+    KernelImage k = KernelImage.read(Files.readAllBytes(uki));
+
+    KernelImage kernel = KernelImage.read(Files.readAllBytes(vmlinuz));
+    assertEquals("uki+bzImage+lz4", k.format());
+    assertArrayEquals(kernel.btf(), k.btf());
+    assertEquals(Optional.of(RELEASE), k.release());
+    assertEquals(Optional.of("x86_64"), k.arch());
+  }
+
+  private static Path only(Path cache, String glob) throws IOException {
+    assumeTrue(Files.isDirectory(cache), "no package cache at " + cache);
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(cache, glob)) {
+      for (Path p : s) {
+        return p;
+      }
+    }
+    assumeTrue(false, glob + " not in " + cache + ": run fixtures/scripts/fetch-debian.sh");
+    throw new AssertionError("unreachable");
+  }
+
+  /**
    * The real Debian 12 arm64 cloud kernel: a raw {@code Image} (no ELF, no section table), whose
    * BTF is found by search. It must be exactly the blob fixtures/scripts/find-raw-btf.py found
    * (fetch-debian.sh --arm64 writes it to the cache, after bpftool has read it), and bpftool must

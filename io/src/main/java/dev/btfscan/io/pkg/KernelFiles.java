@@ -26,7 +26,10 @@ public final class KernelFiles {
    * An image installed in the release's module directory itself (Fedora, Arch, openSUSE's
    * usrmerge), not deeper: a file called {@code image} under {@code kernel/} is not one.
    */
-  private static final Pattern MODULES_DIR_IMAGE = Pattern.compile("(?:^|/)lib/modules/[^/]+/(?:vmlinuz|zImage|image)$");
+  private static final Pattern MODULES_DIR_IMAGE =
+      Pattern.compile("(?:^|/)lib/modules/[^/]+/(?:vmlinuz|zImage|image|vmlinux\\.(?:xz|gz|zst|bz2)|[^/]+\\.efi)$");
+  /** Unified Kernel Images where boot loaders look for them (the Boot Loader Specification's type #2). */
+  private static final Pattern UKI_DIR = Pattern.compile("(?:^|/)EFI/Linux/[^/]+\\.efi$", Pattern.CASE_INSENSITIVE);
   /** A raw BTF blob named after its release (BTFHub style): 5.4.0-1009-aws.btf. */
   private static final Pattern RELEASE_BTF = Pattern.compile("([0-9][^/]*)\\.btf(?:\\.(?:xz|zst|gz))?");
 
@@ -51,7 +54,8 @@ public final class KernelFiles {
   /**
    * Kernel image candidates: {@code boot/vmlinuz-<rel>}, {@code boot/vmlinux-<rel>},
    * {@code boot/Image-<rel>}, {@code boot/zImage-<rel>}, {@code boot/image-<rel>},
-   * {@code [usr/]lib/modules/<rel>/vmlinuz} (and {@code zImage}, {@code image}, {@code vmlinux}),
+   * {@code [usr/]lib/modules/<rel>/vmlinuz} (and {@code zImage}, {@code image}, {@code vmlinux},
+   * SUSE's {@code vmlinux.xz}, Fedora's UKI {@code vmlinuz-virt.efi}), UKIs in {@code EFI/Linux/},
    * {@code vmlinux-<rel>} and {@code vmlinux} anywhere (debug packages), {@code Image},
    * {@code Image.gz}, and raw BTF files {@code *.btf}.
    */
@@ -67,7 +71,7 @@ public final class KernelFiles {
     if (hasBootImagePrefix(name) && (dir.equals("boot") || dir.endsWith("/boot"))) {
       return !name.endsWith(".hmac") && !name.endsWith(".sig");
     }
-    if (MODULES_DIR_IMAGE.matcher(path).find()) {
+    if (MODULES_DIR_IMAGE.matcher(path).find() || UKI_DIR.matcher(path).find()) {
       return true;
     }
     // Raw BTF, also as shipped compressed (BTFHub's .btf.xz, our fixtures): the reader decides by magic.

@@ -31,6 +31,9 @@ class KernelFilesTest {
       // SUSE: armv7 zImage and s390x image, in /boot or in the release's module directory
       "boot/zImage-6.4.0-150600.21-lpae", "boot/image-6.4.0-150600.21-default",
       "usr/lib/modules/6.4.0-150600.21-default/image", "usr/lib/modules/6.4.0-150600.21-lpae/zImage",
+      "usr/lib/modules/6.4.0-150600.21-default/vmlinux.xz",
+      // Unified Kernel Images: Fedora's kernel-uki-virt, and where boot loaders find them
+      "lib/modules/6.11.4-301.fc41.x86_64/vmlinuz-virt.efi", "boot/efi/EFI/Linux/arch-linux.efi", "efi/EFI/Linux/x.EFI",
   })
   void recognisesKernelImageCandidates(String path) {
     assertEquals(KernelFileKind.KERNEL_IMAGE, KernelFiles.classify(path));
@@ -42,6 +45,7 @@ class KernelFilesTest {
       "lib/modules/6.1.0/modules.dep", "usr/share/doc/vmlinuz-notes/README", "usr/src/linux/vmlinuz",
       "lib/modules/6.1.0/kernel/fs/xfs/.ko", ".btf", "usr/bin/ko",
       "usr/share/pixmaps/image-viewer.png", "boot/image-", "usr/share/doc/zImage", "usr/lib/modules/6.1.0/kernel/image",
+      "usr/lib/systemd/boot/efi/systemd-bootx64.efi", "boot/efi/EFI/BOOT/BOOTX64.EFI",
   })
   void ignoresEverythingElse(String path) {
     assertEquals(KernelFileKind.OTHER, KernelFiles.classify(path));
@@ -58,6 +62,7 @@ class KernelFilesTest {
       "boot/Image-6.1.0-13-arm64, 6.1.0-13-arm64",
       "boot/vmlinux-6.2.0.gz, 6.2.0",
       "boot/image-6.4.0-150600.21-default, 6.4.0-150600.21-default",
+      "lib/modules/6.11.4-301.fc41.x86_64/vmlinuz-virt.efi, 6.11.4-301.fc41.x86_64",
       "boot/zImage-6.4.0-150600.21-lpae, 6.4.0-150600.21-lpae",
       "btf/5.4.0-1009-aws.btf, 5.4.0-1009-aws",
   })
