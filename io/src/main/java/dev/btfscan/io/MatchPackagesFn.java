@@ -1,5 +1,11 @@
 package dev.btfscan.io;
 
+import dev.btfscan.io.pkg.EntryType;
+import dev.btfscan.io.pkg.KernelFileKind;
+import dev.btfscan.io.pkg.KernelFiles;
+import dev.btfscan.io.pkg.TreeSource.TreeFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.io.FileSystems;
@@ -81,16 +87,21 @@ final class MatchPackagesFn extends DoFn<String, String> {
    */
   private static void expandDirectory(String dir, Consumer<String> locations) throws java.io.IOException {
     boolean treeFiles = false;
-    for (dev.btfscan.io.pkg.TreeSource.TreeFile f : new BeamTreeSource(dir).files()) {
-      if (looksLikePackage(f.relativePath())) {
-        locations.accept(f.location());
-      } else {
-        treeFiles = true;
+    for (TreeFile f : TreeSources.of(dir).files()) {
+      boolean regular = f.type() == EntryType.REGULAR;
+      if (looksLikePackage(f.relativePath()) && (regular || linksToAFile(f))) {
+        locations.accept(f.location()); // a mirror's symlinked package is still that package
+      } else if (regular || KernelFiles.classify(f.relativePath()) != KernelFileKind.OTHER) {
+        treeFiles = true; // a stray link ("build -> /usr/src/...") alone makes no tree package
       }
     }
     if (treeFiles) {
       locations.accept(dir);
     }
+  }
+
+  private static boolean linksToAFile(TreeFile f) {
+    return f.type() == EntryType.SYMLINK && Files.isRegularFile(Path.of(f.location()));
   }
 
   /** Routing only: the reader still decides the format by magic bytes. */

@@ -81,7 +81,7 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
     try {
       PackageFormat f;
       if (location.endsWith("/")) {
-        f = PackageReader.readTree(name, new BeamTreeSource(location), emitter);
+        f = PackageReader.readTree(name, TreeSources.of(location), emitter);
       } else {
         try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(location, false)))) {
           f = PackageReader.read(name, in, emitter, payloadLimits);
@@ -213,22 +213,32 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
     @Override
     public void visitOther(PackageEntry entry) {
       count();
-      boolean link = entry.type() == EntryType.SYMLINK || entry.type() == EntryType.HARDLINK;
-      if (link && KernelFiles.classify(entry.path()) == KernelFileKind.MODULE) {
-        // A module file name that is a link: reported, never followed (a symlink may point
-        // anywhere, a hard link's content is the target's, which has its own row).
+      boolean notADirectory = entry.type() != EntryType.DIRECTORY;
+      if (notADirectory && KernelFiles.classify(entry.path()) == KernelFileKind.MODULE) {
+        // A module file name that is a link or a special file: reported, never followed or
+        // opened (a symlink may point anywhere, a hard link's content is the target's, which has
+        // its own row, and a fifo would block the reader).
         modules++;
         ReadPackageFn.this.modules.inc();
         List<String> problems = new ArrayList<>();
         if (entry.isDuplicate()) {
           problems.add("duplicate entry name in package");
         }
-        problems.add(entry.type() == EntryType.SYMLINK
-            ? "symbolic link to '" + entry.linkTarget() + "': not followed, no module bytes"
-            : entry.linkTarget() == null
-                ? "hard link whose content never came (the package ended before the link that carries it)"
-                : "hard link to '" + entry.linkTarget() + "': its bytes are reported under that path");
+        problems.add(whyNoBytes(entry));
         emit(entry, KernelFileKind.MODULE, null, problems);
+      }
+    }
+
+    private String whyNoBytes(PackageEntry entry) {
+      switch (entry.type()) {
+        case SYMLINK:
+          return "symbolic link to '" + entry.linkTarget() + "': not followed, no module bytes";
+        case HARDLINK:
+          return entry.linkTarget() == null
+              ? "hard link whose content never came (the package ended before the link that carries it)"
+              : "hard link to '" + entry.linkTarget() + "': its bytes are reported under that path";
+        default:
+          return "not a regular file (a fifo, socket or device): never opened, no module bytes";
       }
     }
 

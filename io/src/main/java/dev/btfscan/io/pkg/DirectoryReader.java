@@ -14,6 +14,10 @@ final class DirectoryReader {
     List<TreeSource.TreeFile> files = new ArrayList<>(tree.files());
     files.sort(Comparator.comparing(TreeSource.TreeFile::relativePath));
     for (TreeSource.TreeFile f : files) {
+      if (f.type() != EntryType.REGULAR) {
+        ctx.other(f.relativePath(), f.type(), f.linkTarget()); // listed like an archive's link, never opened
+        continue;
+      }
       try (InputStream in = tree.open(f)) {
         ctx.file(f.relativePath(), f.size(), in);
       }

@@ -407,6 +407,25 @@ class PackageReaderTest {
   }
 
   @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS) // opening the fifo would block for ever
+  void aTreeListsItsLinksAndSpecialFilesAndNeitherFollowsNorOpensThem(@TempDir Path dir) throws Exception {
+    Path kernel = dir.resolve("lib/modules/6.1.0/kernel");
+    write(kernel.resolve("a.ko"), "a");
+    Files.createSymbolicLink(kernel.resolve("link.ko"), Path.of("a.ko"));
+    Files.createSymbolicLink(kernel.resolve("loop"), Path.of(".."));
+    Files.createSymbolicLink(kernel.resolve("escape.ko"), Path.of("/etc/passwd"));
+    assertEquals(0, new ProcessBuilder("mkfifo", kernel.resolve("fifo.ko").toString()).start().waitFor());
+    RecordingVisitor v = new RecordingVisitor();
+
+    PackageReader.readTree("tree", new LocalTreeSource(dir), v);
+
+    assertEquals(List.of("lib/modules/6.1.0/kernel/a.ko=a"), v.files);
+    assertEquals(List.of("lib/modules/6.1.0/kernel/escape.ko SYMLINK -> /etc/passwd",
+        "lib/modules/6.1.0/kernel/fifo.ko OTHER", "lib/modules/6.1.0/kernel/link.ko SYMLINK -> a.ko",
+        "lib/modules/6.1.0/kernel/loop SYMLINK -> .."), v.others);
+  }
+
+  @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void readsARealRpmLargeFilePackageWithStrippedCpio() throws IOException {
     // Built by rpmbuild 4.18 with a 4 GiB + 1 byte file, so the payload is 07070X; see generate.sh.
