@@ -46,7 +46,9 @@ final class MatchPackagesFn extends DoFn<String, String> {
   private static void expand(String spec, Consumer<String> locations, Consumer<String> failure) {
     if (spec.endsWith("/")) {
       try {
-        expandDirectory(spec, locations);
+        if (!expandDirectory(spec, locations)) {
+          failure.accept("directory holds no file: " + spec);
+        }
       } catch (Exception e) {
         failure.accept("cannot list " + spec + ": " + e);
       }
@@ -70,7 +72,10 @@ final class MatchPackagesFn extends DoFn<String, String> {
       for (MatchResult.Metadata m : metadata) {
         String location = m.resourceId().toString();
         if (m.resourceId().isDirectory()) {
-          expandDirectory(location.endsWith("/") ? location : location + "/", locations);
+          String dir = location.endsWith("/") ? location : location + "/";
+          if (!expandDirectory(dir, locations)) {
+            failure.accept("directory holds no file: " + dir);
+          }
         } else {
           locations.accept(location);
         }
@@ -83,14 +88,18 @@ final class MatchPackagesFn extends DoFn<String, String> {
   /**
    * A directory holds packages, an unpacked tree, or both: each package file in it becomes a
    * package of its own (so packages are read in parallel), and the directory is read as a tree
-   * package only when it has other files too (a {@code /lib/modules/<release>} tree).
+   * package only when it has other files too (a {@code /lib/modules/<release>} tree). False when
+   * the directory gave nothing to read: an empty input directory (a mirror that failed to sync)
+   * is reported, not scanned as nothing.
    */
-  private static void expandDirectory(String dir, Consumer<String> locations) throws java.io.IOException {
+  private static boolean expandDirectory(String dir, Consumer<String> locations) throws java.io.IOException {
     boolean treeFiles = false;
+    boolean packages = false;
     for (TreeFile f : TreeSources.of(dir).files()) {
       boolean regular = f.type() == EntryType.REGULAR;
       if (looksLikePackage(f.relativePath()) && (regular || linksToAFile(f))) {
         locations.accept(f.location()); // a mirror's symlinked package is still that package
+        packages = true;
       } else if (regular || KernelFiles.classify(f.relativePath()) != KernelFileKind.OTHER) {
         treeFiles = true; // a stray link ("build -> /usr/src/...") alone makes no tree package
       }
@@ -98,6 +107,7 @@ final class MatchPackagesFn extends DoFn<String, String> {
     if (treeFiles) {
       locations.accept(dir);
     }
+    return packages || treeFiles;
   }
 
   private static boolean linksToAFile(TreeFile f) {

@@ -65,6 +65,23 @@ class HostileTreeScanTest {
         ScanFixtures.lines(out, ScanPipeline.PACKAGES).toString());
   }
 
+  @Test
+  void aTreeNamedThroughASymlinkIsReadAndAnEmptyDirectoryIsReported() throws Exception {
+    Path real = Files.createDirectories(tmp.resolve("real/lib/modules/" + RELEASE + "/kernel"));
+    Files.copy(Fixtures.path("modules/" + RELEASE + "/af_key.ko"), real.resolve("af_key.ko"));
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), tmp.resolve("real"));
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+    Path out = tmp.resolve("out");
+
+    ScanFixtures.runFast(ScanFixtures.config(List.of(link.toString(), empty + "/"), out));
+
+    assertEquals(Map.of("lib/modules/" + RELEASE + "/kernel/af_key.ko", "no-vmlinux -"), rows(out));
+    List<String> packages = ScanFixtures.lines(out, ScanPipeline.PACKAGES);
+    assertEquals(2, packages.size(), packages.toString());
+    JsonNode emptyRow = Json.parse(packages.stream().filter(l -> l.contains("\"empty\"")).findFirst().orElseThrow());
+    assertEquals("directory holds no file: " + empty + "/", emptyRow.path("problems").get(0).asText());
+  }
+
   /** path -> "verdict first-problem" ("-": none) of every modules.jsonl row. */
   private static Map<String, String> rows(Path out) throws Exception {
     Map<String, String> rows = new TreeMap<>();

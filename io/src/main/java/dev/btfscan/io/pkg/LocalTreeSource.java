@@ -25,6 +25,8 @@ public final class LocalTreeSource implements TreeSource {
   @Override
   public List<TreeFile> files() throws IOException {
     List<TreeFile> out = new ArrayList<>();
+    // The root itself may be a link (the user named it); nothing below it is followed.
+    Path root = this.root.toRealPath();
     try (Stream<Path> walk = Files.walk(root)) { // Files.walk follows no link unless told to
       for (Path p : (Iterable<Path>) walk::iterator) {
         BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
