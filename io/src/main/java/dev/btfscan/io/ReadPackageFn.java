@@ -121,6 +121,9 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
   static String cutShort(PackageEntry entry, IOException e) {
     String message = e.getMessage() != null ? e.getMessage()
         : e instanceof EOFException ? "unexpected end of data" : e.getClass().getSimpleName();
+    if (message.startsWith(PackageReader.TREE_FILE_NOT_OPENED)) {
+      return "not read: " + message; // a tree's file, on its own
+    }
     if (e instanceof EOFException || message.toLowerCase(Locale.ROOT).contains("truncated")) {
       return "truncated: the package ends inside this entry (" + entry.size() + " bytes declared): " + message;
     }

@@ -18,6 +18,9 @@ import java.io.InputStream;
  * so far were visited.
  */
 public final class PackageReader {
+  /** How the read failure of a tree's file that could not be opened starts (it fails alone). */
+  public static final String TREE_FILE_NOT_OPENED = "cannot open the file: ";
+
   private static final int BUFFER = 1 << 16;
 
   private PackageReader() {}

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.btfscan.io.compress.Compression;
 import dev.btfscan.io.compress.DecompressionBombException;
 import dev.btfscan.io.compress.DecompressionLimits;
+import dev.btfscan.io.pkg.TreeSource.TreeFile;
 import dev.btfscan.io.testing.TestPackages;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -404,6 +405,36 @@ class PackageReaderTest {
     assertEquals(PackageFormat.DIRECTORY, PackageReader.readTree("tree", new LocalTreeSource(dir), v));
     assertEquals(List.of("boot/vmlinuz-6.1.0=k", "lib/modules/6.1.0/kernel/a.ko=a", "lib/modules/6.1.0/kernel/b.ko=b"),
         v.files);
+  }
+
+  @Test
+  void aTreeFileThatCannotBeOpenedIsVisitedAndTheRestOfTheTreeIsStillRead(@TempDir Path dir) throws Exception {
+    for (String name : List.of("a.ko", "b.ko", "c.ko")) {
+      write(dir.resolve("lib/modules/6.1.0/kernel/" + name), name);
+    }
+    TreeSource local = new LocalTreeSource(dir);
+    TreeSource bIsGone = new TreeSource() {
+      @Override
+      public List<TreeFile> files() throws IOException {
+        return local.files();
+      }
+
+      @Override
+      public InputStream open(TreeFile file) throws IOException {
+        if (file.relativePath().endsWith("b.ko")) {
+          throw new java.nio.file.AccessDeniedException(file.location());
+        }
+        return local.open(file);
+      }
+    };
+    RecordingVisitor v = new RecordingVisitor();
+
+    PackageReadException e = assertThrows(PackageReadException.class, () -> PackageReader.readTree("tree", bIsGone, v));
+
+    assertEquals(List.of("lib/modules/6.1.0/kernel/a.ko=a.ko", "lib/modules/6.1.0/kernel/c.ko=c.ko"), v.files);
+    assertEquals(3, v.entries.size()); // b.ko was seen: its visitor got the entry and the failure
+    assertTrue(e.reason().startsWith("1 file(s) of the tree could not be read, the first lib/modules/6.1.0/kernel/b.ko: "),
+        e.reason());
   }
 
   @Test
