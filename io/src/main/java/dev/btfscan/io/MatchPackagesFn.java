@@ -125,9 +125,14 @@ final class MatchPackagesFn extends DoFn<String, String> {
     return false;
   }
 
+  /**
+   * Names a directory's package files go by: rpm, deb (and Ubuntu's udeb/ddeb), tarballs of every
+   * compressor (Arch's .pkg.tar.zst among them), Alpine's .apk and Void's .xbps (both tarballs:
+   * gzip members, zstd), read by magic like the others.
+   */
   private static final String[] PACKAGE_SUFFIXES = {
     ".rpm", ".deb", ".udeb", ".ddeb", ".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.zst", ".tzst",
-    ".tar.bz2", ".tbz2", ".tbz"
+    ".tar.bz2", ".tbz2", ".tbz", ".tar.lz4", ".tar.lzma", ".tlz", ".apk", ".xbps"
   };
 
   private void fail(MultiOutputReceiver out, String spec, String problem) {

@@ -13,6 +13,7 @@ import dev.btfscan.io.compress.DecompressionLimits;
 import dev.btfscan.io.pkg.TreeSource.TreeFile;
 import dev.btfscan.io.testing.TestPackages;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -156,6 +157,35 @@ class PackageReaderTest {
     assertTrue(v.others.contains("lib/modules/6.1.0-test/build SYMLINK -> /usr/src/linux-6.1.0-test"), v.others.toString());
     // dpkg-deb's ./lib/... and rpmbuild's cpio ./lib/... are relative: nothing is flagged
     assertEquals(List.of(), unsafeNames(v));
+  }
+
+  /**
+   * Alpine's .apk (v2): gzip members, each a tar segment, the signature's and the control's cut
+   * before their end-of-archive blocks (abuild-tar --cut), so that the concatenation is one tar.
+   */
+  @Test
+  void readsAnAlpineApkAsOneTarOverItsGzipMembers() throws IOException {
+    byte[] signature = cutEndOfArchive(TestPackages.tar(List.of(file(".SIGN.RSA.alpine.rsa.pub", "sig")), Compression.NONE));
+    byte[] control = cutEndOfArchive(TestPackages.tar(List.of(file(".PKGINFO", "pkgname = linux-lts")), Compression.NONE));
+    byte[] data = TestPackages.tar(List.of(file("lib/modules/6.6.63-0-lts/kernel/fs/xfs/xfs.ko.gz", "ko")),
+        Compression.NONE);
+    ByteArrayOutputStream apk = new ByteArrayOutputStream();
+    for (byte[] segment : List.of(signature, control, data)) {
+      apk.write(TestPackages.compress(segment, Compression.GZIP));
+    }
+
+    RecordingVisitor v = read("linux-lts-6.6.63-r0.apk", apk.toByteArray(), PackageFormat.TAR);
+
+    assertEquals(List.of(".SIGN.RSA.alpine.rsa.pub=sig", ".PKGINFO=pkgname = linux-lts",
+        "lib/modules/6.6.63-0-lts/kernel/fs/xfs/xfs.ko.gz=ko"), v.files);
+  }
+
+  private static byte[] cutEndOfArchive(byte[] tar) {
+    int end = tar.length;
+    while (end >= 512 && Arrays.equals(tar, end - 512, end, new byte[512], 0, 512)) {
+      end -= 512;
+    }
+    return Arrays.copyOf(tar, end);
   }
 
   @Test
