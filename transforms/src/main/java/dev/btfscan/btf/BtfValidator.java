@@ -90,60 +90,8 @@ public final class BtfValidator {
    */
   private static final int MAX_HOPS = 2 * MAX_CHAIN;
 
-  /** Per kind code (0-127, the 7 bits kindCode reads): its BtfKind, null for unknown codes. */
-  private static final BtfKind[] KIND = new BtfKind[128];
-  /** Per kind code: BtfKind.isModifier. */
-  private static final boolean[] MODIFIER = new boolean[128];
-  /** Per kind code: FWD, FUNC, FUNC_PROTO (btf_type_nosize, void apart). */
-  private static final boolean[] NO_SIZE_KIND = new boolean[128];
-  /** Per kind code: TypeRefs' fixed type-id words, element type-id word (-1: none) and stride. */
-  private static final int[][] FIXED_SLOTS = new int[128][];
-  private static final int[] ELEM_SLOT = new int[128];
-  private static final int[] ELEM_STRIDE = new int[128];
-  private static final int INT_CODE = BtfKind.INT.code();
-  private static final int PTR_CODE = BtfKind.PTR.code();
-  private static final int ARRAY_CODE = BtfKind.ARRAY.code();
-  private static final int FUNC_PROTO_CODE = BtfKind.FUNC_PROTO.code();
-  private static final int FUNC_CODE = BtfKind.FUNC.code();
-  private static final int STRUCT_CODE = BtfKind.STRUCT.code();
-  private static final int UNION_CODE = BtfKind.UNION.code();
-  private static final int TYPEDEF_CODE = BtfKind.TYPEDEF.code();
-  /** The info bits of the kind (5 bits: the codes BtfKind knows fit in them). */
-  private static final int KIND_BITS = 0x1f000000;
-  /** Per kind code: FUNC, PTR, CONST, VOLATILE, RESTRICT, TYPEDEF (checkMetasAndTypes' fast paths). */
-  private static final boolean[] FAST_KIND = new boolean[128];
-  /** Per kind code: VAR, DATASEC, DECL_TAG, FUNC: a modifier naming one is reported. */
-  private static final boolean[] BAD_MODIFIER_TARGET = new boolean[128];
-  private static final int TYPE_TAG_CODE = BtfKind.TYPE_TAG.code();
-  /**
-   * Per kind code: types of this kind have no by-value edges (unknown kinds, PTR and FUNC_PROTO,
-   * which break cycles, and kinds without type id slots).
-   */
-  private static final boolean[] LEAF_KIND = new boolean[128];
-  /** {@link #checkCycles}' colour of a white type of a {@link #LEAF_KIND}. */
+  /** {@link #checkCycles}' colour of a white type of a {@link KindCodes#LEAF_KIND}. */
   private static final byte LEAF = 3;
-  /** Per kind code: sizeOf reads the size from word 2 (INT, STRUCT, UNION, ENUM, ENUM64, FLOAT). */
-  private static final boolean[] SIZE_WORD = new boolean[128];
-
-  static {
-    for (int code = 0; code < 128; code++) {
-      BtfKind k = BtfKind.of(code);
-      KIND[code] = k;
-      MODIFIER[code] = k != null && k.isModifier();
-      NO_SIZE_KIND[code] = k == BtfKind.FWD || k == BtfKind.FUNC || k == BtfKind.FUNC_PROTO;
-      FIXED_SLOTS[code] = TypeRefs.fixedTypeIdSlots(k);
-      ELEM_SLOT[code] = TypeRefs.elementTypeIdSlot(k);
-      ELEM_STRIDE[code] = TypeRefs.elementTypeIdStride(k);
-      FAST_KIND[code] = k == BtfKind.FUNC || k == BtfKind.PTR || k == BtfKind.CONST
-          || k == BtfKind.VOLATILE || k == BtfKind.RESTRICT || k == BtfKind.TYPEDEF;
-      BAD_MODIFIER_TARGET[code] = k == BtfKind.VAR || k == BtfKind.DATASEC
-          || k == BtfKind.DECL_TAG || k == BtfKind.FUNC;
-      LEAF_KIND[code] = k == null || k == BtfKind.PTR || k == BtfKind.FUNC_PROTO
-          || (FIXED_SLOTS[code].length == 0 && ELEM_SLOT[code] < 0);
-      SIZE_WORD[code] = k == BtfKind.INT || k == BtfKind.STRUCT || k == BtfKind.UNION
-          || k == BtfKind.ENUM || k == BtfKind.ENUM64 || k == BtfKind.FLOAT;
-    }
-  }
 
   private static final long NO_SIZE = -1;
   private static final long BAD = -2;
@@ -268,7 +216,7 @@ public final class BtfValidator {
   }
 
   private BtfKind kind(int id) {
-    return KIND[kindCode(id)]; // kindCode(0) is 0, which is no kind
+    return KindCodes.KIND[kindCode(id)]; // kindCode(0) is 0, which is no kind
   }
 
   private int vlen(int id) {
@@ -703,29 +651,29 @@ public final class BtfValidator {
       // Fast paths for FUNC and the modifiers (60% of vmlinux): when these few reads show that
       // none of the checks below can report anything, they are skipped, leaving what they would
       // leave: the type's by-value edge and its colour. Anything else takes the full checks.
-      if (FAST_KIND[code]) {
+      if (KindCodes.FAST_KIND[code]) {
         int info = infos[slot];
         int ref = sizeOrTypes[slot];
         int target = ref - start;
         boolean fast;
-        if (code == FUNC_CODE) {
+        if (code == KindCodes.FUNC_CODE) {
           // checkMeta: info bits, vlen 0 or 1, no kind_flag, name an identifier; checkFunc: an own
           // FUNC_PROTO already seen whose typed parameters are named (so in range, not a base id)
-          fast = (info & ~(KIND_BITS | 1)) == 0 && ref >= start && ref < id
-              && kindCodes[target] == FUNC_PROTO_CODE && !unnamedParams[target]
+          fast = (info & ~(KindCodes.KIND_BITS | 1)) == 0 && ref >= start && ref < id
+              && kindCodes[target] == KindCodes.FUNC_PROTO_CODE && !unnamedParams[target]
               && isIdentifierStart(btf.intAt(offsets[slot]));
         } else {
           // checkMeta: info bits, vlen 0, no kind_flag, anonymous (a TYPEDEF: an identifier);
           // the slot below BTF_MAX_TYPE and in range; checkModifierTarget: void, or an own type
           // that is no VAR, DATASEC, DECL_TAG or FUNC (through which it would report)
           int name = btf.intAt(offsets[slot]);
-          fast = (info & ~KIND_BITS) == 0
-              && (code == TYPEDEF_CODE ? isIdentifierStart(name) : name == 0 && anonymousOk)
+          fast = (info & ~KindCodes.KIND_BITS) == 0
+              && (code == KindCodes.TYPEDEF_CODE ? isIdentifierStart(name) : name == 0 && anonymousOk)
               && (ref == 0 || (ref >= start && Integer.compareUnsigned(ref, suspect) < 0
-                  && !BAD_MODIFIER_TARGET[kindCodes[target]]));
+                  && !KindCodes.BAD_MODIFIER_TARGET[kindCodes[target]]));
         }
         if (fast) {
-          if (code == PTR_CODE) {
+          if (code == KindCodes.PTR_CODE) {
             color[slot] = LEAF; // no by-value edge
           } else if (ref != 0) {
             if (size == edges.length) {
@@ -735,11 +683,11 @@ public final class BtfValidator {
           }
           continue;
         }
-      } else if (code == FUNC_PROTO_CODE && fastProto(id, slot, anonymousOk)) {
+      } else if (code == KindCodes.FUNC_PROTO_CODE && fastProto(id, slot, anonymousOk)) {
         color[slot] = LEAF; // no by-value edges
         continue;
-      } else if ((code == STRUCT_CODE || code == UNION_CODE)
-          && fastStruct(id, slot, code == UNION_CODE, anonymousOk, suspect)) {
+      } else if ((code == KindCodes.STRUCT_CODE || code == KindCodes.UNION_CODE)
+          && fastStruct(id, slot, code == KindCodes.UNION_CODE, anonymousOk, suspect)) {
         int rec = offsets[slot];
         int vlen = infos[slot] & 0xffff;
         if (edges.length - size < vlen) {
@@ -754,25 +702,25 @@ public final class BtfValidator {
         continue;
       }
       checkMeta(id);
-      if (LEAF_KIND[code]) {
+      if (KindCodes.LEAF_KIND[code]) {
         color[slot] = LEAF;
       }
-      BtfKind k = KIND[code];
+      BtfKind k = KindCodes.KIND[code];
       if (k == null) {
         continue;
       }
-      boolean metaIds = metaChecksIds(k);
+      boolean metaIds = KindCodes.metaChecksIds(k);
       // PTR and FUNC_PROTO break cycles: their slots are no by-value edges
       boolean byValue = k != BtfKind.PTR && k != BtfKind.FUNC_PROTO;
-      int[] fixed = FIXED_SLOTS[code];
-      int first = ELEM_SLOT[code];
+      int[] fixed = KindCodes.FIXED_SLOTS[code];
+      int first = KindCodes.ELEM_SLOT[code];
       int count = first >= 0 ? vlen(id) : 0;
       if (edges.length - size < fixed.length + count) {
         edges = java.util.Arrays.copyOf(edges, Math.max(edges.length * 2, size + fixed.length + count));
       }
       int rec = offsets[slot];
-      int stride = ELEM_STRIDE[code];
-      boolean proto = code == FUNC_PROTO_CODE;
+      int stride = KindCodes.ELEM_STRIDE[code];
+      boolean proto = code == KindCodes.FUNC_PROTO_CODE;
       boolean outOfRange = false;
       for (int j = 0, total = fixed.length + count; j < total; j++) {
         int w = j < fixed.length ? fixed[j] : first + stride * (j - fixed.length);
@@ -782,7 +730,7 @@ public final class BtfValidator {
             outOfRange = true;
           }
           if (metaIds && Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
-            error(Stage.META, id, memberOfSlot(k, w), w, "Invalid type_id: "
+            error(Stage.META, id, KindCodes.memberOfSlot(k, w), w, "Invalid type_id: "
                 + Integer.toUnsignedString(ref) + " exceeds BTF_MAX_TYPE " + MAX_TYPE_ID + " (" + lastId() + ")");
           }
           if (byValue && ref >= start && ref < end) { // past BTF_MAX_TYPE, yet an own id
@@ -816,7 +764,7 @@ public final class BtfValidator {
   private boolean fastProto(int id, int slot, boolean anonymousOk) {
     int info = infos[slot];
     int rec = offsets[slot];
-    if ((info & ~(KIND_BITS | 0xffff)) != 0 || btf.intAt(rec) != 0 || !anonymousOk) {
+    if ((info & ~(KindCodes.KIND_BITS | 0xffff)) != 0 || btf.intAt(rec) != 0 || !anonymousOk) {
       return false;
     }
     int ret = sizeOrTypes[slot];
@@ -883,8 +831,8 @@ public final class BtfValidator {
       }
       last = bitOff;
       int mc = kindCode(mtype);
-      BtfKind mk = KIND[mc];
-      if (mk == null || NO_SIZE_KIND[mc] || sourceOnly(mk)) {
+      BtfKind mk = KindCodes.KIND[mc];
+      if (mk == null || KindCodes.NO_SIZE_KIND[mc] || KindCodes.sourceOnly(mk)) {
         return false;
       }
       int r = skipModifiers(mtype);
@@ -892,8 +840,8 @@ public final class BtfValidator {
         return false;
       }
       int rc = kindCode(r);
-      BtfKind rk = KIND[rc];
-      if (rk == null || NO_SIZE_KIND[rc] || sourceOnly(rk)
+      BtfKind rk = KindCodes.KIND[rc];
+      if (rk == null || KindCodes.NO_SIZE_KIND[rc] || KindCodes.sourceOnly(rk)
           || !checkMemberPlacement(id, i, w + 2, raw, kflag, structSize, r, rk, false)) {
         return false;
       }
@@ -926,8 +874,8 @@ public final class BtfValidator {
   private byte[] typeOks;
 
   private boolean computeTypeOk(int t) {
-    BtfKind k = KIND[kindCode(t)];
-    return (k == null || !sourceOnly(k)) && sizeOf(t) != NO_SIZE;
+    BtfKind k = KindCodes.KIND[kindCode(t)];
+    return (k == null || !KindCodes.sourceOnly(k)) && sizeOf(t) != NO_SIZE;
   }
 
   /** Own FUNC_PROTOs with a parameter that has a type and no name, by {@code id - start}. */
@@ -937,11 +885,6 @@ public final class BtfValidator {
   private int[] edges;
   /** {@link #checkCycles}' colours, by {@code id - start}: LEAF set by the meta pass. */
   private byte[] color;
-
-  /** Kinds whose check_meta rejects referenced ids above BTF_MAX_TYPE (BTF_TYPE_ID_VALID). */
-  private static boolean metaChecksIds(BtfKind k) {
-    return k != null && k != BtfKind.FUNC && k != BtfKind.FUNC_PROTO && k != BtfKind.DECL_TAG;
-  }
 
   private void checkMeta(int id) {
     int info = info(id);
@@ -1201,10 +1144,10 @@ public final class BtfValidator {
     boolean[] bad = null;
     for (int i = start; i < end; i++) {
       int code = kindCodes[i - start];
-      if (!MODIFIER[code]) {
+      if (!KindCodes.MODIFIER[code]) {
         continue;
       }
-      BtfKind k = KIND[code];
+      BtfKind k = KindCodes.KIND[code];
       boolean inTags = k == BtfKind.TYPE_TAG;
       int cur = i;
       int limit = MAX_CHAIN;
@@ -1263,26 +1206,12 @@ public final class BtfValidator {
   /** Range check of a type id slot (of those {@link TypeRefs} lists). */
   private void checkSlot(int id, BtfKind kind, int w) {
     int ref = word(id, w);
-    if (metaChecksIds(kind) && Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
+    if (KindCodes.metaChecksIds(kind) && Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
       return; // reported by checkMetasAndTypes
     }
     if (!btf.hasId(ref)) {
-      error(Stage.RESOLVE, id, memberOfSlot(kind, w), w, "invalid type id "
+      error(Stage.RESOLVE, id, KindCodes.memberOfSlot(kind, w), w, "invalid type id "
           + Integer.toUnsignedString(ref) + " (" + lastId() + ")");
-    }
-  }
-
-  /** The vlen element a type id slot belongs to, -1 for the fixed words. */
-  private static int memberOfSlot(BtfKind kind, int w) {
-    switch (kind) {
-      case STRUCT:
-      case UNION:
-      case DATASEC:
-        return (w - 3) / 3;
-      case FUNC_PROTO:
-        return w >= 3 ? (w - 3) / 2 : -1;
-      default:
-        return -1;
     }
   }
 
@@ -1311,12 +1240,12 @@ public final class BtfValidator {
     {
       if (outOfRange) { // else no slot has an invalid id (checkMetasAndTypes looked)
         int code = kind.code();
-        for (int w : FIXED_SLOTS[code]) { // TypeRefs.forEachTypeIdSlot's order
+        for (int w : KindCodes.FIXED_SLOTS[code]) { // TypeRefs.forEachTypeIdSlot's order
           checkSlot(id, kind, w);
         }
-        int first = ELEM_SLOT[code];
+        int first = KindCodes.ELEM_SLOT[code];
         if (first >= 0) {
-          int stride = ELEM_STRIDE[code];
+          int stride = KindCodes.ELEM_STRIDE[code];
           for (int i = 0, n = vlen(id); i < n; i++) {
             checkSlot(id, kind, first + stride * i);
           }
@@ -1326,17 +1255,12 @@ public final class BtfValidator {
     }
   }
 
-  /** Kinds the kernel never lets another type name (btf_type_is_resolve_source_only). */
-  private static boolean sourceOnly(BtfKind k) {
-    return k == BtfKind.VAR || k == BtfKind.DATASEC || k == BtfKind.DECL_TAG;
-  }
-
   /** void, FWD, FUNC, FUNC_PROTO (btf_type_nosize). */
   private boolean noSize(int id) {
     if (id == 0) {
       return true;
     }
-    return NO_SIZE_KIND[kindCode(id)];
+    return KindCodes.NO_SIZE_KIND[kindCode(id)];
   }
 
   /** The first non-modifier type from {@code id}: 0 for void, -1 out of range, -2 for a loop. */
@@ -1365,7 +1289,7 @@ public final class BtfValidator {
       if (!btf.hasId(id)) {
         return -1;
       }
-      if (!MODIFIER[kindCode(id)]) {
+      if (!KindCodes.MODIFIER[kindCode(id)]) {
         return id;
       }
       id = sizeOrType(id);
@@ -1413,11 +1337,11 @@ public final class BtfValidator {
       }
       int code = kindCode(r);
       long size;
-      if (SIZE_WORD[code]) { // INT, STRUCT, UNION, ENUM, ENUM64, FLOAT
+      if (KindCodes.SIZE_WORD[code]) { // INT, STRUCT, UNION, ENUM, ENUM64, FLOAT
         size = Integer.toUnsignedLong(sizeOrType(r));
-      } else if (code == PTR_CODE) {
+      } else if (code == KindCodes.PTR_CODE) {
         size = ptrSize;
-      } else if (code == ARRAY_CODE) {
+      } else if (code == KindCodes.ARRAY_CODE) {
         mult *= Integer.toUnsignedLong(word(r, 5));
         if (mult > 0xffffffffL) {
           return OVERFLOW;
@@ -1496,7 +1420,7 @@ public final class BtfValidator {
       return 0;
     }
     BtfKind nk = kind(next);
-    if (nk != null && sourceOnly(nk)) {
+    if (nk != null && KindCodes.sourceOnly(nk)) {
       error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: refers to " + describe(next));
       return 0;
     }
@@ -1516,7 +1440,7 @@ public final class BtfValidator {
     BtfKind rk = kind(r);
     // Through an own modifier, that modifier reports it.
     boolean reportHere = r == next || !btf.isOwnId(next);
-    if (reportHere && (rk == BtfKind.FUNC || (rk != null && sourceOnly(rk)))) {
+    if (reportHere && (rk == BtfKind.FUNC || (rk != null && KindCodes.sourceOnly(rk)))) {
       error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: refers to " + describe(r)
           + (r != next ? " through " + describe(next) : "")
           + (rk == BtfKind.FUNC ? " (a FUNC is a declaration, not a type: use its FUNC_PROTO)" : ""));
@@ -1538,7 +1462,7 @@ public final class BtfValidator {
     if (index != 0 && btf.hasId(index)) {
       BtfKind ik = kind(index);
       int r = skipModifiers(index);
-      if (noSize(index) || (ik != null && sourceOnly(ik)) || (r > 0 && !isRegularInt(r)) || r == 0) {
+      if (noSize(index) || (ik != null && KindCodes.sourceOnly(ik)) || (r > 0 && !isRegularInt(r)) || r == 0) {
         error(Stage.RESOLVE, id, -1, 4, "Invalid index: " + describe(index) + " is not a regular INT");
       }
     }
@@ -1547,7 +1471,7 @@ public final class BtfValidator {
       return;
     }
     BtfKind ek = kind(elem);
-    if (noSize(elem) || (ek != null && sourceOnly(ek))) {
+    if (noSize(elem) || (ek != null && KindCodes.sourceOnly(ek))) {
       error(Stage.RESOLVE, id, -1, 3, "Invalid elem: element type " + describe(elem) + " has no size");
       return;
     }
@@ -1581,9 +1505,9 @@ public final class BtfValidator {
       if (mk == null) {
         continue;
       }
-      if (noSize(mtype) || sourceOnly(mk)) {
+      if (noSize(mtype) || KindCodes.sourceOnly(mk)) {
         error(Stage.RESOLVE, id, i, w + 1, "Invalid member: " + describe(mtype)
-            + (sourceOnly(mk) ? " cannot be a member" : " has no size"));
+            + (KindCodes.sourceOnly(mk) ? " cannot be a member" : " has no size"));
         continue;
       }
       int r = skipModifiers(mtype);
@@ -1591,7 +1515,7 @@ public final class BtfValidator {
         continue;
       }
       BtfKind rk = r == 0 ? null : kind(r);
-      if (r == 0 || noSize(r) || (rk != null && sourceOnly(rk))) {
+      if (r == 0 || noSize(r) || (rk != null && KindCodes.sourceOnly(rk))) {
         error(Stage.RESOLVE, id, i, w + 1, "Invalid member: " + describe(mtype) + " resolves to "
             + describe(r) + ", which has no size");
         continue;
@@ -1757,9 +1681,9 @@ public final class BtfValidator {
     int ret = sizeOrType(id);
     if (ret != 0 && btf.hasId(ret)) {
       BtfKind rk = kind(ret);
-      if ((rk != null && sourceOnly(rk)) || sizeOf(ret) == NO_SIZE) {
+      if ((rk != null && KindCodes.sourceOnly(rk)) || sizeOf(ret) == NO_SIZE) {
         error(Stage.RESOLVE, id, -1, 2, "Invalid return type: " + describe(ret)
-            + (rk != null && sourceOnly(rk) ? "" : " has no size"));
+            + (rk != null && KindCodes.sourceOnly(rk) ? "" : " has no size"));
       }
     }
     int n = vlen(id);
@@ -1800,7 +1724,7 @@ public final class BtfValidator {
         continue;
       }
       BtfKind tk = kind(t);
-      if (tk != null && sourceOnly(tk)) {
+      if (tk != null && KindCodes.sourceOnly(tk)) {
         error(Stage.RESOLVE, id, i, w, "Invalid arg#" + (i + 1) + ": parameter type " + describe(t));
       } else if (sizeOf(t) == NO_SIZE) {
         error(Stage.RESOLVE, id, i, w, "Invalid arg#" + (i + 1) + ": parameter type " + describe(t) + " has no size");
