@@ -79,40 +79,24 @@ public final class BtfValidator {
   static final int MAX_CHAIN = 32;
   /** sizeof(void *) when the blob has no {@code long} INT to tell (libbpf assumes the same). */
   static final int DEFAULT_PTR_SIZE = 8;
-  /** The spellings of {@code long} whose INT size gives the pointer size (libbpf's list). */
-  private static final java.util.Set<String> LONG_NAMES = java.util.Set.of(
-      "long", "long int", "int long", "unsigned long", "long unsigned", "unsigned long int",
-      "unsigned int long", "long unsigned int", "long int unsigned", "int unsigned long",
-      "int long unsigned");
-  /**
-   * Hops a size computation follows before it gives up on a chain: twice the kernel's own limits,
-   * so a cycle (reported apart) costs each type at most this much.
-   */
-  private static final int MAX_HOPS = 2 * MAX_CHAIN;
 
   /** {@link #checkCycles}' colour of a white type of a {@link KindCodes#LEAF_KIND}. */
   private static final byte LEAF = 3;
 
-  private static final long NO_SIZE = -1;
-  private static final long BAD = -2;
-  private static final long OVERFLOW = -3;
-
   private final Btf btf;
+  /** The blob's types, their memos and the words for them (the arrays below are its own). */
+  private final TypeTable types;
   private final int start;
   private final int end;
-  /** The own types' record offsets in {@link #data}, by {@code id - start} (Btf's own index). */
+  /** The own types' record offsets in the blob's array, by {@code id - start} (Btf's own index). */
   private final int[] offsets;
-  /** The array the own types and strings are read from, directly (not through the base chain). */
+  /** The array the own strings are read from, directly (not through the base chain). */
   private final byte[] data;
   private final int ownStrStart;
   private final int ownStrEnd;
   private final int ownStrBase;
-  /** The own types' kind codes by {@code id - start}: 95 KB for vmlinux, where lookups stay in cache. */
+  /** The own types' kind codes, info and size/type words by {@code id - start} ({@link TypeTable}). */
   private final byte[] kindCodes;
-  /**
-   * The own types' info and size/type words by {@code id - start}: the words read for the types a
-   * record points at (sizes, modifier chains, prototypes), in arrays far smaller than the records.
-   */
   private final int[] infos;
   private final int[] sizeOrTypes;
   /**
@@ -123,8 +107,6 @@ public final class BtfValidator {
   private final long[] identStarts;
   private final int blobStart;
   private final int maxProblems;
-  /** The target's pointer size, from its {@code long}: 4 for 32-bit BTF. */
-  private int ptrSize = DEFAULT_PTR_SIZE;
   private final List<BtfProblem> problems = new ArrayList<>();
   private long errors;
   private long warnings;
@@ -132,28 +114,20 @@ public final class BtfValidator {
 
   private BtfValidator(Btf btf, int maxProblems) {
     this.btf = btf;
-    this.start = btf.startId();
-    this.end = btf.endId();
-    this.offsets = btf.recordOffsets();
+    this.types = new TypeTable(btf);
+    this.start = types.start;
+    this.end = types.end;
+    this.offsets = types.offsets;
     this.data = btf.array();
     this.ownStrStart = btf.startStringOffset();
     this.ownStrEnd = btf.endStringOffset();
     this.ownStrBase = btf.stringsStart() - ownStrStart;
-    int n = Math.max(0, end - start);
-    this.kindCodes = new byte[n];
-    this.infos = new int[n];
-    this.sizeOrTypes = new int[n];
-    for (int i = 0; i < n; i++) {
-      int info = btf.intAt(offsets[i] + 4);
-      infos[i] = info;
-      kindCodes[i] = (byte) ((info >>> 24) & 0x7f);
-      sizeOrTypes[i] = btf.intAt(offsets[i] + 8);
-    }
+    this.kindCodes = types.kindCodes;
+    this.infos = types.infos;
+    this.sizeOrTypes = types.sizeOrTypes;
     this.identStarts = btf.identifierStarts();
     this.blobStart = btf.header().offset();
     this.maxProblems = maxProblems;
-    this.skipped = new int[Math.max(0, end - start)];
-    java.util.Arrays.fill(skipped, UNKNOWN_SKIP);
   }
 
   /** Validates {@code btf}'s own types, reporting the first {@link #DEFAULT_MAX_PROBLEMS}. */
@@ -178,50 +152,6 @@ public final class BtfValidator {
   }
 
   // ---- reading -----------------------------------------------------------------------------
-  // Own types are read straight from the blob's array by the record index; base types (split
-  // blobs) through Btf, which finds their owner. Same values as Btf.word and friends.
-
-  /** Word {@code index} of type {@code id}'s record (see {@link Btf#word}). */
-  private int word(int id, int index) {
-    int slot = id - start;
-    if (slot >= 0 && id < end) {
-      return btf.intAt(offsets[slot] + 4 * index);
-    }
-    return btf.word(id, index);
-  }
-
-  private int info(int id) {
-    int slot = id - start;
-    if (slot >= 0 && id < end) {
-      return infos[slot];
-    }
-    return btf.word(id, 1);
-  }
-
-  /** Word 2: the size or the referenced type id. */
-  private int sizeOrType(int id) {
-    int slot = id - start;
-    if (slot >= 0 && id < end) {
-      return sizeOrTypes[slot];
-    }
-    return btf.word(id, 2);
-  }
-
-  private int kindCode(int id) {
-    int slot = id - start;
-    if (slot >= 0 && id < end) {
-      return kindCodes[slot];
-    }
-    return id == 0 ? 0 : btf.kindCode(id);
-  }
-
-  private BtfKind kind(int id) {
-    return KindCodes.KIND[kindCode(id)]; // kindCode(0) is 0, which is no kind
-  }
-
-  private int vlen(int id) {
-    return info(id) & 0xffffff;
-  }
 
   /** {@link Btf#isStringStart}, reading own strings directly. */
   private boolean isStringStart(int off) {
@@ -287,53 +217,8 @@ public final class BtfValidator {
     }
     long offset = btf.recordOffset(id) - blobStart + 4L * Math.max(word, 0);
     (deferred != null ? deferred : problems).add(new BtfProblem(
-        sev, stage, id, kindLabel(id), btf.name(id), member, memberName(id, member), offset,
+        sev, stage, id, types.kindLabel(id), btf.name(id), member, types.memberName(id, member), offset,
         message));
-  }
-
-  private String kindLabel(int id) {
-    int code = kindCode(id);
-    BtfKind k = BtfKind.of(code);
-    return k != null ? k.label() : code == 0 ? "UNKN" : "KIND_" + code;
-  }
-
-  /** The name of member {@code m}: its name slot from {@link TypeRefs}, or a DATASEC var's name. */
-  private String memberName(int id, int m) {
-    if (m < 0) {
-      return null;
-    }
-    BtfKind k = kind(id);
-    if (k == BtfKind.DATASEC) {
-      int var = word(id, 3 + 3 * m);
-      return var > 0 && btf.hasId(var) ? btf.name(var) : null;
-    }
-    int[] slot = {-1};
-    int[] seen = {0};
-    TypeRefs.forEachNameSlot(k, vlen(id), w -> {
-      if (seen[0]++ == m + 1) {
-        slot[0] = w;
-      }
-    });
-    if (slot[0] < 0) {
-      return null;
-    }
-    int off = word(id, slot[0]);
-    return off == 0 ? null : btf.string(off);
-  }
-
-  private String describe(int id) {
-    if (id == 0) {
-      return "[0] void";
-    }
-    if (!btf.hasId(id)) {
-      return "[" + Integer.toUnsignedString(id) + "] (out of range)";
-    }
-    String name = btf.name(id);
-    return "[" + id + "] " + kindLabel(id) + (name == null || name.isEmpty() ? "" : " '" + name + "'");
-  }
-
-  private String lastId() {
-    return "last id " + (end - 1);
   }
 
   // ---- header and strings --------------------------------------------------------------------
@@ -553,7 +438,7 @@ public final class BtfValidator {
    * present and valid. Returns false when the offset is out of range.
    */
   private boolean checkName(int id, int member, int word, NameRule rule) {
-    int off = word(id, word);
+    int off = types.word(id, word);
     if (rule != NameRule.NONE && rule != NameRule.SECTION && isIdentifierStart(off)) {
       return true; // in range, at a string start, a non-empty identifier: nothing to report
     }
@@ -631,9 +516,6 @@ public final class BtfValidator {
    * #deferred} until the TYPE_TAGS checks have run.
    */
   private void checkMetasAndTypes() {
-    ptrSize = determinePtrSize();
-    sizes = new int[end - start];
-    typeOks = new byte[end - start];
     int n = end - start;
     unnamedParams = new boolean[n];
     byte[] color = new byte[n];
@@ -714,7 +596,7 @@ public final class BtfValidator {
       boolean byValue = k != BtfKind.PTR && k != BtfKind.FUNC_PROTO;
       int[] fixed = KindCodes.FIXED_SLOTS[code];
       int first = KindCodes.ELEM_SLOT[code];
-      int count = first >= 0 ? vlen(id) : 0;
+      int count = first >= 0 ? types.vlen(id) : 0;
       if (edges.length - size < fixed.length + count) {
         edges = java.util.Arrays.copyOf(edges, Math.max(edges.length * 2, size + fixed.length + count));
       }
@@ -731,7 +613,7 @@ public final class BtfValidator {
           }
           if (metaIds && Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
             error(Stage.META, id, KindCodes.memberOfSlot(k, w), w, "Invalid type_id: "
-                + Integer.toUnsignedString(ref) + " exceeds BTF_MAX_TYPE " + MAX_TYPE_ID + " (" + lastId() + ")");
+                + Integer.toUnsignedString(ref) + " exceeds BTF_MAX_TYPE " + MAX_TYPE_ID + " (" + types.lastId() + ")");
           }
           if (byValue && ref >= start && ref < end) { // past BTF_MAX_TYPE, yet an own id
             edges[size++] = ref - start;
@@ -757,8 +639,8 @@ public final class BtfValidator {
    * The FUNC_PROTO fast path: true when checkMeta, the slot loop and checkFuncProto would report
    * nothing for own FUNC_PROTO {@code id} (having marked {@link #unnamedParams} as the slot loop
    * does), false to run them. checkMeta: info bits, no kind_flag, anonymous; the slots: every
-   * type id in range; checkFuncProto: the return type void or {@link #typeOk}, each parameter's
-   * type {@link #typeOk} and name an identifier or none, but a last void unnamed parameter
+   * type id in range; checkFuncProto: the return type void or {@link TypeTable#typeOk}, each parameter's
+   * type {@link TypeTable#typeOk} and name an identifier or none, but a last void unnamed parameter
    * (varargs).
    */
   private boolean fastProto(int id, int slot, boolean anonymousOk) {
@@ -768,7 +650,7 @@ public final class BtfValidator {
       return false;
     }
     int ret = sizeOrTypes[slot];
-    if (ret != 0 && !typeOk(ret)) {
+    if (ret != 0 && !types.typeOk(ret)) {
       return false;
     }
     boolean unnamed = false;
@@ -786,7 +668,7 @@ public final class BtfValidator {
       } else if (!isIdentifierStart(name)) {
         return false;
       }
-      if (!typeOk(t)) {
+      if (!types.typeOk(t)) {
         return false;
       }
     }
@@ -830,16 +712,16 @@ public final class BtfValidator {
         return false;
       }
       last = bitOff;
-      int mc = kindCode(mtype);
+      int mc = types.kindCode(mtype);
       BtfKind mk = KindCodes.KIND[mc];
       if (mk == null || KindCodes.NO_SIZE_KIND[mc] || KindCodes.sourceOnly(mk)) {
         return false;
       }
-      int r = skipModifiers(mtype);
+      int r = types.skipModifiers(mtype);
       if (r <= 0) {
         return false;
       }
-      int rc = kindCode(r);
+      int rc = types.kindCode(r);
       BtfKind rk = KindCodes.KIND[rc];
       if (rk == null || KindCodes.NO_SIZE_KIND[rc] || KindCodes.sourceOnly(rk)
           || !checkMemberPlacement(id, i, w + 2, raw, kflag, structSize, r, rk, false)) {
@@ -847,35 +729,6 @@ public final class BtfValidator {
       }
     }
     return true;
-  }
-
-  /**
-   * Type {@code t} is in range, not void, and may be a parameter or return type: not a VAR,
-   * DATASEC or DECL_TAG, and sized (checkFuncProto's tests, passed).
-   */
-  private boolean typeOk(int t) {
-    if (t <= 0 || t >= end) {
-      return false;
-    }
-    int slot = t - start;
-    if (slot >= 0) { // memoized per own id: one byte read instead of a kind and a size
-      byte memo = typeOks[slot];
-      if (memo != 0) {
-        return memo > 0;
-      }
-      boolean ok = computeTypeOk(t);
-      typeOks[slot] = (byte) (ok ? 1 : -1);
-      return ok;
-    }
-    return computeTypeOk(t);
-  }
-
-  /** {@link #typeOk}'s memo by {@code id - start}: 0 unknown, 1 true, -1 false. */
-  private byte[] typeOks;
-
-  private boolean computeTypeOk(int t) {
-    BtfKind k = KindCodes.KIND[kindCode(t)];
-    return (k == null || !KindCodes.sourceOnly(k)) && sizeOf(t) != NO_SIZE;
   }
 
   /** Own FUNC_PROTOs with a parameter that has a type and no name, by {@code id - start}. */
@@ -887,10 +740,10 @@ public final class BtfValidator {
   private byte[] color;
 
   private void checkMeta(int id) {
-    int info = info(id);
-    int code = kindCode(id);
+    int info = types.info(id);
+    int code = types.kindCode(id);
     BtfKind kind = BtfKind.of(code);
-    int vlen = vlen(id);
+    int vlen = types.vlen(id);
     boolean kflag = info < 0;
     if ((info & ~INFO_MASK) != 0) {
       String msg = "Invalid btf_info:" + Integer.toHexString(info) + " (bits outside kind, vlen and"
@@ -939,21 +792,21 @@ public final class BtfValidator {
       case FWD:
         checkName(id, -1, 0, NameRule.IDENT);
         vlenZero(id, vlen);
-        if (sizeOrType(id) != 0) {
-          error(Stage.META, id, -1, 2, "type != 0: a FWD has " + Integer.toUnsignedString(sizeOrType(id)));
+        if (types.sizeOrType(id) != 0) {
+          error(Stage.META, id, -1, 2, "type != 0: a FWD has " + Integer.toUnsignedString(types.sizeOrType(id)));
         }
         break;
       case ARRAY:
         checkName(id, -1, 0, NameRule.NONE);
         vlenZero(id, vlen);
         noKflag(id, kflag, Severity.ERROR);
-        if (sizeOrType(id) != 0) {
-          error(Stage.META, id, -1, 2, "size != 0: an ARRAY has " + Integer.toUnsignedString(sizeOrType(id)));
+        if (types.sizeOrType(id) != 0) {
+          error(Stage.META, id, -1, 2, "size != 0: an ARRAY has " + Integer.toUnsignedString(types.sizeOrType(id)));
         }
-        if (word(id, 3) == 0) {
+        if (types.word(id, 3) == 0) {
           error(Stage.META, id, -1, 3, "Invalid elem: element type is void");
         }
-        if (word(id, 4) == 0) {
+        if (types.word(id, 4) == 0) {
           error(Stage.META, id, -1, 4, "Invalid index: index type is void");
         }
         break;
@@ -983,10 +836,10 @@ public final class BtfValidator {
         vlenZero(id, vlen);
         noKflag(id, kflag, Severity.ERROR);
         checkName(id, -1, 0, NameRule.IDENT);
-        if (sizeOrType(id) == 0) {
+        if (types.sizeOrType(id) == 0) {
           error(Stage.META, id, -1, 2, "Invalid type_id: a VAR cannot be void");
         }
-        int linkage = word(id, 3);
+        int linkage = types.word(id, 3);
         if (linkage != 0 && linkage != 1) {
           error(Stage.META, id, -1, 3, "Linkage not supported: " + Integer.toUnsignedString(linkage)
               + " (0 static, 1 global allocated)");
@@ -999,20 +852,20 @@ public final class BtfValidator {
         checkName(id, -1, 0, NameRule.ANY);
         vlenZero(id, vlen);
         noKflag(id, kflag, Severity.ERROR);
-        int fsize = sizeOrType(id);
+        int fsize = types.sizeOrType(id);
         if (fsize != 2 && fsize != 4 && fsize != 8 && fsize != 12 && fsize != 16) {
           error(Stage.META, id, -1, 2, "Invalid type_size: " + Integer.toUnsignedString(fsize)
               + " (a FLOAT is 2, 4, 8, 12 or 16 bytes)");
         }
         break;
       case DECL_TAG:
-        if (checkName(id, -1, 0, NameRule.ANY) && btf.string(word(id, 0)).isEmpty()) {
+        if (checkName(id, -1, 0, NameRule.ANY) && btf.string(types.word(id, 0)).isEmpty()) {
           error(Stage.META, id, -1, 0, "Invalid value: a DECL_TAG needs a non-empty value");
         }
         vlenZero(id, vlen);
         noKflag(id, kflag, Severity.WARNING);
-        if (word(id, 3) < -1) {
-          error(Stage.META, id, -1, 3, "Invalid component_idx: " + word(id, 3));
+        if (types.word(id, 3) < -1) {
+          error(Stage.META, id, -1, 3, "Invalid component_idx: " + types.word(id, 3));
         }
         break;
     }
@@ -1020,20 +873,20 @@ public final class BtfValidator {
 
   private void vlenZero(int id, int vlen) {
     if (vlen != 0) {
-      error(Stage.META, id, -1, 1, "vlen != 0: " + kindLabel(id) + " has vlen " + vlen);
+      error(Stage.META, id, -1, 1, "vlen != 0: " + types.kindLabel(id) + " has vlen " + vlen);
     }
   }
 
   private void noKflag(int id, boolean kflag, Severity sev) {
     if (kflag) {
-      typeProblem(sev, Stage.META, id, -1, 1, "Invalid btf_info kind_flag: " + kindLabel(id)
+      typeProblem(sev, Stage.META, id, -1, 1, "Invalid btf_info kind_flag: " + types.kindLabel(id)
           + " cannot set it" + (sev == Severity.WARNING ? " (newer kernels allow it, 6.1 does not)" : ""));
     }
   }
 
   private void checkIntMeta(int id) {
-    int data = word(id, 3);
-    long size = Integer.toUnsignedLong(sizeOrType(id));
+    int data = types.word(id, 3);
+    long size = Integer.toUnsignedLong(types.sizeOrType(id));
     if ((data & ~INT_MASK) != 0) {
       error(Stage.META, id, -1, 3, "Invalid int_data:" + Integer.toHexString(data)
           + " (bits outside encoding, offset and nr_bits)");
@@ -1059,15 +912,15 @@ public final class BtfValidator {
   }
 
   private void checkStructMeta(int id, boolean union, int vlen, boolean kflag) {
-    long size = Integer.toUnsignedLong(sizeOrType(id));
+    long size = Integer.toUnsignedLong(types.sizeOrType(id));
     long last = 0;
     for (int i = 0; i < vlen; i++) {
       int w = 3 + 3 * i;
       checkName(id, i, w, NameRule.OPTIONAL_IDENT);
-      if (word(id, w + 1) == 0) {
+      if (types.word(id, w + 1) == 0) {
         error(Stage.META, id, i, w + 1, "Invalid type_id: a member cannot be void");
       }
-      int raw = word(id, w + 2);
+      int raw = types.word(id, w + 2);
       long bitOff = kflag ? raw & 0xffffff : Integer.toUnsignedLong(raw);
       if (union && bitOff != 0) {
         error(Stage.META, id, i, w + 2, "Invalid member bits_offset: union member at bit " + bitOff + ", must be 0");
@@ -1078,14 +931,14 @@ public final class BtfValidator {
       }
       if ((bitOff + 7) / 8 > size) {
         error(Stage.META, id, i, w + 2, "Member bits_offset exceeds its struct size: bit " + bitOff
-            + " in a " + size + "-byte " + kindLabel(id));
+            + " in a " + size + "-byte " + types.kindLabel(id));
       }
       last = bitOff;
     }
   }
 
   private void checkEnumMeta(int id, BtfKind kind, int vlen) {
-    long size = Integer.toUnsignedLong(sizeOrType(id));
+    long size = Integer.toUnsignedLong(types.sizeOrType(id));
     if (size > 8 || Long.bitCount(size) != 1) {
       error(Stage.META, id, -1, 2, "Unexpected size " + size + " (an " + kind.label() + " is 1, 2, 4 or 8 bytes)");
     }
@@ -1097,7 +950,7 @@ public final class BtfValidator {
   }
 
   private void checkDatasecMeta(int id, int vlen, boolean kflag) {
-    long size = Integer.toUnsignedLong(sizeOrType(id));
+    long size = Integer.toUnsignedLong(types.sizeOrType(id));
     if (size == 0) {
       error(Stage.META, id, -1, 2, "size == 0");
     }
@@ -1107,11 +960,11 @@ public final class BtfValidator {
     long sum = 0;
     for (int i = 0; i < vlen; i++) {
       int w = 3 + 3 * i;
-      if (word(id, w) == 0) {
+      if (types.word(id, w) == 0) {
         error(Stage.META, id, i, w, "Invalid type_id: a section variable cannot be void");
       }
-      long off = Integer.toUnsignedLong(word(id, w + 1));
-      long vsize = Integer.toUnsignedLong(word(id, w + 2));
+      long off = Integer.toUnsignedLong(types.word(id, w + 1));
+      long vsize = Integer.toUnsignedLong(types.word(id, w + 2));
       if (off < lastEnd) {
         error(Stage.META, id, i, w + 1, "Invalid offset: variable at " + off
             + " overlaps the previous one, which ends at " + lastEnd + " (variables must be sorted)");
@@ -1163,7 +1016,7 @@ public final class BtfValidator {
         }
         if (k == BtfKind.TYPE_TAG) {
           if (!inTags) {
-            problem = "Type tags don't precede modifiers: " + describe(cur) + " follows a modifier in this chain";
+            problem = "Type tags don't precede modifiers: " + types.describe(cur) + " follows a modifier in this chain";
             break;
           }
         } else {
@@ -1172,14 +1025,14 @@ public final class BtfValidator {
         if (cur <= goodId) {
           break;
         }
-        int next = sizeOrType(cur);
+        int next = types.sizeOrType(cur);
         if (!btf.hasId(next)) {
-          problem = "chain reaches invalid type id " + Integer.toUnsignedString(next) + " (" + lastId()
+          problem = "chain reaches invalid type id " + Integer.toUnsignedString(next) + " (" + types.lastId()
               + "); the kernel fails module BTF here with no message";
           break;
         }
         cur = next;
-        k = kind(cur);
+        k = types.kind(cur);
       }
       if (problem != null) {
         error(Stage.TYPE_TAGS, i, -1, 2, problem);
@@ -1190,11 +1043,11 @@ public final class BtfValidator {
         int c = i;
         while (btf.isOwnId(c) && !bad[c - start]) {
           bad[c - start] = true;
-          BtfKind ck = kind(c);
+          BtfKind ck = types.kind(c);
           if (ck == null || !ck.isModifier()) {
             break;
           }
-          c = sizeOrType(c);
+          c = types.sizeOrType(c);
         }
       }
       goodId = i;
@@ -1205,31 +1058,14 @@ public final class BtfValidator {
 
   /** Range check of a type id slot (of those {@link TypeRefs} lists). */
   private void checkSlot(int id, BtfKind kind, int w) {
-    int ref = word(id, w);
+    int ref = types.word(id, w);
     if (KindCodes.metaChecksIds(kind) && Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
       return; // reported by checkMetasAndTypes
     }
     if (!btf.hasId(ref)) {
       error(Stage.RESOLVE, id, KindCodes.memberOfSlot(kind, w), w, "invalid type id "
-          + Integer.toUnsignedString(ref) + " (" + lastId() + ")");
+          + Integer.toUnsignedString(ref) + " (" + types.lastId() + ")");
     }
-  }
-
-  /**
-   * The pointer size of the target, as libbpf finds it: the size of the first 4- or 8-byte INT
-   * spelled like {@code long}, searching the base chain from id 1.
-   */
-  private int determinePtrSize() {
-    for (int id = 1; id < end; id++) {
-      if (kind(id) == BtfKind.INT) {
-        int size = sizeOrType(id);
-        String name = btf.name(id); // null for a bad name_off; Set.of rejects null lookups
-        if ((size == 4 || size == 8) && name != null && LONG_NAMES.contains(name)) {
-          return size;
-        }
-      }
-    }
-    return DEFAULT_PTR_SIZE;
   }
 
   /**
@@ -1246,127 +1082,13 @@ public final class BtfValidator {
         int first = KindCodes.ELEM_SLOT[code];
         if (first >= 0) {
           int stride = KindCodes.ELEM_STRIDE[code];
-          for (int i = 0, n = vlen(id); i < n; i++) {
+          for (int i = 0, n = types.vlen(id); i < n; i++) {
             checkSlot(id, kind, first + stride * i);
           }
         }
       }
       checkResolve(id, kind);
     }
-  }
-
-  /** void, FWD, FUNC, FUNC_PROTO (btf_type_nosize). */
-  private boolean noSize(int id) {
-    if (id == 0) {
-      return true;
-    }
-    return KindCodes.NO_SIZE_KIND[kindCode(id)];
-  }
-
-  /** The first non-modifier type from {@code id}: 0 for void, -1 out of range, -2 for a loop. */
-  private int skipModifiers(int id) {
-    // Memoized per own id (the blob does not change while it is validated): sizes and resolution
-    // walk the same modifier chains again and again (JFR: 17% of the vmlinux validate time).
-    int slot = id - start;
-    if (slot >= 0 && slot < skipped.length) {
-      int memo = skipped[slot];
-      if (memo != UNKNOWN_SKIP) {
-        return memo;
-      }
-      return skipped[slot] = walkModifiers(id);
-    }
-    return walkModifiers(id);
-  }
-
-  private static final int UNKNOWN_SKIP = Integer.MIN_VALUE;
-  private int[] skipped = new int[0];
-
-  private int walkModifiers(int id) {
-    for (int hops = 0; hops < MAX_HOPS; hops++) {
-      if (id == 0) {
-        return 0;
-      }
-      if (!btf.hasId(id)) {
-        return -1;
-      }
-      if (!KindCodes.MODIFIER[kindCode(id)]) {
-        return id;
-      }
-      id = sizeOrType(id);
-    }
-    return -2;
-  }
-
-  /**
-   * The byte size of type {@code id} as btf_type_id_size sees it: {@link #NO_SIZE} for void, FWD,
-   * FUNC, FUNC_PROTO, VAR, DATASEC, DECL_TAG and unknown kinds, {@link #BAD} when a chain leaves the
-   * id range or loops, {@link #OVERFLOW} past 4 GiB.
-   */
-  private long sizeOf(int id) {
-    // Memoized per own id, like skipModifiers (ptrSize is fixed before the first call): members,
-    // parameters and variables name the same types again and again.
-    if (id >= start && id < end) { // (id - start >= 0 would wrap for ids near Integer.MIN_VALUE)
-      int slot = id - start;
-      int memo = sizes[slot];
-      if (memo != 0) {
-        return memo > 0 ? memo - 1L : memo;
-      }
-      long size = computeSize(id);
-      if (size < 0) {
-        sizes[slot] = (int) size; // NO_SIZE, BAD, OVERFLOW
-      } else if (size < Integer.MAX_VALUE) {
-        sizes[slot] = (int) size + 1;
-      }
-      return size;
-    }
-    return computeSize(id);
-  }
-
-  /** {@link #sizeOf}'s memo by {@code id - start}: 0 unknown, size + 1, or NO_SIZE, BAD, OVERFLOW. */
-  private int[] sizes;
-
-  private long computeSize(int id) {
-    long mult = 1;
-    for (int hops = 0; hops < MAX_HOPS; hops++) {
-      int r = skipModifiers(id);
-      if (r < 0) {
-        return BAD;
-      }
-      if (r == 0) {
-        return NO_SIZE;
-      }
-      int code = kindCode(r);
-      long size;
-      if (KindCodes.SIZE_WORD[code]) { // INT, STRUCT, UNION, ENUM, ENUM64, FLOAT
-        size = Integer.toUnsignedLong(sizeOrType(r));
-      } else if (code == KindCodes.PTR_CODE) {
-        size = ptrSize;
-      } else if (code == KindCodes.ARRAY_CODE) {
-        mult *= Integer.toUnsignedLong(word(r, 5));
-        if (mult > 0xffffffffL) {
-          return OVERFLOW;
-        }
-        id = word(r, 3);
-        continue;
-      } else {
-        return NO_SIZE; // unknown kinds too
-      }
-      size *= mult;
-      return size > 0xffffffffL ? OVERFLOW : size;
-    }
-    return BAD;
-  }
-
-  /** btf_type_int_is_regular: a whole u8, u16, u32, u64 or u128. */
-  private boolean isRegularInt(int id) {
-    if (kind(id) != BtfKind.INT) {
-      return false;
-    }
-    int data = word(id, 3);
-    int bits = data & 0xff;
-    int bytes = (bits + 7) / 8;
-    return bits % 8 == 0 && ((data >>> 16) & 0xff) == 0
-        && (bytes == 1 || bytes == 2 || bytes == 4 || bytes == 8 || bytes == 16);
   }
 
   private void checkResolve(int id, BtfKind kind) {
@@ -1415,13 +1137,13 @@ public final class BtfValidator {
    * an id out of range (reported elsewhere), or a VAR/DATASEC/DECL_TAG target, reported here.
    */
   private int usableTarget(int id) {
-    int next = sizeOrType(id);
+    int next = types.sizeOrType(id);
     if (next == 0 || !btf.hasId(next)) {
       return 0;
     }
-    BtfKind nk = kind(next);
+    BtfKind nk = types.kind(next);
     if (nk != null && KindCodes.sourceOnly(nk)) {
-      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: refers to " + describe(next));
+      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: refers to " + types.describe(next));
       return 0;
     }
     return next;
@@ -1433,16 +1155,16 @@ public final class BtfValidator {
     if (next == 0) {
       return;
     }
-    int r = skipModifiers(next);
+    int r = types.skipModifiers(next);
     if (r <= 0) {
       return;
     }
-    BtfKind rk = kind(r);
+    BtfKind rk = types.kind(r);
     // Through an own modifier, that modifier reports it.
     boolean reportHere = r == next || !btf.isOwnId(next);
     if (reportHere && (rk == BtfKind.FUNC || (rk != null && KindCodes.sourceOnly(rk)))) {
-      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: refers to " + describe(r)
-          + (r != next ? " through " + describe(next) : "")
+      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: refers to " + types.describe(r)
+          + (r != next ? " through " + types.describe(next) : "")
           + (rk == BtfKind.FUNC ? " (a FUNC is a declaration, not a type: use its FUNC_PROTO)" : ""));
     }
   }
@@ -1452,78 +1174,78 @@ public final class BtfValidator {
     if (next == 0) {
       return;
     }
-    if (sizeOf(next) == NO_SIZE) {
-      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: " + describe(next) + " has no size");
+    if (types.sizeOf(next) == TypeTable.NO_SIZE) {
+      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: " + types.describe(next) + " has no size");
     }
   }
 
   private void checkArray(int id) {
-    int index = word(id, 4);
+    int index = types.word(id, 4);
     if (index != 0 && btf.hasId(index)) {
-      BtfKind ik = kind(index);
-      int r = skipModifiers(index);
-      if (noSize(index) || (ik != null && KindCodes.sourceOnly(ik)) || (r > 0 && !isRegularInt(r)) || r == 0) {
-        error(Stage.RESOLVE, id, -1, 4, "Invalid index: " + describe(index) + " is not a regular INT");
+      BtfKind ik = types.kind(index);
+      int r = types.skipModifiers(index);
+      if (types.noSize(index) || (ik != null && KindCodes.sourceOnly(ik)) || (r > 0 && !types.isRegularInt(r)) || r == 0) {
+        error(Stage.RESOLVE, id, -1, 4, "Invalid index: " + types.describe(index) + " is not a regular INT");
       }
     }
-    int elem = word(id, 3);
+    int elem = types.word(id, 3);
     if (elem == 0 || !btf.hasId(elem)) {
       return;
     }
-    BtfKind ek = kind(elem);
-    if (noSize(elem) || (ek != null && KindCodes.sourceOnly(ek))) {
-      error(Stage.RESOLVE, id, -1, 3, "Invalid elem: element type " + describe(elem) + " has no size");
+    BtfKind ek = types.kind(elem);
+    if (types.noSize(elem) || (ek != null && KindCodes.sourceOnly(ek))) {
+      error(Stage.RESOLVE, id, -1, 3, "Invalid elem: element type " + types.describe(elem) + " has no size");
       return;
     }
-    long elemSize = sizeOf(elem);
-    if (elemSize == NO_SIZE) {
-      error(Stage.RESOLVE, id, -1, 3, "Invalid elem: element type " + describe(elem) + " resolves to "
-          + describe(Math.max(skipModifiers(elem), 0)) + ", which has no size");
+    long elemSize = types.sizeOf(elem);
+    if (elemSize == TypeTable.NO_SIZE) {
+      error(Stage.RESOLVE, id, -1, 3, "Invalid elem: element type " + types.describe(elem) + " resolves to "
+          + types.describe(Math.max(types.skipModifiers(elem), 0)) + ", which has no size");
       return;
     }
-    int r = skipModifiers(elem);
-    if (r > 0 && kind(r) == BtfKind.INT && !isRegularInt(r)) {
-      error(Stage.RESOLVE, id, -1, 3, "Invalid array of int: " + describe(r) + " is a bitfield int");
+    int r = types.skipModifiers(elem);
+    if (r > 0 && types.kind(r) == BtfKind.INT && !types.isRegularInt(r)) {
+      error(Stage.RESOLVE, id, -1, 3, "Invalid array of int: " + types.describe(r) + " is a bitfield int");
     }
-    long n = Integer.toUnsignedLong(word(id, 5));
+    long n = Integer.toUnsignedLong(types.word(id, 5));
     if (elemSize >= 0 && n * elemSize > 0xffffffffL) {
       error(Stage.RESOLVE, id, -1, 5, "Array size overflows U32_MAX: " + n + " x " + elemSize + " bytes");
     }
   }
 
   private void checkMembers(int id) {
-    boolean kflag = (info(id) < 0);
-    long structSize = Integer.toUnsignedLong(sizeOrType(id));
-    int vlen = vlen(id);
+    boolean kflag = (types.info(id) < 0);
+    long structSize = Integer.toUnsignedLong(types.sizeOrType(id));
+    int vlen = types.vlen(id);
     for (int i = 0; i < vlen; i++) {
       int w = 3 + 3 * i;
-      int mtype = word(id, w + 1);
+      int mtype = types.word(id, w + 1);
       if (mtype == 0 || !btf.hasId(mtype)) {
         continue;
       }
-      BtfKind mk = kind(mtype);
+      BtfKind mk = types.kind(mtype);
       if (mk == null) {
         continue;
       }
-      if (noSize(mtype) || KindCodes.sourceOnly(mk)) {
-        error(Stage.RESOLVE, id, i, w + 1, "Invalid member: " + describe(mtype)
+      if (types.noSize(mtype) || KindCodes.sourceOnly(mk)) {
+        error(Stage.RESOLVE, id, i, w + 1, "Invalid member: " + types.describe(mtype)
             + (KindCodes.sourceOnly(mk) ? " cannot be a member" : " has no size"));
         continue;
       }
-      int r = skipModifiers(mtype);
+      int r = types.skipModifiers(mtype);
       if (r < 0) {
         continue;
       }
-      BtfKind rk = r == 0 ? null : kind(r);
-      if (r == 0 || noSize(r) || (rk != null && KindCodes.sourceOnly(rk))) {
-        error(Stage.RESOLVE, id, i, w + 1, "Invalid member: " + describe(mtype) + " resolves to "
-            + describe(r) + ", which has no size");
+      BtfKind rk = r == 0 ? null : types.kind(r);
+      if (r == 0 || types.noSize(r) || (rk != null && KindCodes.sourceOnly(rk))) {
+        error(Stage.RESOLVE, id, i, w + 1, "Invalid member: " + types.describe(mtype) + " resolves to "
+            + types.describe(r) + ", which has no size");
         continue;
       }
       if (rk == null) {
         continue;
       }
-      checkMemberPlacement(id, i, w + 2, word(id, w + 2), kflag, structSize, r, rk, true);
+      checkMemberPlacement(id, i, w + 2, types.word(id, w + 2), kflag, structSize, r, rk, true);
     }
   }
 
@@ -1538,15 +1260,15 @@ public final class BtfValidator {
     int bitfield = kflag ? raw >>> 24 : 0;
     switch (rk) {
       case INT: {
-        int data = word(r, 3);
+        int data = types.word(r, 3);
         int intBits = data & 0xff;
         int intOff = (data >>> 16) & 0xff;
         long nrBits;
         long start;
         if (kflag) {
-          if (!isRegularInt(r)) {
+          if (!types.isRegularInt(r)) {
             if (report) {
-              error(Stage.RESOLVE, id, i, w, "Invalid member base type: " + describe(r)
+              error(Stage.RESOLVE, id, i, w, "Invalid member base type: " + types.describe(r)
                   + " is not a regular int, a kind_flag struct needs one");
             }
             return false;
@@ -1604,7 +1326,7 @@ public final class BtfValidator {
           if (endByte > structSize) {
             if (report) {
               error(Stage.RESOLVE, id, i, w, "Member exceeds struct_size: bits [" + bitOff + ", "
-                  + (bitOff + nrBits) + ") in a " + structSize + "-byte " + kindLabel(id));
+                  + (bitOff + nrBits) + ") in a " + structSize + "-byte " + types.kindLabel(id));
             }
             return false;
           }
@@ -1615,19 +1337,19 @@ public final class BtfValidator {
         if (bitfield != 0) {
           if (report) {
             error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits on a "
-                + describe(r) + " (only INT and ENUM members can be bitfields)");
+                + types.describe(r) + " (only INT and ENUM members can be bitfields)");
           }
           return false;
         }
         break;
     }
     // Byte-sized members: STRUCT, UNION, ENUM (no kind_flag), PTR, ARRAY, FLOAT.
-    long size = rk == BtfKind.PTR ? ptrSize : sizeOf(r);
+    long size = rk == BtfKind.PTR ? types.ptrSize : types.sizeOf(r);
     if (size < 0) {
       return true;
     }
     if (rk == BtfKind.FLOAT) {
-      long align = Math.min(ptrSize, size) * 8;
+      long align = Math.min(types.ptrSize, size) * 8;
       if (align > 0 && bitOff % align != 0) {
         if (report) {
           error(Stage.RESOLVE, id, i, w, "Member is not properly aligned: FLOAT at bit " + bitOff);
@@ -1648,7 +1370,7 @@ public final class BtfValidator {
     if (byteOff > structSize || structSize - byteOff < size) {
       if (report) {
         error(Stage.RESOLVE, id, i, w, "Member exceeds struct_size: " + size + " bytes at byte "
-            + byteOff + " in a " + structSize + "-byte " + kindLabel(id));
+            + byteOff + " in a " + structSize + "-byte " + types.kindLabel(id));
       }
       return false;
     }
@@ -1656,49 +1378,49 @@ public final class BtfValidator {
   }
 
   private void checkFunc(int id) {
-    int proto = sizeOrType(id);
+    int proto = types.sizeOrType(id);
     if (!btf.hasId(proto)) {
       return;
     }
-    if (proto == 0 || kind(proto) != BtfKind.FUNC_PROTO) {
-      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: " + describe(proto) + " is not a FUNC_PROTO");
+    if (proto == 0 || types.kind(proto) != BtfKind.FUNC_PROTO) {
+      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: " + types.describe(proto) + " is not a FUNC_PROTO");
       return;
     }
     if (btf.isOwnId(proto) && proto < id && !unnamedParams[proto - start]) {
       return; // the meta pass, past the prototype already, found every parameter with a type named
     }
-    int n = vlen(proto);
+    int n = types.vlen(proto);
     for (int i = 0; i < n; i++) {
-      if (word(proto, 3 + 2 * i) == 0 && word(proto, 4 + 2 * i) != 0) {
+      if (types.word(proto, 3 + 2 * i) == 0 && types.word(proto, 4 + 2 * i) != 0) {
         error(Stage.RESOLVE, id, -1, 2, "Invalid arg#" + (i + 1) + ": parameter " + i + " of "
-            + describe(proto) + " has no name (a FUNC's parameters must be named)");
+            + types.describe(proto) + " has no name (a FUNC's parameters must be named)");
         return;
       }
     }
   }
 
   private void checkFuncProto(int id) {
-    int ret = sizeOrType(id);
+    int ret = types.sizeOrType(id);
     if (ret != 0 && btf.hasId(ret)) {
-      BtfKind rk = kind(ret);
-      if ((rk != null && KindCodes.sourceOnly(rk)) || sizeOf(ret) == NO_SIZE) {
-        error(Stage.RESOLVE, id, -1, 2, "Invalid return type: " + describe(ret)
+      BtfKind rk = types.kind(ret);
+      if ((rk != null && KindCodes.sourceOnly(rk)) || types.sizeOf(ret) == TypeTable.NO_SIZE) {
+        error(Stage.RESOLVE, id, -1, 2, "Invalid return type: " + types.describe(ret)
             + (rk != null && KindCodes.sourceOnly(rk) ? "" : " has no size"));
       }
     }
-    int n = vlen(id);
+    int n = types.vlen(id);
     if (n == 0) {
       return;
     }
-    if (word(id, 4 + 2 * (n - 1)) == 0) {
-      if (word(id, 3 + 2 * (n - 1)) != 0) {
+    if (types.word(id, 4 + 2 * (n - 1)) == 0) {
+      if (types.word(id, 3 + 2 * (n - 1)) != 0) {
         error(Stage.RESOLVE, id, n - 1, 3 + 2 * (n - 1), "Invalid arg#" + n + ": a vararg (void) parameter cannot have a name");
       }
       n--;
     }
     for (int i = 0; i < n; i++) {
       int nw = 3 + 2 * i;
-      int off = word(id, nw);
+      int off = types.word(id, nw);
       if (isIdentifierStart(off)) {
         // in range, at a string start, an identifier: nothing to report
       } else if (!nameOffsetValid(off)) {
@@ -1715,7 +1437,7 @@ public final class BtfValidator {
         }
       }
       int w = 4 + 2 * i;
-      int t = word(id, w);
+      int t = types.word(id, w);
       if (!btf.hasId(t)) {
         continue;
       }
@@ -1723,77 +1445,77 @@ public final class BtfValidator {
         error(Stage.RESOLVE, id, i, w, "Invalid arg#" + (i + 1) + ": void parameter before the last (varargs only last)");
         continue;
       }
-      BtfKind tk = kind(t);
+      BtfKind tk = types.kind(t);
       if (tk != null && KindCodes.sourceOnly(tk)) {
-        error(Stage.RESOLVE, id, i, w, "Invalid arg#" + (i + 1) + ": parameter type " + describe(t));
-      } else if (sizeOf(t) == NO_SIZE) {
-        error(Stage.RESOLVE, id, i, w, "Invalid arg#" + (i + 1) + ": parameter type " + describe(t) + " has no size");
+        error(Stage.RESOLVE, id, i, w, "Invalid arg#" + (i + 1) + ": parameter type " + types.describe(t));
+      } else if (types.sizeOf(t) == TypeTable.NO_SIZE) {
+        error(Stage.RESOLVE, id, i, w, "Invalid arg#" + (i + 1) + ": parameter type " + types.describe(t) + " has no size");
       }
     }
   }
 
   private void checkDatasecVars(int id) {
-    int vlen = vlen(id);
+    int vlen = types.vlen(id);
     for (int i = 0; i < vlen; i++) {
       int w = 3 + 3 * i;
-      int var = word(id, w);
+      int var = types.word(id, w);
       if (var == 0 || !btf.hasId(var)) {
         continue;
       }
-      BtfKind vk = kind(var);
+      BtfKind vk = types.kind(var);
       if (vk != BtfKind.VAR) {
         typeProblem(vk == BtfKind.FUNC ? Severity.WARNING : Severity.ERROR, Stage.RESOLVE, id, i, w,
-            "Not a VAR kind member: " + describe(var)
+            "Not a VAR kind member: " + types.describe(var)
                 + (vk == BtfKind.FUNC ? " (an extern function; libbpf strips these before loading)" : ""));
         continue;
       }
-      int vt = sizeOrType(var);
+      int vt = types.sizeOrType(var);
       if (vt == 0 || !btf.hasId(vt)) {
         continue;
       }
-      long tsize = sizeOf(vt);
-      long vsize = Integer.toUnsignedLong(word(id, w + 2));
+      long tsize = types.sizeOf(vt);
+      long vsize = Integer.toUnsignedLong(types.word(id, w + 2));
       if (tsize >= 0 && vsize < tsize) {
         error(Stage.RESOLVE, id, i, w + 2, "Invalid size: " + vsize + " bytes for a variable of type "
-            + describe(vt) + " (" + tsize + " bytes)");
+            + types.describe(vt) + " (" + tsize + " bytes)");
       }
     }
   }
 
   private void checkDeclTag(int id) {
-    int target = sizeOrType(id);
+    int target = types.sizeOrType(id);
     if (!btf.hasId(target)) {
       return;
     }
-    BtfKind tk = target == 0 ? null : kind(target);
+    BtfKind tk = target == 0 ? null : types.kind(target);
     if (tk != BtfKind.FUNC && tk != BtfKind.STRUCT && tk != BtfKind.UNION && tk != BtfKind.VAR
         && tk != BtfKind.TYPEDEF) {
-      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: " + describe(target)
+      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: " + types.describe(target)
           + " cannot be tagged (FUNC, STRUCT, UNION, VAR or TYPEDEF)");
       return;
     }
-    int idx = word(id, 3);
+    int idx = types.word(id, 3);
     if (idx == -1 || idx < -1) { // below -1: reported by checkMeta
       return;
     }
     if (tk == BtfKind.VAR || tk == BtfKind.TYPEDEF) {
-      error(Stage.RESOLVE, id, -1, 3, "Invalid component_idx: " + idx + " on " + describe(target)
+      error(Stage.RESOLVE, id, -1, 3, "Invalid component_idx: " + idx + " on " + types.describe(target)
           + ", which has no components (must be -1)");
       return;
     }
     long vlen;
     if (tk == BtfKind.FUNC) {
-      int proto = sizeOrType(target);
-      if (proto == 0 || !btf.hasId(proto) || kind(proto) != BtfKind.FUNC_PROTO) {
+      int proto = types.sizeOrType(target);
+      if (proto == 0 || !btf.hasId(proto) || types.kind(proto) != BtfKind.FUNC_PROTO) {
         return;
       }
-      vlen = vlen(proto);
+      vlen = types.vlen(proto);
     } else {
-      vlen = vlen(target);
+      vlen = types.vlen(target);
     }
     if (Integer.toUnsignedLong(idx) >= vlen) {
       error(Stage.RESOLVE, id, -1, 3, "Invalid component_idx: " + Integer.toUnsignedString(idx)
-          + " but " + describe(target) + " has " + vlen);
+          + " but " + types.describe(target) + " has " + vlen);
     }
   }
 
@@ -1878,8 +1600,8 @@ public final class BtfValidator {
   private void reportDepth(int[] stack, int sp) {
     warning(Stage.RESOLVE, stack[0] + start, -1, -1, "Exceeded max resolving depth:" + MAX_CHAIN
         + " (likely): resolving it nests more than " + MAX_CHAIN + " unresolved types by value: "
-        + describe(stack[0] + start) + " -> " + describe(stack[1] + start) + " -> ... -> "
-        + describe(stack[sp - 1] + start));
+        + types.describe(stack[0] + start) + " -> " + types.describe(stack[1] + start) + " -> ... -> "
+        + types.describe(stack[sp - 1] + start));
   }
 
   private void reportCycle(int[] stack, int sp, int v) {
@@ -1894,7 +1616,7 @@ public final class BtfValidator {
         path.append("... (").append(len - 9).append(" more) -> ");
         j = sp - 1;
       }
-      path.append(describe(stack[j] + start)).append(" -> ");
+      path.append(types.describe(stack[j] + start)).append(" -> ");
     }
     path.append('[').append(v + start).append(']');
     error(Stage.RESOLVE, v + start, -1, -1, "Loop detected: reference cycle of " + len
