@@ -2,8 +2,6 @@ package dev.btfscan.btf;
 
 import dev.btfscan.btf.BtfProblem.Severity;
 import dev.btfscan.btf.BtfProblem.Stage;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The checks the kernel makes on vmlinux and module BTF (kernel/bpf/btf.c), run on a parsed blob
@@ -86,6 +84,8 @@ public final class BtfValidator {
   private final Btf btf;
   /** The blob's types, their memos and the words for them (the arrays below are its own). */
   private final TypeTable types;
+  /** Where problems go: counted, capped, RESOLVE ones held back. */
+  private final ProblemLog log;
   private final int start;
   private final int end;
   /** The own types' record offsets in the blob's array, by {@code id - start} (Btf's own index). */
@@ -105,16 +105,11 @@ public final class BtfValidator {
    * ~250k name slots of vmlinux need one bit each instead of reading their bytes.
    */
   private final long[] identStarts;
-  private final int blobStart;
-  private final int maxProblems;
-  private final List<BtfProblem> problems = new ArrayList<>();
-  private long errors;
-  private long warnings;
-  private final long[] errorsByStage = new long[Stage.values().length];
 
   private BtfValidator(Btf btf, int maxProblems) {
     this.btf = btf;
     this.types = new TypeTable(btf);
+    this.log = new ProblemLog(types, maxProblems);
     this.start = types.start;
     this.end = types.end;
     this.offsets = types.offsets;
@@ -126,8 +121,6 @@ public final class BtfValidator {
     this.infos = types.infos;
     this.sizeOrTypes = types.sizeOrTypes;
     this.identStarts = btf.identifierStarts();
-    this.blobStart = btf.header().offset();
-    this.maxProblems = maxProblems;
   }
 
   /** Validates {@code btf}'s own types, reporting the first {@link #DEFAULT_MAX_PROBLEMS}. */
@@ -146,9 +139,9 @@ public final class BtfValidator {
     v.checkStrings();
     v.checkMetasAndTypes(); // the RESOLVE problems held back, to follow META and TYPE_TAGS
     v.checkTypeTags();
-    v.appendDeferred();
+    v.log.appendDeferred();
     v.checkCycles();
-    return new ValidationResult(v.problems, v.errors, v.warnings, v.errorsByStage);
+    return v.log.result();
   }
 
   // ---- reading -----------------------------------------------------------------------------
@@ -159,66 +152,6 @@ public final class BtfValidator {
       return off == ownStrStart || data[ownStrBase + off - 1] == 0;
     }
     return btf.isStringStart(off);
-  }
-
-  // ---- reporting ---------------------------------------------------------------------------
-
-  private Stage counting;
-
-  private boolean count(Severity sev) {
-    if (sev == Severity.ERROR) {
-      errors++;
-      errorsByStage[counting.ordinal()]++;
-    } else {
-      warnings++;
-    }
-    return (deferred != null ? deferred : problems).size() < maxProblems;
-  }
-
-  /**
-   * Non-null while a type's resolve checks run inside the meta pass: their problems, held back
-   * (at most maxProblems, the most that can be kept of them) and appended after the META and
-   * TYPE_TAGS ones, so the report keeps the kernel's stage order: META for all types, then
-   * TYPE_TAGS, then RESOLVE. Counts do not depend on the order.
-   */
-  private List<BtfProblem> deferred;
-  private final List<BtfProblem> resolveProblems = new ArrayList<>();
-
-  private void appendDeferred() {
-    for (BtfProblem p : resolveProblems) {
-      if (problems.size() >= maxProblems) {
-        break;
-      }
-      problems.add(p);
-    }
-  }
-
-  private void blobProblem(Severity sev, Stage stage, long offset, String message) {
-    counting = stage;
-    if (count(sev)) {
-      (deferred != null ? deferred : problems)
-          .add(new BtfProblem(sev, stage, -1, null, null, -1, null, offset, message));
-    }
-  }
-
-  private void error(Stage stage, int id, int member, int word, String message) {
-    typeProblem(Severity.ERROR, stage, id, member, word, message);
-  }
-
-  private void warning(Stage stage, int id, int member, int word, String message) {
-    typeProblem(Severity.WARNING, stage, id, member, word, message);
-  }
-
-  /** A problem in own type {@code id}, at its word {@code word} (-1: the record start). */
-  private void typeProblem(Severity sev, Stage stage, int id, int member, int word, String message) {
-    counting = stage;
-    if (!count(sev)) {
-      return;
-    }
-    long offset = btf.recordOffset(id) - blobStart + 4L * Math.max(word, 0);
-    (deferred != null ? deferred : problems).add(new BtfProblem(
-        sev, stage, id, types.kindLabel(id), btf.name(id), member, types.memberName(id, member), offset,
-        message));
   }
 
   // ---- header and strings --------------------------------------------------------------------
@@ -240,35 +173,35 @@ public final class BtfValidator {
       String name = names[(int) s[2]];
       long secStart = h.hdrLen() + s[0];
       if (s[0] > expected) {
-        blobProblem(Severity.ERROR, Stage.HEADER, secStart,
+        log.blobProblem(Severity.ERROR, Stage.HEADER, secStart,
             "Invalid section offset: " + name + " section starts at " + s[0]
                 + ", past the " + expected + " bytes after the header");
         return;
       }
       if (total < s[0]) {
-        blobProblem(Severity.ERROR, Stage.HEADER, h.hdrLen() + total,
+        log.blobProblem(Severity.ERROR, Stage.HEADER, h.hdrLen() + total,
             "Unsupported section found: " + (s[0] - total) + " unaccounted bytes before the "
                 + name + " section at " + s[0]);
       } else if (total > s[0]) {
-        blobProblem(Severity.ERROR, Stage.HEADER, secStart,
+        log.blobProblem(Severity.ERROR, Stage.HEADER, secStart,
             "Section overlap found: " + name + " section at " + s[0]
                 + " starts inside the previous section, which ends at " + total);
       }
       total = Math.max(total, s[0] + s[1]);
     }
     if (total > expected) {
-      blobProblem(Severity.ERROR, Stage.HEADER, -1,
+      log.blobProblem(Severity.ERROR, Stage.HEADER, -1,
           "Total section length too long: sections end at " + total + ", the blob has " + expected
               + " bytes after the header");
     } else if (total < expected) {
-      blobProblem(Severity.ERROR, Stage.HEADER, h.hdrLen() + total,
+      log.blobProblem(Severity.ERROR, Stage.HEADER, h.hdrLen() + total,
           "Unsupported section found: " + (expected - total) + " trailing bytes after the last section");
     }
     if (!btf.isSplit() && h.typeLen() == 0) {
-      blobProblem(Severity.ERROR, Stage.HEADER, 8, "No type found: standalone BTF with an empty type section");
+      log.blobProblem(Severity.ERROR, Stage.HEADER, 8, "No type found: standalone BTF with an empty type section");
     }
     if ((long) end - 1 > MAX_TYPE_ID) {
-      blobProblem(Severity.ERROR, Stage.META, -1,
+      log.blobProblem(Severity.ERROR, Stage.META, -1,
           "Exceeded max num of types: last id " + (end - 1) + " > " + MAX_TYPE_ID);
     }
   }
@@ -284,7 +217,7 @@ public final class BtfValidator {
     }
     BtfHeader h = btf.header();
     if (h.layoutLen() % KindLayout.ENTRY_SIZE != 0) {
-      blobProblem(Severity.ERROR, Stage.HEADER, (long) h.hdrLen() + h.layoutOff(),
+      log.blobProblem(Severity.ERROR, Stage.HEADER, (long) h.hdrLen() + h.layoutOff(),
           "kind-layout section of " + h.layoutLen() + " bytes is not a whole number of "
               + KindLayout.ENTRY_SIZE + "-byte entries");
     }
@@ -295,7 +228,7 @@ public final class BtfValidator {
       int info = layout.infoSize(k.code());
       int elem = layout.elemSize(k.code());
       if (info != k.infoSize() || elem != k.memberSize()) {
-        blobProblem(Severity.ERROR, Stage.HEADER,
+        log.blobProblem(Severity.ERROR, Stage.HEADER,
             (long) h.hdrLen() + h.layoutOff() + (long) KindLayout.ENTRY_SIZE * k.code(),
             "kind-layout entry for " + k.label() + " gives info_sz " + info + ", elem_sz " + elem
                 + "; " + k.label() + " records have " + k.infoSize() + " and " + k.memberSize());
@@ -308,7 +241,7 @@ public final class BtfValidator {
     int len = h.strLen();
     long secStart = (long) h.hdrLen() + h.strOff();
     if ((long) h.strOff() + len != (long) btf.availableLength() - h.hdrLen()) {
-      blobProblem(Severity.ERROR, Stage.STRINGS, secStart,
+      log.blobProblem(Severity.ERROR, Stage.STRINGS, secStart,
           "String section is not at the end: it ends at " + (secStart + len) + " of "
               + btf.availableLength() + " bytes");
     }
@@ -316,21 +249,21 @@ public final class BtfValidator {
       return;
     }
     if (len == 0) {
-      blobProblem(Severity.ERROR, Stage.STRINGS, secStart, "Invalid string section: empty (a base or standalone section holds at least the empty string)");
+      log.blobProblem(Severity.ERROR, Stage.STRINGS, secStart, "Invalid string section: empty (a base or standalone section holds at least the empty string)");
       return;
     }
     if ((long) btf.endStringOffset() - 1 > MAX_NAME_OFFSET) {
-      blobProblem(Severity.ERROR, Stage.STRINGS, secStart,
+      log.blobProblem(Severity.ERROR, Stage.STRINGS, secStart,
           "Invalid string section: strings end at offset " + btf.endStringOffset()
               + ", past the largest name offset " + MAX_NAME_OFFSET);
     }
     if (btf.stringByte(len - 1) != 0) {
-      blobProblem(Severity.ERROR, Stage.STRINGS, secStart + len - 1,
+      log.blobProblem(Severity.ERROR, Stage.STRINGS, secStart + len - 1,
           "Invalid string section: last byte is 0x" + Integer.toHexString(btf.stringByte(len - 1))
               + ", not NUL (last string not terminated)");
     }
     if (!btf.isSplit() && btf.stringByte(0) != 0) {
-      blobProblem(Severity.ERROR, Stage.STRINGS, secStart,
+      log.blobProblem(Severity.ERROR, Stage.STRINGS, secStart,
           "Invalid string section: a base or standalone section must start with NUL (the empty"
               + " string at offset 0), found 0x" + Integer.toHexString(btf.stringByte(0)));
     }
@@ -443,13 +376,13 @@ public final class BtfValidator {
       return true; // in range, at a string start, a non-empty identifier: nothing to report
     }
     if (!nameOffsetValid(off)) {
-      error(Stage.META, id, member, word,
+      log.error(Stage.META, id, member, word,
           "Invalid " + (member >= 0 ? "member " : "") + "name_offset:" + Integer.toUnsignedString(off)
               + " (strings end at " + btf.endStringOffset() + ")");
       return false;
     }
     if (off != 0 && !isStringStart(off)) {
-      warning(Stage.LINT, id, member, word,
+      log.warning(Stage.LINT, id, member, word,
           "name_off " + off + " points into the middle of a string (reads as '" + shortName(off)
               + "'): a split blob read against the wrong base?");
     }
@@ -458,7 +391,7 @@ public final class BtfValidator {
         break;
       case NONE:
         if (off != 0) {
-          error(Stage.META, id, member, word,
+          log.error(Stage.META, id, member, word,
               "Invalid name: must be anonymous, has name_off " + off + " ('" + shortName(off) + "')");
         }
         break;
@@ -466,29 +399,29 @@ public final class BtfValidator {
       case IDENT:
         if (off == 0) {
           if (rule == NameRule.IDENT) {
-            error(Stage.META, id, member, word, "Invalid name: a name is required");
+            log.error(Stage.META, id, member, word, "Invalid name: a name is required");
           }
         } else {
           String why = identifierProblem(off);
           if (why != null) {
-            error(Stage.META, id, member, word, "Invalid name: " + why);
+            log.error(Stage.META, id, member, word, "Invalid name: " + why);
           }
         }
         break;
       case NON_EMPTY:
         if (btf.string(off).isEmpty()) {
-          error(Stage.META, id, member, word, "Invalid name: must not be empty");
+          log.error(Stage.META, id, member, word, "Invalid name: must not be empty");
         }
         break;
       case SECTION:
         if (off == 0) {
-          error(Stage.META, id, member, word, "Invalid name: a section name is required");
+          log.error(Stage.META, id, member, word, "Invalid name: a section name is required");
         } else {
           String why = nameProblem(off, true);
           if (why != null) {
-            error(Stage.META, id, member, word, "Invalid name: " + why);
+            log.error(Stage.META, id, member, word, "Invalid name: " + why);
           } else if (identifierProblem(off) != null) {
-            warning(Stage.META, id, member, word,
+            log.warning(Stage.META, id, member, word,
                 "section name '" + shortName(off) + "' is not an identifier: kernels before 6.5 reject it");
           }
         }
@@ -512,8 +445,8 @@ public final class BtfValidator {
    * One pass over the own types: per type, check_meta, then its type id slots (TypeRefs' order)
    * for the BTF_MAX_TYPE check, the by-value edges to own types that {@link #checkCycles} searches
    * and whether one is out of range (else the range checks have nothing to report), then its
-   * btf_check_all_types checks ({@link #checkTypes}), whose problems are held back in {@link
-   * #deferred} until the TYPE_TAGS checks have run.
+   * btf_check_all_types checks ({@link #checkTypes}), whose problems the {@link ProblemLog}
+   * holds back until the TYPE_TAGS checks have run.
    */
   private void checkMetasAndTypes() {
     int n = end - start;
@@ -612,7 +545,7 @@ public final class BtfValidator {
             outOfRange = true;
           }
           if (metaIds && Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
-            error(Stage.META, id, KindCodes.memberOfSlot(k, w), w, "Invalid type_id: "
+            log.error(Stage.META, id, KindCodes.memberOfSlot(k, w), w, "Invalid type_id: "
                 + Integer.toUnsignedString(ref) + " exceeds BTF_MAX_TYPE " + MAX_TYPE_ID + " (" + types.lastId() + ")");
           }
           if (byValue && ref >= start && ref < end) { // past BTF_MAX_TYPE, yet an own id
@@ -626,9 +559,9 @@ public final class BtfValidator {
           unnamedParams[slot] = true;
         }
       }
-      deferred = resolveProblems;
+      log.startDeferring();
       checkTypes(id, k, outOfRange);
-      deferred = null;
+      log.stopDeferring();
     }
     edgeStart[n] = size;
     this.edgeStart = edgeStart;
@@ -749,16 +682,16 @@ public final class BtfValidator {
       String msg = "Invalid btf_info:" + Integer.toHexString(info) + " (bits outside kind, vlen and"
           + " kind_flag: kind " + code + ", vlen " + vlen + ")";
       if (btf.header().hasLayoutFields()) {
-        warning(Stage.META, id, -1, 1, msg + "; only kernels reading the widened 2026 format accept it");
+        log.warning(Stage.META, id, -1, 1, msg + "; only kernels reading the widened 2026 format accept it");
       } else {
-        error(Stage.META, id, -1, 1, msg);
+        log.error(Stage.META, id, -1, 1, msg);
       }
     }
     if (kind == null) {
       if (code == 0) {
-        error(Stage.META, id, -1, 1, "Invalid kind:0 (UNKN)");
+        log.error(Stage.META, id, -1, 1, "Invalid kind:0 (UNKN)");
       } else {
-        warning(Stage.META, id, -1, 1, "kind " + code + " is unknown here (sized by the kind-layout"
+        log.warning(Stage.META, id, -1, 1, "kind " + code + " is unknown here (sized by the kind-layout"
             + " section); kernels that do not know it reject it as Invalid kind, not checked further");
       }
       checkName(id, -1, 0, NameRule.ANY);
@@ -793,7 +726,7 @@ public final class BtfValidator {
         checkName(id, -1, 0, NameRule.IDENT);
         vlenZero(id, vlen);
         if (types.sizeOrType(id) != 0) {
-          error(Stage.META, id, -1, 2, "type != 0: a FWD has " + Integer.toUnsignedString(types.sizeOrType(id)));
+          log.error(Stage.META, id, -1, 2, "type != 0: a FWD has " + Integer.toUnsignedString(types.sizeOrType(id)));
         }
         break;
       case ARRAY:
@@ -801,13 +734,13 @@ public final class BtfValidator {
         vlenZero(id, vlen);
         noKflag(id, kflag, Severity.ERROR);
         if (types.sizeOrType(id) != 0) {
-          error(Stage.META, id, -1, 2, "size != 0: an ARRAY has " + Integer.toUnsignedString(types.sizeOrType(id)));
+          log.error(Stage.META, id, -1, 2, "size != 0: an ARRAY has " + Integer.toUnsignedString(types.sizeOrType(id)));
         }
         if (types.word(id, 3) == 0) {
-          error(Stage.META, id, -1, 3, "Invalid elem: element type is void");
+          log.error(Stage.META, id, -1, 3, "Invalid elem: element type is void");
         }
         if (types.word(id, 4) == 0) {
-          error(Stage.META, id, -1, 4, "Invalid index: index type is void");
+          log.error(Stage.META, id, -1, 4, "Invalid index: index type is void");
         }
         break;
       case STRUCT:
@@ -822,7 +755,7 @@ public final class BtfValidator {
       case FUNC:
         checkName(id, -1, 0, NameRule.IDENT);
         if (vlen > 1) {
-          error(Stage.META, id, -1, 1, "Invalid func linkage: " + vlen + " (the kernel takes 0 static and 1 global"
+          log.error(Stage.META, id, -1, 1, "Invalid func linkage: " + vlen + " (the kernel takes 0 static and 1 global"
               + (vlen == 2 ? "; extern functions are libbpf's to strip before loading)" : ")"));
         }
         noKflag(id, kflag, Severity.ERROR);
@@ -837,11 +770,11 @@ public final class BtfValidator {
         noKflag(id, kflag, Severity.ERROR);
         checkName(id, -1, 0, NameRule.IDENT);
         if (types.sizeOrType(id) == 0) {
-          error(Stage.META, id, -1, 2, "Invalid type_id: a VAR cannot be void");
+          log.error(Stage.META, id, -1, 2, "Invalid type_id: a VAR cannot be void");
         }
         int linkage = types.word(id, 3);
         if (linkage != 0 && linkage != 1) {
-          error(Stage.META, id, -1, 3, "Linkage not supported: " + Integer.toUnsignedString(linkage)
+          log.error(Stage.META, id, -1, 3, "Linkage not supported: " + Integer.toUnsignedString(linkage)
               + " (0 static, 1 global allocated)");
         }
         break;
@@ -854,18 +787,18 @@ public final class BtfValidator {
         noKflag(id, kflag, Severity.ERROR);
         int fsize = types.sizeOrType(id);
         if (fsize != 2 && fsize != 4 && fsize != 8 && fsize != 12 && fsize != 16) {
-          error(Stage.META, id, -1, 2, "Invalid type_size: " + Integer.toUnsignedString(fsize)
+          log.error(Stage.META, id, -1, 2, "Invalid type_size: " + Integer.toUnsignedString(fsize)
               + " (a FLOAT is 2, 4, 8, 12 or 16 bytes)");
         }
         break;
       case DECL_TAG:
         if (checkName(id, -1, 0, NameRule.ANY) && btf.string(types.word(id, 0)).isEmpty()) {
-          error(Stage.META, id, -1, 0, "Invalid value: a DECL_TAG needs a non-empty value");
+          log.error(Stage.META, id, -1, 0, "Invalid value: a DECL_TAG needs a non-empty value");
         }
         vlenZero(id, vlen);
         noKflag(id, kflag, Severity.WARNING);
         if (types.word(id, 3) < -1) {
-          error(Stage.META, id, -1, 3, "Invalid component_idx: " + types.word(id, 3));
+          log.error(Stage.META, id, -1, 3, "Invalid component_idx: " + types.word(id, 3));
         }
         break;
     }
@@ -873,13 +806,13 @@ public final class BtfValidator {
 
   private void vlenZero(int id, int vlen) {
     if (vlen != 0) {
-      error(Stage.META, id, -1, 1, "vlen != 0: " + types.kindLabel(id) + " has vlen " + vlen);
+      log.error(Stage.META, id, -1, 1, "vlen != 0: " + types.kindLabel(id) + " has vlen " + vlen);
     }
   }
 
   private void noKflag(int id, boolean kflag, Severity sev) {
     if (kflag) {
-      typeProblem(sev, Stage.META, id, -1, 1, "Invalid btf_info kind_flag: " + types.kindLabel(id)
+      log.typeProblem(sev, Stage.META, id, -1, 1, "Invalid btf_info kind_flag: " + types.kindLabel(id)
           + " cannot set it" + (sev == Severity.WARNING ? " (newer kernels allow it, 6.1 does not)" : ""));
     }
   }
@@ -888,7 +821,7 @@ public final class BtfValidator {
     int data = types.word(id, 3);
     long size = Integer.toUnsignedLong(types.sizeOrType(id));
     if ((data & ~INT_MASK) != 0) {
-      error(Stage.META, id, -1, 3, "Invalid int_data:" + Integer.toHexString(data)
+      log.error(Stage.META, id, -1, 3, "Invalid int_data:" + Integer.toHexString(data)
           + " (bits outside encoding, offset and nr_bits)");
       return;
     }
@@ -897,17 +830,17 @@ public final class BtfValidator {
     int encoding = (data >>> 24) & 0x0f;
     int nrBits = bits + offset;
     if (nrBits > 128) {
-      error(Stage.META, id, -1, 3, "nr_bits exceeds 128: offset " + offset + " + bits " + bits + " = " + nrBits);
+      log.error(Stage.META, id, -1, 3, "nr_bits exceeds 128: offset " + offset + " + bits " + bits + " = " + nrBits);
     } else if ((nrBits + 7) / 8 > size) {
-      error(Stage.META, id, -1, 3, "nr_bits exceeds type_size: offset " + offset + " + bits " + bits
+      log.error(Stage.META, id, -1, 3, "nr_bits exceeds type_size: offset " + offset + " + bits " + bits
           + " does not fit in " + size + " bytes");
     }
     if (encoding != 0 && encoding != 1 && encoding != 2 && encoding != 4) {
-      error(Stage.META, id, -1, 3, "Unsupported encoding 0x" + Integer.toHexString(encoding)
+      log.error(Stage.META, id, -1, 3, "Unsupported encoding 0x" + Integer.toHexString(encoding)
           + " (one of SIGNED 1, CHAR 2, BOOL 4, or none)");
     }
     if (size != 1 && size != 2 && size != 4 && size != 8 && size != 16) {
-      warning(Stage.LINT, id, -1, 2, "INT size " + size + " is not 1, 2, 4, 8 or 16");
+      log.warning(Stage.LINT, id, -1, 2, "INT size " + size + " is not 1, 2, 4, 8 or 16");
     }
   }
 
@@ -918,19 +851,19 @@ public final class BtfValidator {
       int w = 3 + 3 * i;
       checkName(id, i, w, NameRule.OPTIONAL_IDENT);
       if (types.word(id, w + 1) == 0) {
-        error(Stage.META, id, i, w + 1, "Invalid type_id: a member cannot be void");
+        log.error(Stage.META, id, i, w + 1, "Invalid type_id: a member cannot be void");
       }
       int raw = types.word(id, w + 2);
       long bitOff = kflag ? raw & 0xffffff : Integer.toUnsignedLong(raw);
       if (union && bitOff != 0) {
-        error(Stage.META, id, i, w + 2, "Invalid member bits_offset: union member at bit " + bitOff + ", must be 0");
+        log.error(Stage.META, id, i, w + 2, "Invalid member bits_offset: union member at bit " + bitOff + ", must be 0");
       }
       if (last > bitOff) {
-        error(Stage.META, id, i, w + 2, "Invalid member bits_offset: bit " + bitOff
+        log.error(Stage.META, id, i, w + 2, "Invalid member bits_offset: bit " + bitOff
             + " is before the previous member's bit " + last);
       }
       if ((bitOff + 7) / 8 > size) {
-        error(Stage.META, id, i, w + 2, "Member bits_offset exceeds its struct size: bit " + bitOff
+        log.error(Stage.META, id, i, w + 2, "Member bits_offset exceeds its struct size: bit " + bitOff
             + " in a " + size + "-byte " + types.kindLabel(id));
       }
       last = bitOff;
@@ -940,7 +873,7 @@ public final class BtfValidator {
   private void checkEnumMeta(int id, BtfKind kind, int vlen) {
     long size = Integer.toUnsignedLong(types.sizeOrType(id));
     if (size > 8 || Long.bitCount(size) != 1) {
-      error(Stage.META, id, -1, 2, "Unexpected size " + size + " (an " + kind.label() + " is 1, 2, 4 or 8 bytes)");
+      log.error(Stage.META, id, -1, 2, "Unexpected size " + size + " (an " + kind.label() + " is 1, 2, 4 or 8 bytes)");
     }
     checkName(id, -1, 0, NameRule.OPTIONAL_IDENT);
     int step = kind == BtfKind.ENUM ? 2 : 3;
@@ -952,7 +885,7 @@ public final class BtfValidator {
   private void checkDatasecMeta(int id, int vlen, boolean kflag) {
     long size = Integer.toUnsignedLong(types.sizeOrType(id));
     if (size == 0) {
-      error(Stage.META, id, -1, 2, "size == 0");
+      log.error(Stage.META, id, -1, 2, "size == 0");
     }
     noKflag(id, kflag, Severity.ERROR);
     checkName(id, -1, 0, NameRule.SECTION);
@@ -961,28 +894,28 @@ public final class BtfValidator {
     for (int i = 0; i < vlen; i++) {
       int w = 3 + 3 * i;
       if (types.word(id, w) == 0) {
-        error(Stage.META, id, i, w, "Invalid type_id: a section variable cannot be void");
+        log.error(Stage.META, id, i, w, "Invalid type_id: a section variable cannot be void");
       }
       long off = Integer.toUnsignedLong(types.word(id, w + 1));
       long vsize = Integer.toUnsignedLong(types.word(id, w + 2));
       if (off < lastEnd) {
-        error(Stage.META, id, i, w + 1, "Invalid offset: variable at " + off
+        log.error(Stage.META, id, i, w + 1, "Invalid offset: variable at " + off
             + " overlaps the previous one, which ends at " + lastEnd + " (variables must be sorted)");
       } else if (off >= size) {
-        error(Stage.META, id, i, w + 1, "Invalid offset: variable at " + off + " is outside the "
+        log.error(Stage.META, id, i, w + 1, "Invalid offset: variable at " + off + " is outside the "
             + size + "-byte section");
       }
       if (vsize == 0 || vsize > size) {
-        error(Stage.META, id, i, w + 2, "Invalid size: " + vsize + " in a " + size + "-byte section");
+        log.error(Stage.META, id, i, w + 2, "Invalid size: " + vsize + " in a " + size + "-byte section");
       } else if (off + vsize > size) {
-        error(Stage.META, id, i, w + 1, "Invalid offset+size: variable [" + off + ", " + (off + vsize)
+        log.error(Stage.META, id, i, w + 1, "Invalid offset+size: variable [" + off + ", " + (off + vsize)
             + ") runs past the " + size + "-byte section");
       }
       lastEnd = Math.max(lastEnd, off + vsize);
       sum += vsize;
     }
     if (size < sum && size > 0) {
-      error(Stage.META, id, -1, 2, "Invalid btf_info size: variables total " + sum + " bytes, the section " + size);
+      log.error(Stage.META, id, -1, 2, "Invalid btf_info size: variables total " + sum + " bytes, the section " + size);
     }
   }
 
@@ -1035,7 +968,7 @@ public final class BtfValidator {
         k = types.kind(cur);
       }
       if (problem != null) {
-        error(Stage.TYPE_TAGS, i, -1, 2, problem);
+        log.error(Stage.TYPE_TAGS, i, -1, 2, problem);
         if (bad == null) {
           bad = new boolean[end - start];
         }
@@ -1063,7 +996,7 @@ public final class BtfValidator {
       return; // reported by checkMetasAndTypes
     }
     if (!btf.hasId(ref)) {
-      error(Stage.RESOLVE, id, KindCodes.memberOfSlot(kind, w), w, "invalid type id "
+      log.error(Stage.RESOLVE, id, KindCodes.memberOfSlot(kind, w), w, "invalid type id "
           + Integer.toUnsignedString(ref) + " (" + types.lastId() + ")");
     }
   }
@@ -1143,7 +1076,7 @@ public final class BtfValidator {
     }
     BtfKind nk = types.kind(next);
     if (nk != null && KindCodes.sourceOnly(nk)) {
-      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: refers to " + types.describe(next));
+      log.error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: refers to " + types.describe(next));
       return 0;
     }
     return next;
@@ -1163,7 +1096,7 @@ public final class BtfValidator {
     // Through an own modifier, that modifier reports it.
     boolean reportHere = r == next || !btf.isOwnId(next);
     if (reportHere && (rk == BtfKind.FUNC || (rk != null && KindCodes.sourceOnly(rk)))) {
-      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: refers to " + types.describe(r)
+      log.error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: refers to " + types.describe(r)
           + (r != next ? " through " + types.describe(next) : "")
           + (rk == BtfKind.FUNC ? " (a FUNC is a declaration, not a type: use its FUNC_PROTO)" : ""));
     }
@@ -1175,7 +1108,7 @@ public final class BtfValidator {
       return;
     }
     if (types.sizeOf(next) == TypeTable.NO_SIZE) {
-      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: " + types.describe(next) + " has no size");
+      log.error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: " + types.describe(next) + " has no size");
     }
   }
 
@@ -1185,7 +1118,7 @@ public final class BtfValidator {
       BtfKind ik = types.kind(index);
       int r = types.skipModifiers(index);
       if (types.noSize(index) || (ik != null && KindCodes.sourceOnly(ik)) || (r > 0 && !types.isRegularInt(r)) || r == 0) {
-        error(Stage.RESOLVE, id, -1, 4, "Invalid index: " + types.describe(index) + " is not a regular INT");
+        log.error(Stage.RESOLVE, id, -1, 4, "Invalid index: " + types.describe(index) + " is not a regular INT");
       }
     }
     int elem = types.word(id, 3);
@@ -1194,22 +1127,22 @@ public final class BtfValidator {
     }
     BtfKind ek = types.kind(elem);
     if (types.noSize(elem) || (ek != null && KindCodes.sourceOnly(ek))) {
-      error(Stage.RESOLVE, id, -1, 3, "Invalid elem: element type " + types.describe(elem) + " has no size");
+      log.error(Stage.RESOLVE, id, -1, 3, "Invalid elem: element type " + types.describe(elem) + " has no size");
       return;
     }
     long elemSize = types.sizeOf(elem);
     if (elemSize == TypeTable.NO_SIZE) {
-      error(Stage.RESOLVE, id, -1, 3, "Invalid elem: element type " + types.describe(elem) + " resolves to "
+      log.error(Stage.RESOLVE, id, -1, 3, "Invalid elem: element type " + types.describe(elem) + " resolves to "
           + types.describe(Math.max(types.skipModifiers(elem), 0)) + ", which has no size");
       return;
     }
     int r = types.skipModifiers(elem);
     if (r > 0 && types.kind(r) == BtfKind.INT && !types.isRegularInt(r)) {
-      error(Stage.RESOLVE, id, -1, 3, "Invalid array of int: " + types.describe(r) + " is a bitfield int");
+      log.error(Stage.RESOLVE, id, -1, 3, "Invalid array of int: " + types.describe(r) + " is a bitfield int");
     }
     long n = Integer.toUnsignedLong(types.word(id, 5));
     if (elemSize >= 0 && n * elemSize > 0xffffffffL) {
-      error(Stage.RESOLVE, id, -1, 5, "Array size overflows U32_MAX: " + n + " x " + elemSize + " bytes");
+      log.error(Stage.RESOLVE, id, -1, 5, "Array size overflows U32_MAX: " + n + " x " + elemSize + " bytes");
     }
   }
 
@@ -1228,7 +1161,7 @@ public final class BtfValidator {
         continue;
       }
       if (types.noSize(mtype) || KindCodes.sourceOnly(mk)) {
-        error(Stage.RESOLVE, id, i, w + 1, "Invalid member: " + types.describe(mtype)
+        log.error(Stage.RESOLVE, id, i, w + 1, "Invalid member: " + types.describe(mtype)
             + (KindCodes.sourceOnly(mk) ? " cannot be a member" : " has no size"));
         continue;
       }
@@ -1238,7 +1171,7 @@ public final class BtfValidator {
       }
       BtfKind rk = r == 0 ? null : types.kind(r);
       if (r == 0 || types.noSize(r) || (rk != null && KindCodes.sourceOnly(rk))) {
-        error(Stage.RESOLVE, id, i, w + 1, "Invalid member: " + types.describe(mtype) + " resolves to "
+        log.error(Stage.RESOLVE, id, i, w + 1, "Invalid member: " + types.describe(mtype) + " resolves to "
             + types.describe(r) + ", which has no size");
         continue;
       }
@@ -1268,7 +1201,7 @@ public final class BtfValidator {
         if (kflag) {
           if (!types.isRegularInt(r)) {
             if (report) {
-              error(Stage.RESOLVE, id, i, w, "Invalid member base type: " + types.describe(r)
+              log.error(Stage.RESOLVE, id, i, w, "Invalid member base type: " + types.describe(r)
                   + " is not a regular int, a kind_flag struct needs one");
             }
             return false;
@@ -1276,14 +1209,14 @@ public final class BtfValidator {
           if (bitfield == 0) {
             if (bitOff % 8 != 0) {
               if (report) {
-                error(Stage.RESOLVE, id, i, w, "Invalid member offset: bit " + bitOff + " is not byte aligned");
+                log.error(Stage.RESOLVE, id, i, w, "Invalid member offset: bit " + bitOff + " is not byte aligned");
               }
               return false;
             }
             nrBits = intBits;
           } else if (bitfield > intBits) {
             if (report) {
-              error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits in a "
+              log.error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits in a "
                   + intBits + "-bit int");
             }
             return false;
@@ -1298,7 +1231,7 @@ public final class BtfValidator {
         long copyBits = nrBits + start % 8;
         if (copyBits > 128) {
           if (report) {
-            error(Stage.RESOLVE, id, i, w, "nr_copy_bits exceeds 128: " + copyBits);
+            log.error(Stage.RESOLVE, id, i, w, "nr_copy_bits exceeds 128: " + copyBits);
           }
           return false;
         }
@@ -1311,21 +1244,21 @@ public final class BtfValidator {
           if (bitfield == 0) {
             if (bitOff % 8 != 0) {
               if (report) {
-                error(Stage.RESOLVE, id, i, w, "Member is not byte aligned: bit " + bitOff);
+                log.error(Stage.RESOLVE, id, i, w, "Member is not byte aligned: bit " + bitOff);
               }
               return false;
             }
             nrBits = 32;
           } else if (bitfield > 32) {
             if (report) {
-              error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits for an enum");
+              log.error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits for an enum");
             }
             return false;
           }
           long endByte = (bitOff + nrBits + 7) / 8;
           if (endByte > structSize) {
             if (report) {
-              error(Stage.RESOLVE, id, i, w, "Member exceeds struct_size: bits [" + bitOff + ", "
+              log.error(Stage.RESOLVE, id, i, w, "Member exceeds struct_size: bits [" + bitOff + ", "
                   + (bitOff + nrBits) + ") in a " + structSize + "-byte " + types.kindLabel(id));
             }
             return false;
@@ -1336,7 +1269,7 @@ public final class BtfValidator {
       default:
         if (bitfield != 0) {
           if (report) {
-            error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits on a "
+            log.error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits on a "
                 + types.describe(r) + " (only INT and ENUM members can be bitfields)");
           }
           return false;
@@ -1352,13 +1285,13 @@ public final class BtfValidator {
       long align = Math.min(types.ptrSize, size) * 8;
       if (align > 0 && bitOff % align != 0) {
         if (report) {
-          error(Stage.RESOLVE, id, i, w, "Member is not properly aligned: FLOAT at bit " + bitOff);
+          log.error(Stage.RESOLVE, id, i, w, "Member is not properly aligned: FLOAT at bit " + bitOff);
         }
         return false;
       }
     } else if (bitOff % 8 != 0) {
       if (report) {
-        error(Stage.RESOLVE, id, i, w, "Member is not byte aligned: bit " + bitOff);
+        log.error(Stage.RESOLVE, id, i, w, "Member is not byte aligned: bit " + bitOff);
       }
       return false;
     }
@@ -1369,7 +1302,7 @@ public final class BtfValidator {
       boolean report) {
     if (byteOff > structSize || structSize - byteOff < size) {
       if (report) {
-        error(Stage.RESOLVE, id, i, w, "Member exceeds struct_size: " + size + " bytes at byte "
+        log.error(Stage.RESOLVE, id, i, w, "Member exceeds struct_size: " + size + " bytes at byte "
             + byteOff + " in a " + structSize + "-byte " + types.kindLabel(id));
       }
       return false;
@@ -1383,7 +1316,7 @@ public final class BtfValidator {
       return;
     }
     if (proto == 0 || types.kind(proto) != BtfKind.FUNC_PROTO) {
-      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: " + types.describe(proto) + " is not a FUNC_PROTO");
+      log.error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: " + types.describe(proto) + " is not a FUNC_PROTO");
       return;
     }
     if (btf.isOwnId(proto) && proto < id && !unnamedParams[proto - start]) {
@@ -1392,7 +1325,7 @@ public final class BtfValidator {
     int n = types.vlen(proto);
     for (int i = 0; i < n; i++) {
       if (types.word(proto, 3 + 2 * i) == 0 && types.word(proto, 4 + 2 * i) != 0) {
-        error(Stage.RESOLVE, id, -1, 2, "Invalid arg#" + (i + 1) + ": parameter " + i + " of "
+        log.error(Stage.RESOLVE, id, -1, 2, "Invalid arg#" + (i + 1) + ": parameter " + i + " of "
             + types.describe(proto) + " has no name (a FUNC's parameters must be named)");
         return;
       }
@@ -1404,7 +1337,7 @@ public final class BtfValidator {
     if (ret != 0 && btf.hasId(ret)) {
       BtfKind rk = types.kind(ret);
       if ((rk != null && KindCodes.sourceOnly(rk)) || types.sizeOf(ret) == TypeTable.NO_SIZE) {
-        error(Stage.RESOLVE, id, -1, 2, "Invalid return type: " + types.describe(ret)
+        log.error(Stage.RESOLVE, id, -1, 2, "Invalid return type: " + types.describe(ret)
             + (rk != null && KindCodes.sourceOnly(rk) ? "" : " has no size"));
       }
     }
@@ -1414,7 +1347,7 @@ public final class BtfValidator {
     }
     if (types.word(id, 4 + 2 * (n - 1)) == 0) {
       if (types.word(id, 3 + 2 * (n - 1)) != 0) {
-        error(Stage.RESOLVE, id, n - 1, 3 + 2 * (n - 1), "Invalid arg#" + n + ": a vararg (void) parameter cannot have a name");
+        log.error(Stage.RESOLVE, id, n - 1, 3 + 2 * (n - 1), "Invalid arg#" + n + ": a vararg (void) parameter cannot have a name");
       }
       n--;
     }
@@ -1424,16 +1357,16 @@ public final class BtfValidator {
       if (isIdentifierStart(off)) {
         // in range, at a string start, an identifier: nothing to report
       } else if (!nameOffsetValid(off)) {
-        error(Stage.RESOLVE, id, i, nw, "Invalid arg#" + (i + 1) + ": name_off "
+        log.error(Stage.RESOLVE, id, i, nw, "Invalid arg#" + (i + 1) + ": name_off "
             + Integer.toUnsignedString(off) + " out of range (strings end at " + btf.endStringOffset() + ")");
       } else if (off != 0) {
         if (!isStringStart(off)) {
-          warning(Stage.LINT, id, i, nw, "name_off " + off + " points into the middle of a string"
+          log.warning(Stage.LINT, id, i, nw, "name_off " + off + " points into the middle of a string"
               + " (reads as '" + shortName(off) + "'): a split blob read against the wrong base?");
         }
         String why = identifierProblem(off);
         if (why != null) {
-          error(Stage.RESOLVE, id, i, nw, "Invalid arg#" + (i + 1) + ": " + why);
+          log.error(Stage.RESOLVE, id, i, nw, "Invalid arg#" + (i + 1) + ": " + why);
         }
       }
       int w = 4 + 2 * i;
@@ -1442,14 +1375,14 @@ public final class BtfValidator {
         continue;
       }
       if (t == 0) {
-        error(Stage.RESOLVE, id, i, w, "Invalid arg#" + (i + 1) + ": void parameter before the last (varargs only last)");
+        log.error(Stage.RESOLVE, id, i, w, "Invalid arg#" + (i + 1) + ": void parameter before the last (varargs only last)");
         continue;
       }
       BtfKind tk = types.kind(t);
       if (tk != null && KindCodes.sourceOnly(tk)) {
-        error(Stage.RESOLVE, id, i, w, "Invalid arg#" + (i + 1) + ": parameter type " + types.describe(t));
+        log.error(Stage.RESOLVE, id, i, w, "Invalid arg#" + (i + 1) + ": parameter type " + types.describe(t));
       } else if (types.sizeOf(t) == TypeTable.NO_SIZE) {
-        error(Stage.RESOLVE, id, i, w, "Invalid arg#" + (i + 1) + ": parameter type " + types.describe(t) + " has no size");
+        log.error(Stage.RESOLVE, id, i, w, "Invalid arg#" + (i + 1) + ": parameter type " + types.describe(t) + " has no size");
       }
     }
   }
@@ -1464,7 +1397,7 @@ public final class BtfValidator {
       }
       BtfKind vk = types.kind(var);
       if (vk != BtfKind.VAR) {
-        typeProblem(vk == BtfKind.FUNC ? Severity.WARNING : Severity.ERROR, Stage.RESOLVE, id, i, w,
+        log.typeProblem(vk == BtfKind.FUNC ? Severity.WARNING : Severity.ERROR, Stage.RESOLVE, id, i, w,
             "Not a VAR kind member: " + types.describe(var)
                 + (vk == BtfKind.FUNC ? " (an extern function; libbpf strips these before loading)" : ""));
         continue;
@@ -1476,7 +1409,7 @@ public final class BtfValidator {
       long tsize = types.sizeOf(vt);
       long vsize = Integer.toUnsignedLong(types.word(id, w + 2));
       if (tsize >= 0 && vsize < tsize) {
-        error(Stage.RESOLVE, id, i, w + 2, "Invalid size: " + vsize + " bytes for a variable of type "
+        log.error(Stage.RESOLVE, id, i, w + 2, "Invalid size: " + vsize + " bytes for a variable of type "
             + types.describe(vt) + " (" + tsize + " bytes)");
       }
     }
@@ -1490,7 +1423,7 @@ public final class BtfValidator {
     BtfKind tk = target == 0 ? null : types.kind(target);
     if (tk != BtfKind.FUNC && tk != BtfKind.STRUCT && tk != BtfKind.UNION && tk != BtfKind.VAR
         && tk != BtfKind.TYPEDEF) {
-      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: " + types.describe(target)
+      log.error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: " + types.describe(target)
           + " cannot be tagged (FUNC, STRUCT, UNION, VAR or TYPEDEF)");
       return;
     }
@@ -1499,7 +1432,7 @@ public final class BtfValidator {
       return;
     }
     if (tk == BtfKind.VAR || tk == BtfKind.TYPEDEF) {
-      error(Stage.RESOLVE, id, -1, 3, "Invalid component_idx: " + idx + " on " + types.describe(target)
+      log.error(Stage.RESOLVE, id, -1, 3, "Invalid component_idx: " + idx + " on " + types.describe(target)
           + ", which has no components (must be -1)");
       return;
     }
@@ -1514,7 +1447,7 @@ public final class BtfValidator {
       vlen = types.vlen(target);
     }
     if (Integer.toUnsignedLong(idx) >= vlen) {
-      error(Stage.RESOLVE, id, -1, 3, "Invalid component_idx: " + Integer.toUnsignedString(idx)
+      log.error(Stage.RESOLVE, id, -1, 3, "Invalid component_idx: " + Integer.toUnsignedString(idx)
           + " but " + types.describe(target) + " has " + vlen);
     }
   }
@@ -1598,7 +1531,7 @@ public final class BtfValidator {
    * stack depth is the kernel's, up to the pointer subtleties of its resolve modes: a warning.
    */
   private void reportDepth(int[] stack, int sp) {
-    warning(Stage.RESOLVE, stack[0] + start, -1, -1, "Exceeded max resolving depth:" + MAX_CHAIN
+    log.warning(Stage.RESOLVE, stack[0] + start, -1, -1, "Exceeded max resolving depth:" + MAX_CHAIN
         + " (likely): resolving it nests more than " + MAX_CHAIN + " unresolved types by value: "
         + types.describe(stack[0] + start) + " -> " + types.describe(stack[1] + start) + " -> ... -> "
         + types.describe(stack[sp - 1] + start));
@@ -1619,7 +1552,7 @@ public final class BtfValidator {
       path.append(types.describe(stack[j] + start)).append(" -> ");
     }
     path.append('[').append(v + start).append(']');
-    error(Stage.RESOLVE, v + start, -1, -1, "Loop detected: reference cycle of " + len
+    log.error(Stage.RESOLVE, v + start, -1, -1, "Loop detected: reference cycle of " + len
         + " type" + (len == 1 ? "" : "s") + " not broken by a pointer: " + path);
   }
 }
