@@ -86,41 +86,27 @@ public final class BtfValidator {
   private final TypeTable types;
   /** Where problems go: counted, capped, RESOLVE ones held back. */
   private final ProblemLog log;
+  /** Name offsets and names: identifier starts, the kernel's name rules. */
+  private final NameChecks names;
   private final int start;
   private final int end;
   /** The own types' record offsets in the blob's array, by {@code id - start} (Btf's own index). */
   private final int[] offsets;
-  /** The array the own strings are read from, directly (not through the base chain). */
-  private final byte[] data;
-  private final int ownStrStart;
-  private final int ownStrEnd;
-  private final int ownStrBase;
   /** The own types' kind codes, info and size/type words by {@code id - start} ({@link TypeTable}). */
   private final byte[] kindCodes;
   private final int[] infos;
   private final int[] sizeOrTypes;
-  /**
-   * Bit {@code off - ownStrStart} set when that own string offset starts a string (offset 0 or just
-   * after a NUL) that is a valid identifier ({@link #checkNameBytes}): one linear pass, so that the
-   * ~250k name slots of vmlinux need one bit each instead of reading their bytes.
-   */
-  private final long[] identStarts;
-
   private BtfValidator(Btf btf, int maxProblems) {
     this.btf = btf;
     this.types = new TypeTable(btf);
     this.log = new ProblemLog(types, maxProblems);
+    this.names = new NameChecks(types, log);
     this.start = types.start;
     this.end = types.end;
     this.offsets = types.offsets;
-    this.data = btf.array();
-    this.ownStrStart = btf.startStringOffset();
-    this.ownStrEnd = btf.endStringOffset();
-    this.ownStrBase = btf.stringsStart() - ownStrStart;
     this.kindCodes = types.kindCodes;
     this.infos = types.infos;
     this.sizeOrTypes = types.sizeOrTypes;
-    this.identStarts = btf.identifierStarts();
   }
 
   /** Validates {@code btf}'s own types, reporting the first {@link #DEFAULT_MAX_PROBLEMS}. */
@@ -142,16 +128,6 @@ public final class BtfValidator {
     v.log.appendDeferred();
     v.checkCycles();
     return v.log.result();
-  }
-
-  // ---- reading -----------------------------------------------------------------------------
-
-  /** {@link Btf#isStringStart}, reading own strings directly. */
-  private boolean isStringStart(int off) {
-    if (off >= ownStrStart && off < ownStrEnd) {
-      return off == ownStrStart || data[ownStrBase + off - 1] == 0;
-    }
-    return btf.isStringStart(off);
   }
 
   // ---- header and strings --------------------------------------------------------------------
@@ -269,176 +245,6 @@ public final class BtfValidator {
     }
   }
 
-  // ---- names ---------------------------------------------------------------------------------
-
-  private boolean nameOffsetValid(int off) {
-    return off >= 0 && off <= MAX_NAME_OFFSET && btf.hasStringOffset(off);
-  }
-
-  /** Why the name at {@code off} (a valid offset) is not an identifier, or null when it is one. */
-  private String identifierProblem(int off) {
-    return nameProblem(off, false);
-  }
-
-  /**
-   * The kernel's btf_name_valid_identifier ({@code section == false}: 6.1's
-   * {@code [A-Za-z_.][A-Za-z0-9_.]*}) or btf_name_valid_section (any printable characters).
-   */
-  private String nameProblem(int off, boolean section) {
-    // Names are shared: vmlinux has ~400k name slots over far fewer distinct strings. The verdict
-    // for (offset, rule) never changes, so a valid offset is checked once (JFR: this loop was a
-    // quarter of the vmlinux validate time).
-    // Only own offsets are memoized: a base offset indexed here would grow the set to the base's
-    // string length for every module validated (1.7 MB of bits each on vmlinux).
-    java.util.BitSet valid = section ? validSectionNames : validIdentifiers;
-    boolean own = off >= ownStrStart && off < ownStrEnd;
-    if (own && valid.get(off - ownStrStart)) {
-      return null;
-    }
-    String why = checkNameBytes(off, section);
-    if (why == null && own) {
-      valid.set(off - ownStrStart);
-    }
-    return why;
-  }
-
-  private final java.util.BitSet validIdentifiers = new java.util.BitSet();
-  private final java.util.BitSet validSectionNames = new java.util.BitSet();
-
-  /**
-   * Whether {@code off} is a non-zero string offset, in range, at the start of a string that is a
-   * valid identifier: then every check of a name slot that may or must be an identifier passes.
-   * Own offsets read this blob's bitmap; a base's offsets (most member names of a split module)
-   * read the base's, made once per base.
-   */
-  private boolean isIdentifierStart(int off) {
-    if (off == 0 || off < 0 || off >= ownStrEnd || off > MAX_NAME_OFFSET) {
-      return false;
-    }
-    long[] bits = identStarts;
-    int local = off - ownStrStart;
-    if (off < ownStrStart) {
-      Btf owner = btf.base();
-      while (off < owner.startStringOffset()) {
-        owner = owner.base();
-      }
-      bits = owner.identifierStarts();
-      local = off - owner.startStringOffset();
-    }
-    return (bits[local >>> 6] & (1L << local)) != 0;
-  }
-
-  private String checkNameBytes(int off, boolean section) {
-    Btf owner = btf; // the blob whose string section holds off, found once, not per byte
-    while (off < owner.startStringOffset()) {
-      owner = owner.base();
-    }
-    int first = owner.startStringOffset();
-    int limit = owner.endStringOffset();
-    int p = off;
-    for (int i = 0; ; i++, p++) {
-      if (p >= limit) {
-        return "name not NUL-terminated inside the string section";
-      }
-      int c = owner.stringByte(p - first);
-      if (c == 0) {
-        return i == 0 ? "empty name (name_off " + off + " points at a NUL byte)" : null;
-      }
-      if (i >= KSYM_NAME_LEN - 1) {
-        return "name longer than " + (KSYM_NAME_LEN - 1) + " bytes";
-      }
-      boolean ok = section ? c >= 0x20 && c < 0x7f
-          : c == '_' || c == '.' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-              || (i > 0 && c >= '0' && c <= '9');
-      if (!ok) {
-        return "'" + shortName(off) + "' is not a valid " + (section ? "section name" : "identifier")
-            + " (" + charDesc(c) + " at " + i + ")";
-      }
-    }
-  }
-
-  private String shortName(int off) {
-    String s = btf.string(off);
-    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
-  }
-
-  private static String charDesc(int c) {
-    return c >= 0x20 && c < 0x7f ? "'" + (char) c + "'" : String.format("byte 0x%02x", c);
-  }
-
-  /**
-   * Checks a name slot: offset in range, at a string start (lint), and when {@code rule} says so,
-   * present and valid. Returns false when the offset is out of range.
-   */
-  private boolean checkName(int id, int member, int word, NameRule rule) {
-    int off = types.word(id, word);
-    if (rule != NameRule.NONE && rule != NameRule.SECTION && isIdentifierStart(off)) {
-      return true; // in range, at a string start, a non-empty identifier: nothing to report
-    }
-    if (!nameOffsetValid(off)) {
-      log.error(Stage.META, id, member, word,
-          "Invalid " + (member >= 0 ? "member " : "") + "name_offset:" + Integer.toUnsignedString(off)
-              + " (strings end at " + btf.endStringOffset() + ")");
-      return false;
-    }
-    if (off != 0 && !isStringStart(off)) {
-      log.warning(Stage.LINT, id, member, word,
-          "name_off " + off + " points into the middle of a string (reads as '" + shortName(off)
-              + "'): a split blob read against the wrong base?");
-    }
-    switch (rule) {
-      case ANY:
-        break;
-      case NONE:
-        if (off != 0) {
-          log.error(Stage.META, id, member, word,
-              "Invalid name: must be anonymous, has name_off " + off + " ('" + shortName(off) + "')");
-        }
-        break;
-      case OPTIONAL_IDENT:
-      case IDENT:
-        if (off == 0) {
-          if (rule == NameRule.IDENT) {
-            log.error(Stage.META, id, member, word, "Invalid name: a name is required");
-          }
-        } else {
-          String why = identifierProblem(off);
-          if (why != null) {
-            log.error(Stage.META, id, member, word, "Invalid name: " + why);
-          }
-        }
-        break;
-      case NON_EMPTY:
-        if (btf.string(off).isEmpty()) {
-          log.error(Stage.META, id, member, word, "Invalid name: must not be empty");
-        }
-        break;
-      case SECTION:
-        if (off == 0) {
-          log.error(Stage.META, id, member, word, "Invalid name: a section name is required");
-        } else {
-          String why = nameProblem(off, true);
-          if (why != null) {
-            log.error(Stage.META, id, member, word, "Invalid name: " + why);
-          } else if (identifierProblem(off) != null) {
-            log.warning(Stage.META, id, member, word,
-                "section name '" + shortName(off) + "' is not an identifier: kernels before 6.5 reject it");
-          }
-        }
-        break;
-    }
-    return true;
-  }
-
-  private enum NameRule {
-    ANY,
-    NONE,
-    OPTIONAL_IDENT,
-    IDENT,
-    NON_EMPTY,
-    SECTION
-  }
-
   // ---- per-type metas --------------------------------------------------------------------------
 
   /**
@@ -458,7 +264,7 @@ public final class BtfValidator {
     int size = 0;
     // ids at or above this (unsigned) are out of range or above BTF_MAX_TYPE: checked closely
     int suspect = Math.min(end, MAX_TYPE_ID + 1);
-    boolean anonymousOk = nameOffsetValid(0);
+    boolean anonymousOk = names.nameOffsetValid(0);
     for (int id = start; id < end; id++) {
       int slot = id - start;
       edgeStart[slot] = size;
@@ -476,14 +282,14 @@ public final class BtfValidator {
           // FUNC_PROTO already seen whose typed parameters are named (so in range, not a base id)
           fast = (info & ~(KindCodes.KIND_BITS | 1)) == 0 && ref >= start && ref < id
               && kindCodes[target] == KindCodes.FUNC_PROTO_CODE && !unnamedParams[target]
-              && isIdentifierStart(btf.intAt(offsets[slot]));
+              && names.isIdentifierStart(btf.intAt(offsets[slot]));
         } else {
           // checkMeta: info bits, vlen 0, no kind_flag, anonymous (a TYPEDEF: an identifier);
           // the slot below BTF_MAX_TYPE and in range; checkModifierTarget: void, or an own type
           // that is no VAR, DATASEC, DECL_TAG or FUNC (through which it would report)
           int name = btf.intAt(offsets[slot]);
           fast = (info & ~KindCodes.KIND_BITS) == 0
-              && (code == KindCodes.TYPEDEF_CODE ? isIdentifierStart(name) : name == 0 && anonymousOk)
+              && (code == KindCodes.TYPEDEF_CODE ? names.isIdentifierStart(name) : name == 0 && anonymousOk)
               && (ref == 0 || (ref >= start && Integer.compareUnsigned(ref, suspect) < 0
                   && !KindCodes.BAD_MODIFIER_TARGET[kindCodes[target]]));
         }
@@ -598,7 +404,7 @@ public final class BtfValidator {
       }
       if (name == 0) {
         unnamed = true;
-      } else if (!isIdentifierStart(name)) {
+      } else if (!names.isIdentifierStart(name)) {
         return false;
       }
       if (!types.typeOk(t)) {
@@ -624,7 +430,7 @@ public final class BtfValidator {
       return false;
     }
     int name = btf.intAt(rec);
-    if (!(isIdentifierStart(name) || (name == 0 && anonymousOk))) {
+    if (!(names.isIdentifierStart(name) || (name == 0 && anonymousOk))) {
       return false;
     }
     boolean kflag = info < 0;
@@ -636,7 +442,7 @@ public final class BtfValidator {
       int mname = btf.intAt(p);
       int mtype = btf.intAt(p + 4);
       int raw = btf.intAt(p + 8);
-      if (!(isIdentifierStart(mname) || (mname == 0 && anonymousOk))
+      if (!(names.isIdentifierStart(mname) || (mname == 0 && anonymousOk))
           || mtype == 0 || Integer.compareUnsigned(mtype, suspect) >= 0) {
         return false;
       }
@@ -694,12 +500,12 @@ public final class BtfValidator {
         log.warning(Stage.META, id, -1, 1, "kind " + code + " is unknown here (sized by the kind-layout"
             + " section); kernels that do not know it reject it as Invalid kind, not checked further");
       }
-      checkName(id, -1, 0, NameRule.ANY);
+      names.checkName(id, -1, 0, NameChecks.NameRule.ANY);
       return;
     }
     switch (kind) {
       case INT:
-        checkName(id, -1, 0, NameRule.ANY);
+        names.checkName(id, -1, 0, NameChecks.NameRule.ANY);
         vlenZero(id, vlen);
         noKflag(id, kflag, Severity.ERROR);
         checkIntMeta(id);
@@ -708,29 +514,29 @@ public final class BtfValidator {
       case VOLATILE:
       case CONST:
       case RESTRICT:
-        checkName(id, -1, 0, NameRule.NONE);
+        names.checkName(id, -1, 0, NameChecks.NameRule.NONE);
         vlenZero(id, vlen);
         noKflag(id, kflag, Severity.ERROR);
         break;
       case TYPEDEF:
-        checkName(id, -1, 0, NameRule.IDENT);
+        names.checkName(id, -1, 0, NameChecks.NameRule.IDENT);
         vlenZero(id, vlen);
         noKflag(id, kflag, Severity.ERROR);
         break;
       case TYPE_TAG:
-        checkName(id, -1, 0, NameRule.NON_EMPTY);
+        names.checkName(id, -1, 0, NameChecks.NameRule.NON_EMPTY);
         vlenZero(id, vlen);
         noKflag(id, kflag, Severity.WARNING);
         break;
       case FWD:
-        checkName(id, -1, 0, NameRule.IDENT);
+        names.checkName(id, -1, 0, NameChecks.NameRule.IDENT);
         vlenZero(id, vlen);
         if (types.sizeOrType(id) != 0) {
           log.error(Stage.META, id, -1, 2, "type != 0: a FWD has " + Integer.toUnsignedString(types.sizeOrType(id)));
         }
         break;
       case ARRAY:
-        checkName(id, -1, 0, NameRule.NONE);
+        names.checkName(id, -1, 0, NameChecks.NameRule.NONE);
         vlenZero(id, vlen);
         noKflag(id, kflag, Severity.ERROR);
         if (types.sizeOrType(id) != 0) {
@@ -745,7 +551,7 @@ public final class BtfValidator {
         break;
       case STRUCT:
       case UNION:
-        checkName(id, -1, 0, NameRule.OPTIONAL_IDENT);
+        names.checkName(id, -1, 0, NameChecks.NameRule.OPTIONAL_IDENT);
         checkStructMeta(id, kind == BtfKind.UNION, vlen, kflag);
         break;
       case ENUM:
@@ -753,7 +559,7 @@ public final class BtfValidator {
         checkEnumMeta(id, kind, vlen);
         break;
       case FUNC:
-        checkName(id, -1, 0, NameRule.IDENT);
+        names.checkName(id, -1, 0, NameChecks.NameRule.IDENT);
         if (vlen > 1) {
           log.error(Stage.META, id, -1, 1, "Invalid func linkage: " + vlen + " (the kernel takes 0 static and 1 global"
               + (vlen == 2 ? "; extern functions are libbpf's to strip before loading)" : ")"));
@@ -762,13 +568,13 @@ public final class BtfValidator {
         break;
       case FUNC_PROTO:
         // Parameter names are checked with the types (btf_func_proto_check), in checkFuncProto.
-        checkName(id, -1, 0, NameRule.NONE);
+        names.checkName(id, -1, 0, NameChecks.NameRule.NONE);
         noKflag(id, kflag, Severity.ERROR);
         break;
       case VAR:
         vlenZero(id, vlen);
         noKflag(id, kflag, Severity.ERROR);
-        checkName(id, -1, 0, NameRule.IDENT);
+        names.checkName(id, -1, 0, NameChecks.NameRule.IDENT);
         if (types.sizeOrType(id) == 0) {
           log.error(Stage.META, id, -1, 2, "Invalid type_id: a VAR cannot be void");
         }
@@ -782,7 +588,7 @@ public final class BtfValidator {
         checkDatasecMeta(id, vlen, kflag);
         break;
       case FLOAT:
-        checkName(id, -1, 0, NameRule.ANY);
+        names.checkName(id, -1, 0, NameChecks.NameRule.ANY);
         vlenZero(id, vlen);
         noKflag(id, kflag, Severity.ERROR);
         int fsize = types.sizeOrType(id);
@@ -792,7 +598,7 @@ public final class BtfValidator {
         }
         break;
       case DECL_TAG:
-        if (checkName(id, -1, 0, NameRule.ANY) && btf.string(types.word(id, 0)).isEmpty()) {
+        if (names.checkName(id, -1, 0, NameChecks.NameRule.ANY) && btf.string(types.word(id, 0)).isEmpty()) {
           log.error(Stage.META, id, -1, 0, "Invalid value: a DECL_TAG needs a non-empty value");
         }
         vlenZero(id, vlen);
@@ -849,7 +655,7 @@ public final class BtfValidator {
     long last = 0;
     for (int i = 0; i < vlen; i++) {
       int w = 3 + 3 * i;
-      checkName(id, i, w, NameRule.OPTIONAL_IDENT);
+      names.checkName(id, i, w, NameChecks.NameRule.OPTIONAL_IDENT);
       if (types.word(id, w + 1) == 0) {
         log.error(Stage.META, id, i, w + 1, "Invalid type_id: a member cannot be void");
       }
@@ -875,10 +681,10 @@ public final class BtfValidator {
     if (size > 8 || Long.bitCount(size) != 1) {
       log.error(Stage.META, id, -1, 2, "Unexpected size " + size + " (an " + kind.label() + " is 1, 2, 4 or 8 bytes)");
     }
-    checkName(id, -1, 0, NameRule.OPTIONAL_IDENT);
+    names.checkName(id, -1, 0, NameChecks.NameRule.OPTIONAL_IDENT);
     int step = kind == BtfKind.ENUM ? 2 : 3;
     for (int i = 0; i < vlen; i++) {
-      checkName(id, i, 3 + step * i, NameRule.IDENT);
+      names.checkName(id, i, 3 + step * i, NameChecks.NameRule.IDENT);
     }
   }
 
@@ -888,7 +694,7 @@ public final class BtfValidator {
       log.error(Stage.META, id, -1, 2, "size == 0");
     }
     noKflag(id, kflag, Severity.ERROR);
-    checkName(id, -1, 0, NameRule.SECTION);
+    names.checkName(id, -1, 0, NameChecks.NameRule.SECTION);
     long lastEnd = 0;
     long sum = 0;
     for (int i = 0; i < vlen; i++) {
@@ -1354,17 +1160,17 @@ public final class BtfValidator {
     for (int i = 0; i < n; i++) {
       int nw = 3 + 2 * i;
       int off = types.word(id, nw);
-      if (isIdentifierStart(off)) {
+      if (names.isIdentifierStart(off)) {
         // in range, at a string start, an identifier: nothing to report
-      } else if (!nameOffsetValid(off)) {
+      } else if (!names.nameOffsetValid(off)) {
         log.error(Stage.RESOLVE, id, i, nw, "Invalid arg#" + (i + 1) + ": name_off "
             + Integer.toUnsignedString(off) + " out of range (strings end at " + btf.endStringOffset() + ")");
       } else if (off != 0) {
-        if (!isStringStart(off)) {
+        if (!names.isStringStart(off)) {
           log.warning(Stage.LINT, id, i, nw, "name_off " + off + " points into the middle of a string"
-              + " (reads as '" + shortName(off) + "'): a split blob read against the wrong base?");
+              + " (reads as '" + names.shortName(off) + "'): a split blob read against the wrong base?");
         }
-        String why = identifierProblem(off);
+        String why = names.identifierProblem(off);
         if (why != null) {
           log.error(Stage.RESOLVE, id, i, nw, "Invalid arg#" + (i + 1) + ": " + why);
         }
