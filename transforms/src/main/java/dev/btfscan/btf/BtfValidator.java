@@ -120,129 +120,14 @@ public final class BtfValidator {
       throw new IllegalArgumentException("maxProblems " + maxProblems + " < 0");
     }
     BtfValidator v = new BtfValidator(btf, maxProblems);
-    v.checkSections();
-    v.checkLayout();
-    v.checkStrings();
+    SectionChecks.checkSections(btf, v.log);
+    SectionChecks.checkLayout(btf, v.log);
+    SectionChecks.checkStrings(btf, v.log);
     v.checkMetasAndTypes(); // the RESOLVE problems held back, to follow META and TYPE_TAGS
     v.checkTypeTags();
     v.log.appendDeferred();
     v.checkCycles();
     return v.log.result();
-  }
-
-  // ---- header and strings --------------------------------------------------------------------
-
-  private void checkSections() {
-    BtfHeader h = btf.header();
-    long expected = (long) btf.availableLength() - h.hdrLen();
-    String[] names = h.hasLayoutFields()
-        ? new String[] {"type", "string", "kind-layout"} : new String[] {"type", "string"};
-    long[][] secs = new long[names.length][];
-    for (int i = 0; i < names.length; i++) {
-      long off = i == 0 ? h.typeOff() : i == 1 ? h.strOff() : h.layoutOff();
-      long len = i == 0 ? h.typeLen() : i == 1 ? h.strLen() : h.layoutLen();
-      secs[i] = new long[] {off, len, i};
-    }
-    java.util.Arrays.sort(secs, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
-    long total = 0;
-    for (long[] s : secs) {
-      String name = names[(int) s[2]];
-      long secStart = h.hdrLen() + s[0];
-      if (s[0] > expected) {
-        log.blobProblem(Severity.ERROR, Stage.HEADER, secStart,
-            "Invalid section offset: " + name + " section starts at " + s[0]
-                + ", past the " + expected + " bytes after the header");
-        return;
-      }
-      if (total < s[0]) {
-        log.blobProblem(Severity.ERROR, Stage.HEADER, h.hdrLen() + total,
-            "Unsupported section found: " + (s[0] - total) + " unaccounted bytes before the "
-                + name + " section at " + s[0]);
-      } else if (total > s[0]) {
-        log.blobProblem(Severity.ERROR, Stage.HEADER, secStart,
-            "Section overlap found: " + name + " section at " + s[0]
-                + " starts inside the previous section, which ends at " + total);
-      }
-      total = Math.max(total, s[0] + s[1]);
-    }
-    if (total > expected) {
-      log.blobProblem(Severity.ERROR, Stage.HEADER, -1,
-          "Total section length too long: sections end at " + total + ", the blob has " + expected
-              + " bytes after the header");
-    } else if (total < expected) {
-      log.blobProblem(Severity.ERROR, Stage.HEADER, h.hdrLen() + total,
-          "Unsupported section found: " + (expected - total) + " trailing bytes after the last section");
-    }
-    if (!btf.isSplit() && h.typeLen() == 0) {
-      log.blobProblem(Severity.ERROR, Stage.HEADER, 8, "No type found: standalone BTF with an empty type section");
-    }
-    if ((long) end - 1 > MAX_TYPE_ID) {
-      log.blobProblem(Severity.ERROR, Stage.META, -1,
-          "Exceeded max num of types: last id " + (end - 1) + " > " + MAX_TYPE_ID);
-    }
-  }
-
-  /**
-   * The kind-layout section must size the kinds this code knows as they are: a reader that trusts
-   * the section would otherwise step through the type section differently from one that does not.
-   */
-  private void checkLayout() {
-    KindLayout layout = btf.layout();
-    if (layout == null) {
-      return;
-    }
-    BtfHeader h = btf.header();
-    if (h.layoutLen() % KindLayout.ENTRY_SIZE != 0) {
-      log.blobProblem(Severity.ERROR, Stage.HEADER, (long) h.hdrLen() + h.layoutOff(),
-          "kind-layout section of " + h.layoutLen() + " bytes is not a whole number of "
-              + KindLayout.ENTRY_SIZE + "-byte entries");
-    }
-    for (BtfKind k : BtfKind.values()) {
-      if (!layout.describes(k.code())) {
-        continue;
-      }
-      int info = layout.infoSize(k.code());
-      int elem = layout.elemSize(k.code());
-      if (info != k.infoSize() || elem != k.memberSize()) {
-        log.blobProblem(Severity.ERROR, Stage.HEADER,
-            (long) h.hdrLen() + h.layoutOff() + (long) KindLayout.ENTRY_SIZE * k.code(),
-            "kind-layout entry for " + k.label() + " gives info_sz " + info + ", elem_sz " + elem
-                + "; " + k.label() + " records have " + k.infoSize() + " and " + k.memberSize());
-      }
-    }
-  }
-
-  private void checkStrings() {
-    BtfHeader h = btf.header();
-    int len = h.strLen();
-    long secStart = (long) h.hdrLen() + h.strOff();
-    if ((long) h.strOff() + len != (long) btf.availableLength() - h.hdrLen()) {
-      log.blobProblem(Severity.ERROR, Stage.STRINGS, secStart,
-          "String section is not at the end: it ends at " + (secStart + len) + " of "
-              + btf.availableLength() + " bytes");
-    }
-    if (btf.isSplit() && len == 0) {
-      return;
-    }
-    if (len == 0) {
-      log.blobProblem(Severity.ERROR, Stage.STRINGS, secStart, "Invalid string section: empty (a base or standalone section holds at least the empty string)");
-      return;
-    }
-    if ((long) btf.endStringOffset() - 1 > MAX_NAME_OFFSET) {
-      log.blobProblem(Severity.ERROR, Stage.STRINGS, secStart,
-          "Invalid string section: strings end at offset " + btf.endStringOffset()
-              + ", past the largest name offset " + MAX_NAME_OFFSET);
-    }
-    if (btf.stringByte(len - 1) != 0) {
-      log.blobProblem(Severity.ERROR, Stage.STRINGS, secStart + len - 1,
-          "Invalid string section: last byte is 0x" + Integer.toHexString(btf.stringByte(len - 1))
-              + ", not NUL (last string not terminated)");
-    }
-    if (!btf.isSplit() && btf.stringByte(0) != 0) {
-      log.blobProblem(Severity.ERROR, Stage.STRINGS, secStart,
-          "Invalid string section: a base or standalone section must start with NUL (the empty"
-              + " string at offset 0), found 0x" + Integer.toHexString(btf.stringByte(0)));
-    }
   }
 
   // ---- per-type metas --------------------------------------------------------------------------
