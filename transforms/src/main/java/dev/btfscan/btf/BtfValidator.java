@@ -127,7 +127,7 @@ public final class BtfValidator {
     SectionChecks.checkLayout(btf, v.log);
     SectionChecks.checkStrings(btf, v.log);
     v.checkMetasAndTypes(); // the RESOLVE problems held back, to follow META and TYPE_TAGS
-    v.checkTypeTags();
+    TypeTagChecks.check(v.types, v.log);
     v.log.appendDeferred();
     v.checkCycles();
     return v.log.result();
@@ -365,74 +365,6 @@ public final class BtfValidator {
   private int[] edges;
   /** {@link #checkCycles}' colours, by {@code id - start}: LEAF set by the meta pass. */
   private byte[] color;
-
-  // ---- type tags -----------------------------------------------------------------------------
-
-  /**
-   * btf_check_type_tags: modifier chains short and acyclic, type tags before other modifiers. A
-   * failing chain is reported once: types whose chain runs into it are not reported again.
-   */
-  private void checkTypeTags() {
-    int goodId = start - 1;
-    boolean[] bad = null;
-    for (int i = start; i < end; i++) {
-      int code = kindCodes[i - start];
-      if (!KindCodes.MODIFIER[code]) {
-        continue;
-      }
-      BtfKind k = KindCodes.KIND[code];
-      boolean inTags = k == BtfKind.TYPE_TAG;
-      int cur = i;
-      int limit = MAX_CHAIN;
-      String problem = null;
-      while (k != null && k.isModifier()) {
-        if (bad != null && btf.isOwnId(cur) && bad[cur - start]) {
-          bad[i - start] = true;
-          break;
-        }
-        if (limit-- == 0) {
-          problem = "Max chain length or cycle detected: more than " + MAX_CHAIN + " modifiers from here";
-          break;
-        }
-        if (k == BtfKind.TYPE_TAG) {
-          if (!inTags) {
-            problem = "Type tags don't precede modifiers: " + types.describe(cur) + " follows a modifier in this chain";
-            break;
-          }
-        } else {
-          inTags = false;
-        }
-        if (cur <= goodId) {
-          break;
-        }
-        int next = types.sizeOrType(cur);
-        if (!btf.hasId(next)) {
-          problem = "chain reaches invalid type id " + Integer.toUnsignedString(next) + " (" + types.lastId()
-              + "); the kernel fails module BTF here with no message";
-          break;
-        }
-        cur = next;
-        k = types.kind(cur);
-      }
-      if (problem != null) {
-        log.error(Stage.TYPE_TAGS, i, -1, 2, problem);
-        if (bad == null) {
-          bad = new boolean[end - start];
-        }
-        // Mark the whole chain from i (each type once) so that types running into it stay quiet.
-        int c = i;
-        while (btf.isOwnId(c) && !bad[c - start]) {
-          bad[c - start] = true;
-          BtfKind ck = types.kind(c);
-          if (ck == null || !ck.isModifier()) {
-            break;
-          }
-          c = types.sizeOrType(c);
-        }
-      }
-      goodId = i;
-    }
-  }
 
   // ---- references, sizes, members --------------------------------------------------------------
 
