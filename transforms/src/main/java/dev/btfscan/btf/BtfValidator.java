@@ -78,9 +78,6 @@ public final class BtfValidator {
   /** sizeof(void *) when the blob has no {@code long} INT to tell (libbpf assumes the same). */
   static final int DEFAULT_PTR_SIZE = 8;
 
-  /** {@link #checkCycles}' colour of a white type of a {@link KindCodes#LEAF_KIND}. */
-  private static final byte LEAF = 3;
-
   private final Btf btf;
   /** The blob's types, their memos and the words for them (the arrays below are its own). */
   private final TypeTable types;
@@ -126,10 +123,10 @@ public final class BtfValidator {
     SectionChecks.checkSections(btf, v.log);
     SectionChecks.checkLayout(btf, v.log);
     SectionChecks.checkStrings(btf, v.log);
-    v.checkMetasAndTypes(); // the RESOLVE problems held back, to follow META and TYPE_TAGS
+    CycleSearch cycles = v.checkMetasAndTypes(); // the RESOLVE problems held back, to follow META and TYPE_TAGS
     TypeTagChecks.check(v.types, v.log);
     v.log.appendDeferred();
-    v.checkCycles();
+    cycles.run();
     return v.log.result();
   }
 
@@ -137,16 +134,15 @@ public final class BtfValidator {
 
   /**
    * One pass over the own types: per type, check_meta, then its type id slots (TypeRefs' order)
-   * for the BTF_MAX_TYPE check, the by-value edges to own types that {@link #checkCycles} searches
+   * for the BTF_MAX_TYPE check, the by-value edges to own types that {@link CycleSearch} searches
    * and whether one is out of range (else the range checks have nothing to report), then its
    * btf_check_all_types checks ({@link #checkTypes}), whose problems the {@link ProblemLog}
    * holds back until the TYPE_TAGS checks have run.
    */
-  private void checkMetasAndTypes() {
+  private CycleSearch checkMetasAndTypes() {
     int n = end - start;
     unnamedParams = new boolean[n];
     byte[] color = new byte[n];
-    this.color = color;
     int[] edgeStart = new int[n + 1];
     int[] edges = new int[Math.max(16, n * 2)];
     int size = 0;
@@ -183,7 +179,7 @@ public final class BtfValidator {
         }
         if (fast) {
           if (code == KindCodes.PTR_CODE) {
-            color[slot] = LEAF; // no by-value edge
+            color[slot] = CycleSearch.LEAF; // no by-value edge
           } else if (ref != 0) {
             if (size == edges.length) {
               edges = java.util.Arrays.copyOf(edges, edges.length * 2);
@@ -193,7 +189,7 @@ public final class BtfValidator {
           continue;
         }
       } else if (code == KindCodes.FUNC_PROTO_CODE && fastProto(id, slot, anonymousOk)) {
-        color[slot] = LEAF; // no by-value edges
+        color[slot] = CycleSearch.LEAF; // no by-value edges
         continue;
       } else if ((code == KindCodes.STRUCT_CODE || code == KindCodes.UNION_CODE)
           && fastStruct(id, slot, code == KindCodes.UNION_CODE, anonymousOk, suspect)) {
@@ -212,7 +208,7 @@ public final class BtfValidator {
       }
       meta.check(id);
       if (KindCodes.LEAF_KIND[code]) {
-        color[slot] = LEAF;
+        color[slot] = CycleSearch.LEAF;
       }
       BtfKind k = KindCodes.KIND[code];
       if (k == null) {
@@ -258,8 +254,7 @@ public final class BtfValidator {
       log.stopDeferring();
     }
     edgeStart[n] = size;
-    this.edgeStart = edgeStart;
-    this.edges = edges;
+    return new CycleSearch(types, log, edgeStart, edges, color);
   }
 
   /**
@@ -360,11 +355,6 @@ public final class BtfValidator {
 
   /** Own FUNC_PROTOs with a parameter that has a type and no name, by {@code id - start}. */
   private boolean[] unnamedParams;
-  /** By-value edges between own types, by {@code id - start} (CSR), from {@link #checkMetasAndTypes}. */
-  private int[] edgeStart;
-  private int[] edges;
-  /** {@link #checkCycles}' colours, by {@code id - start}: LEAF set by the meta pass. */
-  private byte[] color;
 
   // ---- references, sizes, members --------------------------------------------------------------
 
@@ -829,109 +819,5 @@ public final class BtfValidator {
       log.error(Stage.RESOLVE, id, -1, 3, "Invalid component_idx: " + Integer.toUnsignedString(idx)
           + " but " + types.describe(target) + " has " + vlen);
     }
-  }
-
-  // ---- cycles --------------------------------------------------------------------------------
-
-  /**
-   * Reference cycles that do not pass through a PTR or a FUNC_PROTO (a typedef loop, a struct
-   * containing itself by value): the kernel's "Loop detected". An iterative depth-first search with
-   * colors over the own types' by-value edges, taken from {@link TypeRefs}; base types cannot
-   * refer back to a split blob, so edges into the base end there.
-   */
-  private void checkCycles() {
-    int n = end - start;
-    if (n == 0) {
-      return;
-    }
-    int[] edgeStart = this.edgeStart; // built by checkMetasAndTypes
-    int[] edges = this.edges;
-    byte[] color = this.color; // 0 white, 1 on the stack, 2 done, LEAF white and edgeless by kind
-    int[] next = new int[n];
-    int[] stack = new int[n];
-    for (int root = 0; root < n; root++) {
-      byte c = color[root];
-      if (c == LEAF) {
-        color[root] = 2; // pushed and popped at once
-        continue;
-      }
-      if (c != 0) {
-        continue;
-      }
-      // A root whose edges all end at edgeless or finished types (a FUNC and its prototype, most
-      // structs): the search below would push it, colour its LEAF targets done at depth 2 (no
-      // report) and pop it. Done here without the stack.
-      int e = edgeStart[root];
-      int eEnd = edgeStart[root + 1];
-      while (e < eEnd && color[edges[e]] >= 2) { // 2 done or LEAF (a root's own edge is 0: no)
-        e++;
-      }
-      if (e == eEnd) {
-        for (int f = edgeStart[root]; f < eEnd; f++) {
-          color[edges[f]] = 2;
-        }
-        color[root] = 2;
-        continue;
-      }
-      boolean deepReported = false;
-      int sp = 0;
-      stack[sp++] = root;
-      color[root] = 1;
-      next[root] = edgeStart[root];
-      while (sp > 0) {
-        int u = stack[sp - 1];
-        if (next[u] < edgeStart[u + 1]) {
-          int v = edges[next[u]++];
-          byte cv = color[v];
-          if (cv == LEAF && sp < MAX_CHAIN) {
-            color[v] = 2; // no edges: pushed and popped at once, not deep enough to report
-          } else if (cv == 0 || cv == LEAF) { // (a node of another kind with no edges is pushed)
-            color[v] = 1;
-            next[v] = edgeStart[v];
-            stack[sp++] = v;
-            if (sp > MAX_CHAIN && !deepReported) {
-              deepReported = true;
-              reportDepth(stack, sp);
-            }
-          } else if (cv == 1) {
-            reportCycle(stack, sp, v);
-          }
-        } else {
-          color[u] = 2;
-          sp--;
-        }
-      }
-    }
-  }
-
-  /**
-   * The kernel resolves types in id order, pushing each not yet resolved by-value referent on a
-   * stack of at most 32 (MAX_RESOLVE_DEPTH); this search visits them in the same order, so its
-   * stack depth is the kernel's, up to the pointer subtleties of its resolve modes: a warning.
-   */
-  private void reportDepth(int[] stack, int sp) {
-    log.warning(Stage.RESOLVE, stack[0] + start, -1, -1, "Exceeded max resolving depth:" + MAX_CHAIN
-        + " (likely): resolving it nests more than " + MAX_CHAIN + " unresolved types by value: "
-        + types.describe(stack[0] + start) + " -> " + types.describe(stack[1] + start) + " -> ... -> "
-        + types.describe(stack[sp - 1] + start));
-  }
-
-  private void reportCycle(int[] stack, int sp, int v) {
-    int from = sp - 1;
-    while (from > 0 && stack[from] != v) {
-      from--;
-    }
-    StringBuilder path = new StringBuilder();
-    int len = sp - from;
-    for (int j = from; j < sp; j++) {
-      if (j - from == 8 && len > 10) {
-        path.append("... (").append(len - 9).append(" more) -> ");
-        j = sp - 1;
-      }
-      path.append(types.describe(stack[j] + start)).append(" -> ");
-    }
-    path.append('[').append(v + start).append(']');
-    log.error(Stage.RESOLVE, v + start, -1, -1, "Loop detected: reference cycle of " + len
-        + " type" + (len == 1 ? "" : "s") + " not broken by a pointer: " + path);
   }
 }
