@@ -1,6 +1,5 @@
 package dev.btfscan.btf;
 
-import dev.btfscan.btf.BtfProblem.Severity;
 import dev.btfscan.btf.BtfProblem.Stage;
 
 /**
@@ -55,9 +54,17 @@ import dev.btfscan.btf.BtfProblem.Stage;
  * reported, and messages are built only for problems. Any bytes that {@link BtfParser} accepts give
  * a result, never an exception.
  *
- * <p>A new kind must be added to the per-kind switches in {@code checkMeta} and {@code
- * checkResolve}; its id and name slots come from {@link TypeRefs}. A fast path must imply that
- * the full checks of its type report nothing: when in doubt, return false.
+ * <p>This class runs the stages in that order and makes the one pass over the types; the checks
+ * live in package-private classes with one job each: {@link TypeTable} (the types as read for
+ * validation, with the size and modifier-chain memos), {@link ProblemLog} (counts, the cap, the
+ * held-back RESOLVE problems), {@link SectionChecks} (HEADER and STRINGS), {@link NameChecks}
+ * (name offsets and names), {@link MetaChecks} (check_meta per kind), {@link ResolveChecks} and
+ * {@link MemberChecks} (RESOLVE, with their fast paths), {@link TypeTagChecks} and {@link
+ * CycleSearch}; {@link KindCodes} holds the per-kind-code tables they branch on.
+ *
+ * <p>A new kind must be added to the per-kind switches in {@link MetaChecks#check} and {@code
+ * ResolveChecks.checkResolve}; its id and name slots come from {@link TypeRefs}. A fast path must
+ * imply that the full checks of its type report nothing: when in doubt, return false.
  */
 public final class BtfValidator {
   /** Problems reported by {@link #validate(Btf)}; the rest are only counted. */
@@ -99,6 +106,7 @@ public final class BtfValidator {
   private final byte[] kindCodes;
   private final int[] infos;
   private final int[] sizeOrTypes;
+
   private BtfValidator(Btf btf, int maxProblems) {
     this.btf = btf;
     this.types = new TypeTable(btf);
@@ -129,20 +137,21 @@ public final class BtfValidator {
     SectionChecks.checkSections(btf, v.log);
     SectionChecks.checkLayout(btf, v.log);
     SectionChecks.checkStrings(btf, v.log);
-    CycleSearch cycles = v.checkMetasAndTypes(); // the RESOLVE problems held back, to follow META and TYPE_TAGS
+    // the RESOLVE problems held back, to follow META and TYPE_TAGS
+    CycleSearch cycles = v.checkMetasAndTypes();
     TypeTagChecks.check(v.types, v.log);
     v.log.appendDeferred();
     cycles.run();
     return v.log.result();
   }
 
-  // ---- per-type metas --------------------------------------------------------------------------
+  // ---- the pass over the types ---------------------------------------------------------------
 
   /**
    * One pass over the own types: per type, check_meta, then its type id slots (TypeRefs' order)
    * for the BTF_MAX_TYPE check, the by-value edges to own types that {@link CycleSearch} searches
    * and whether one is out of range (else the range checks have nothing to report), then its
-   * btf_check_all_types checks ({@link #checkTypes}), whose problems the {@link ProblemLog}
+   * btf_check_all_types checks ({@link ResolveChecks#check}), whose problems the {@link ProblemLog}
    * holds back until the TYPE_TAGS checks have run.
    */
   private CycleSearch checkMetasAndTypes() {
@@ -168,18 +177,19 @@ public final class BtfValidator {
         int target = ref - start;
         boolean fast;
         if (code == KindCodes.FUNC_CODE) {
-          // checkMeta: info bits, vlen 0 or 1, no kind_flag, name an identifier; checkFunc: an own
+          // MetaChecks: info bits, vlen 0 or 1, no kind_flag, name an identifier; checkFunc: an own
           // FUNC_PROTO already seen whose typed parameters are named (so in range, not a base id)
           fast = (info & ~(KindCodes.KIND_BITS | 1)) == 0 && ref >= start && ref < id
               && kindCodes[target] == KindCodes.FUNC_PROTO_CODE && !unnamedParams[target]
               && names.isIdentifierStart(btf.intAt(offsets[slot]));
         } else {
-          // checkMeta: info bits, vlen 0, no kind_flag, anonymous (a TYPEDEF: an identifier);
+          // MetaChecks: info bits, vlen 0, no kind_flag, anonymous (a TYPEDEF: an identifier);
           // the slot below BTF_MAX_TYPE and in range; checkModifierTarget: void, or an own type
           // that is no VAR, DATASEC, DECL_TAG or FUNC (through which it would report)
           int name = btf.intAt(offsets[slot]);
           fast = (info & ~KindCodes.KIND_BITS) == 0
-              && (code == KindCodes.TYPEDEF_CODE ? names.isIdentifierStart(name) : name == 0 && anonymousOk)
+              && (code == KindCodes.TYPEDEF_CODE
+                  ? names.isIdentifierStart(name) : name == 0 && anonymousOk)
               && (ref == 0 || (ref >= start && Integer.compareUnsigned(ref, suspect) < 0
                   && !KindCodes.BAD_MODIFIER_TARGET[kindCodes[target]]));
         }
@@ -242,7 +252,8 @@ public final class BtfValidator {
           }
           if (metaIds && Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
             log.error(Stage.META, id, KindCodes.memberOfSlot(k, w), w, "Invalid type_id: "
-                + Integer.toUnsignedString(ref) + " exceeds BTF_MAX_TYPE " + MAX_TYPE_ID + " (" + types.lastId() + ")");
+                + Integer.toUnsignedString(ref) + " exceeds BTF_MAX_TYPE " + MAX_TYPE_ID
+                + " (" + types.lastId() + ")");
           }
           if (byValue && ref >= start && ref < end) { // past BTF_MAX_TYPE, yet an own id
             edges[size++] = ref - start;

@@ -26,11 +26,11 @@ final class MemberChecks {
   }
 
   /**
-   * The STRUCT and UNION fast path: true when checkMeta, the slot loop and checkMembers would
-   * report nothing for own type {@code id}, false to run them (nothing is reported here). checkMeta:
+   * The STRUCT and UNION fast path: true when MetaChecks, the slot loop and {@link #check} would
+   * report nothing for own type {@code id}, false to run them (nothing is reported here). MetaChecks:
    * info bits, the name and each member's name an identifier or none, member types not void,
    * member offsets (union members at 0, in order, inside the size); the slots: below
-   * BTF_MAX_TYPE and in range; checkMembers: each member's type and what it resolves to of a
+   * BTF_MAX_TYPE and in range; check: each member's type and what it resolves to of a
    * known sized kind that may be a member, and {@link #checkMemberPlacement} passes (a dry run).
    */
   boolean fastStruct(int id, int slot, boolean union, boolean anonymousOk, int suspect) {

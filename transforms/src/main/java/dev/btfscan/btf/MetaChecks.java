@@ -114,7 +114,7 @@ final class MetaChecks {
         noKflag(id, kflag, Severity.ERROR);
         break;
       case FUNC_PROTO:
-        // Parameter names are checked with the types (btf_func_proto_check), in checkFuncProto.
+        // Parameter names are checked with the types (btf_func_proto_check), in ResolveChecks.
         names.checkName(id, -1, 0, NameRule.NONE);
         noKflag(id, kflag, Severity.ERROR);
         break;

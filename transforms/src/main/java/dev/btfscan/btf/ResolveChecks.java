@@ -37,12 +37,12 @@ final class ResolveChecks {
   }
 
   /**
-   * The FUNC_PROTO fast path: true when checkMeta, the slot loop and checkFuncProto would report
+   * The FUNC_PROTO fast path: true when MetaChecks, the slot loop and checkFuncProto would report
    * nothing for own FUNC_PROTO {@code id} (having marked {@link #unnamedParams} as the slot loop
-   * does), false to run them. checkMeta: info bits, no kind_flag, anonymous; the slots: every
-   * type id in range; checkFuncProto: the return type void or {@link TypeTable#typeOk}, each parameter's
-   * type {@link TypeTable#typeOk} and name an identifier or none, but a last void unnamed parameter
-   * (varargs).
+   * does), false to run them. MetaChecks: info bits, no kind_flag, anonymous; the slots: every
+   * type id in range; checkFuncProto: the return type void or {@link TypeTable#typeOk}, each
+   * parameter's type {@link TypeTable#typeOk} and name an identifier or none, but a last void
+   * unnamed parameter (varargs).
    */
   boolean fastProto(int id, int slot, boolean anonymousOk) {
     int info = infos[slot];
@@ -81,7 +81,7 @@ final class ResolveChecks {
   private void checkSlot(int id, BtfKind kind, int w) {
     int ref = types.word(id, w);
     if (KindCodes.metaChecksIds(kind) && Integer.compareUnsigned(ref, BtfValidator.MAX_TYPE_ID) > 0) {
-      return; // reported by checkMetasAndTypes
+      return; // reported by BtfValidator.checkMetasAndTypes
     }
     if (!btf.hasId(ref)) {
       log.error(Stage.RESOLVE, id, KindCodes.memberOfSlot(kind, w), w, "invalid type id "
@@ -90,12 +90,12 @@ final class ResolveChecks {
   }
 
   /**
-   * btf_check_all_types for own type {@code id} of a known kind: its type id slots in range (when {@code
-   * outOfRange}, that is when one is not), then the per-kind resolve checks.
+   * btf_check_all_types for own type {@code id} of a known kind: its type id slots in range
+   * (when {@code outOfRange}, that is when one is not), then the per-kind resolve checks.
    */
   void check(int id, BtfKind kind, boolean outOfRange) {
     {
-      if (outOfRange) { // else no slot has an invalid id (checkMetasAndTypes looked)
+      if (outOfRange) { // else no slot has an invalid id (BtfValidator.checkMetasAndTypes looked)
         int code = kind.code();
         for (int w : KindCodes.FIXED_SLOTS[code]) { // TypeRefs.forEachTypeIdSlot's order
           checkSlot(id, kind, w);
@@ -205,7 +205,8 @@ final class ResolveChecks {
     if (index != 0 && btf.hasId(index)) {
       BtfKind ik = types.kind(index);
       int r = types.skipModifiers(index);
-      if (types.noSize(index) || (ik != null && KindCodes.sourceOnly(ik)) || (r > 0 && !types.isRegularInt(r)) || r == 0) {
+      if (types.noSize(index) || (ik != null && KindCodes.sourceOnly(ik))
+          || (r > 0 && !types.isRegularInt(r)) || r == 0) {
         log.error(Stage.RESOLVE, id, -1, 4, "Invalid index: " + types.describe(index) + " is not a regular INT");
       }
     }
@@ -271,7 +272,8 @@ final class ResolveChecks {
     }
     if (types.word(id, 4 + 2 * (n - 1)) == 0) {
       if (types.word(id, 3 + 2 * (n - 1)) != 0) {
-        log.error(Stage.RESOLVE, id, n - 1, 3 + 2 * (n - 1), "Invalid arg#" + n + ": a vararg (void) parameter cannot have a name");
+        log.error(Stage.RESOLVE, id, n - 1, 3 + 2 * (n - 1),
+            "Invalid arg#" + n + ": a vararg (void) parameter cannot have a name");
       }
       n--;
     }
@@ -352,7 +354,7 @@ final class ResolveChecks {
       return;
     }
     int idx = types.word(id, 3);
-    if (idx == -1 || idx < -1) { // below -1: reported by checkMeta
+    if (idx == -1 || idx < -1) { // below -1: reported by MetaChecks
       return;
     }
     if (tk == BtfKind.VAR || tk == BtfKind.TYPEDEF) {

@@ -105,7 +105,8 @@ final class SectionChecks {
       return;
     }
     if (len == 0) {
-      log.blobProblem(Severity.ERROR, Stage.STRINGS, secStart, "Invalid string section: empty (a base or standalone section holds at least the empty string)");
+      log.blobProblem(Severity.ERROR, Stage.STRINGS, secStart,
+          "Invalid string section: empty (a base or standalone section holds at least the empty string)");
       return;
     }
     if ((long) btf.endStringOffset() - 1 > BtfValidator.MAX_NAME_OFFSET) {
