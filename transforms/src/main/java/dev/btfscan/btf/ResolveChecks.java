@@ -94,22 +94,20 @@ final class ResolveChecks {
    * (when {@code outOfRange}, that is when one is not), then the per-kind resolve checks.
    */
   void check(int id, BtfKind kind, boolean outOfRange) {
-    {
-      if (outOfRange) { // else no slot has an invalid id (BtfValidator.checkMetasAndTypes looked)
-        int code = kind.code();
-        for (int w : KindCodes.FIXED_SLOTS[code]) { // TypeRefs.forEachTypeIdSlot's order
-          checkSlot(id, kind, w);
-        }
-        int first = KindCodes.ELEM_SLOT[code];
-        if (first >= 0) {
-          int stride = KindCodes.ELEM_STRIDE[code];
-          for (int i = 0, n = types.vlen(id); i < n; i++) {
-            checkSlot(id, kind, first + stride * i);
-          }
+    if (outOfRange) { // else no slot has an invalid id (BtfValidator.checkMetasAndTypes looked)
+      int code = kind.code();
+      for (int w : KindCodes.FIXED_SLOTS[code]) { // TypeRefs.forEachTypeIdSlot's order
+        checkSlot(id, kind, w);
+      }
+      int first = KindCodes.ELEM_SLOT[code];
+      if (first >= 0) {
+        int stride = KindCodes.ELEM_STRIDE[code];
+        for (int i = 0, n = types.vlen(id); i < n; i++) {
+          checkSlot(id, kind, first + stride * i);
         }
       }
-      checkResolve(id, kind);
     }
+    checkResolve(id, kind);
   }
 
   private void checkResolve(int id, BtfKind kind) {
