@@ -155,6 +155,17 @@ public final class BtfValidator {
    * holds back until the TYPE_TAGS checks have run.
    */
   private CycleSearch checkMetasAndTypes() {
+    // What the loop reads, in locals: after each call it makes, fields would be read again.
+    Btf btf = this.btf;
+    NameChecks names = this.names;
+    ResolveChecks resolve = this.resolve;
+    MemberChecks members = this.members;
+    int start = this.start;
+    int end = this.end;
+    int[] offsets = this.offsets;
+    byte[] kindCodes = this.kindCodes;
+    int[] infos = this.infos;
+    int[] sizeOrTypes = this.sizeOrTypes;
     int n = end - start;
     boolean[] unnamedParams = resolve.unnamedParams;
     byte[] color = new byte[n];

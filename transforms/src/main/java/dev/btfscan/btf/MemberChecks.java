@@ -34,6 +34,9 @@ final class MemberChecks {
    * known sized kind that may be a member, and {@link #checkMemberPlacement} passes (a dry run).
    */
   boolean fastStruct(int id, int slot, boolean union, boolean anonymousOk, int suspect) {
+    Btf btf = this.btf; // in locals: the loop's calls would make the fields be read again
+    TypeTable types = this.types;
+    NameChecks names = this.names;
     int info = infos[slot];
     int rec = offsets[slot];
     if ((info & ~BtfValidator.INFO_MASK) != 0) {

@@ -45,6 +45,9 @@ final class ResolveChecks {
    * unnamed parameter (varargs).
    */
   boolean fastProto(int id, int slot, boolean anonymousOk) {
+    Btf btf = this.btf; // in locals: the loop's calls would make the fields be read again
+    TypeTable types = this.types;
+    NameChecks names = this.names;
     int info = infos[slot];
     int rec = offsets[slot];
     if ((info & ~(KindCodes.KIND_BITS | 0xffff)) != 0 || btf.intAt(rec) != 0 || !anonymousOk) {
