@@ -1,9 +1,6 @@
 package dev.btfscan.btf;
 
-import dev.btfscan.btf.BtfProblem.Severity;
 import dev.btfscan.btf.BtfProblem.Stage;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The checks the kernel makes on vmlinux and module BTF (kernel/bpf/btf.c), run on a parsed blob
@@ -57,9 +54,17 @@ import java.util.List;
  * reported, and messages are built only for problems. Any bytes that {@link BtfParser} accepts give
  * a result, never an exception.
  *
- * <p>A new kind must be added to the per-kind switches in {@code checkMeta} and {@code
- * checkResolve}; its id and name slots come from {@link TypeRefs}. A fast path must imply that
- * the full checks of its type report nothing: when in doubt, return false.
+ * <p>This class runs the stages in that order and makes the one pass over the types; the checks
+ * live in package-private classes with one job each: {@link TypeTable} (the types as read for
+ * validation, with the size and modifier-chain memos), {@link ProblemLog} (counts, the cap, the
+ * held-back RESOLVE problems), {@link SectionChecks} (HEADER and STRINGS), {@link NameChecks}
+ * (name offsets and names), {@link MetaChecks} (check_meta per kind), {@link ResolveChecks} and
+ * {@link MemberChecks} (RESOLVE, with their fast paths), {@link TypeTagChecks} and {@link
+ * CycleSearch}; {@link KindCodes} holds the per-kind-code tables they branch on.
+ *
+ * <p>A new kind must be added to the per-kind switches in {@link MetaChecks#check} and {@code
+ * ResolveChecks.checkResolve}; its id and name slots come from {@link TypeRefs}. A fast path must
+ * imply that the full checks of its type report nothing: when in doubt, return false.
  */
 public final class BtfValidator {
   /** Problems reported by {@link #validate(Btf)}; the rest are only counted. */
@@ -79,133 +84,43 @@ public final class BtfValidator {
   static final int MAX_CHAIN = 32;
   /** sizeof(void *) when the blob has no {@code long} INT to tell (libbpf assumes the same). */
   static final int DEFAULT_PTR_SIZE = 8;
-  /** The spellings of {@code long} whose INT size gives the pointer size (libbpf's list). */
-  private static final java.util.Set<String> LONG_NAMES = java.util.Set.of(
-      "long", "long int", "int long", "unsigned long", "long unsigned", "unsigned long int",
-      "unsigned int long", "long unsigned int", "long int unsigned", "int unsigned long",
-      "int long unsigned");
-  /**
-   * Hops a size computation follows before it gives up on a chain: twice the kernel's own limits,
-   * so a cycle (reported apart) costs each type at most this much.
-   */
-  private static final int MAX_HOPS = 2 * MAX_CHAIN;
-
-  /** Per kind code (0-127, the 7 bits kindCode reads): its BtfKind, null for unknown codes. */
-  private static final BtfKind[] KIND = new BtfKind[128];
-  /** Per kind code: BtfKind.isModifier. */
-  private static final boolean[] MODIFIER = new boolean[128];
-  /** Per kind code: FWD, FUNC, FUNC_PROTO (btf_type_nosize, void apart). */
-  private static final boolean[] NO_SIZE_KIND = new boolean[128];
-  /** Per kind code: TypeRefs' fixed type-id words, element type-id word (-1: none) and stride. */
-  private static final int[][] FIXED_SLOTS = new int[128][];
-  private static final int[] ELEM_SLOT = new int[128];
-  private static final int[] ELEM_STRIDE = new int[128];
-  private static final int INT_CODE = BtfKind.INT.code();
-  private static final int PTR_CODE = BtfKind.PTR.code();
-  private static final int ARRAY_CODE = BtfKind.ARRAY.code();
-  private static final int FUNC_PROTO_CODE = BtfKind.FUNC_PROTO.code();
-  private static final int FUNC_CODE = BtfKind.FUNC.code();
-  private static final int STRUCT_CODE = BtfKind.STRUCT.code();
-  private static final int UNION_CODE = BtfKind.UNION.code();
-  private static final int TYPEDEF_CODE = BtfKind.TYPEDEF.code();
-  /** The info bits of the kind (5 bits: the codes BtfKind knows fit in them). */
-  private static final int KIND_BITS = 0x1f000000;
-  /** Per kind code: FUNC, PTR, CONST, VOLATILE, RESTRICT, TYPEDEF (checkMetasAndTypes' fast paths). */
-  private static final boolean[] FAST_KIND = new boolean[128];
-  /** Per kind code: VAR, DATASEC, DECL_TAG, FUNC: a modifier naming one is reported. */
-  private static final boolean[] BAD_MODIFIER_TARGET = new boolean[128];
-  private static final int TYPE_TAG_CODE = BtfKind.TYPE_TAG.code();
-  /**
-   * Per kind code: types of this kind have no by-value edges (unknown kinds, PTR and FUNC_PROTO,
-   * which break cycles, and kinds without type id slots).
-   */
-  private static final boolean[] LEAF_KIND = new boolean[128];
-  /** {@link #checkCycles}' colour of a white type of a {@link #LEAF_KIND}. */
-  private static final byte LEAF = 3;
-  /** Per kind code: sizeOf reads the size from word 2 (INT, STRUCT, UNION, ENUM, ENUM64, FLOAT). */
-  private static final boolean[] SIZE_WORD = new boolean[128];
-
-  static {
-    for (int code = 0; code < 128; code++) {
-      BtfKind k = BtfKind.of(code);
-      KIND[code] = k;
-      MODIFIER[code] = k != null && k.isModifier();
-      NO_SIZE_KIND[code] = k == BtfKind.FWD || k == BtfKind.FUNC || k == BtfKind.FUNC_PROTO;
-      FIXED_SLOTS[code] = TypeRefs.fixedTypeIdSlots(k);
-      ELEM_SLOT[code] = TypeRefs.elementTypeIdSlot(k);
-      ELEM_STRIDE[code] = TypeRefs.elementTypeIdStride(k);
-      FAST_KIND[code] = k == BtfKind.FUNC || k == BtfKind.PTR || k == BtfKind.CONST
-          || k == BtfKind.VOLATILE || k == BtfKind.RESTRICT || k == BtfKind.TYPEDEF;
-      BAD_MODIFIER_TARGET[code] = k == BtfKind.VAR || k == BtfKind.DATASEC
-          || k == BtfKind.DECL_TAG || k == BtfKind.FUNC;
-      LEAF_KIND[code] = k == null || k == BtfKind.PTR || k == BtfKind.FUNC_PROTO
-          || (FIXED_SLOTS[code].length == 0 && ELEM_SLOT[code] < 0);
-      SIZE_WORD[code] = k == BtfKind.INT || k == BtfKind.STRUCT || k == BtfKind.UNION
-          || k == BtfKind.ENUM || k == BtfKind.ENUM64 || k == BtfKind.FLOAT;
-    }
-  }
-
-  private static final long NO_SIZE = -1;
-  private static final long BAD = -2;
-  private static final long OVERFLOW = -3;
 
   private final Btf btf;
+  /** The blob's types, their memos and the words for them (the arrays below are its own). */
+  private final TypeTable types;
+  /** Where problems go: counted, capped, RESOLVE ones held back. */
+  private final ProblemLog log;
+  /** Name offsets and names: identifier starts, the kernel's name rules. */
+  private final NameChecks names;
+  /** check_meta per kind. */
+  private final MetaChecks meta;
+  /** The RESOLVE checks of struct and union members, and their fast path. */
+  private final MemberChecks members;
+  /** The other RESOLVE checks (btf_check_all_types), and the FUNC_PROTO fast path. */
+  private final ResolveChecks resolve;
   private final int start;
   private final int end;
-  /** The own types' record offsets in {@link #data}, by {@code id - start} (Btf's own index). */
+  /** The own types' record offsets in the blob's array, by {@code id - start} (Btf's own index). */
   private final int[] offsets;
-  /** The array the own types and strings are read from, directly (not through the base chain). */
-  private final byte[] data;
-  private final int ownStrStart;
-  private final int ownStrEnd;
-  private final int ownStrBase;
-  /** The own types' kind codes by {@code id - start}: 95 KB for vmlinux, where lookups stay in cache. */
+  /** The own types' kind codes, info and size/type words by {@code id - start} ({@link TypeTable}). */
   private final byte[] kindCodes;
-  /**
-   * The own types' info and size/type words by {@code id - start}: the words read for the types a
-   * record points at (sizes, modifier chains, prototypes), in arrays far smaller than the records.
-   */
   private final int[] infos;
   private final int[] sizeOrTypes;
-  /**
-   * Bit {@code off - ownStrStart} set when that own string offset starts a string (offset 0 or just
-   * after a NUL) that is a valid identifier ({@link #checkNameBytes}): one linear pass, so that the
-   * ~250k name slots of vmlinux need one bit each instead of reading their bytes.
-   */
-  private final long[] identStarts;
-  private final int blobStart;
-  private final int maxProblems;
-  /** The target's pointer size, from its {@code long}: 4 for 32-bit BTF. */
-  private int ptrSize = DEFAULT_PTR_SIZE;
-  private final List<BtfProblem> problems = new ArrayList<>();
-  private long errors;
-  private long warnings;
-  private final long[] errorsByStage = new long[Stage.values().length];
 
   private BtfValidator(Btf btf, int maxProblems) {
     this.btf = btf;
-    this.start = btf.startId();
-    this.end = btf.endId();
-    this.offsets = btf.recordOffsets();
-    this.data = btf.array();
-    this.ownStrStart = btf.startStringOffset();
-    this.ownStrEnd = btf.endStringOffset();
-    this.ownStrBase = btf.stringsStart() - ownStrStart;
-    int n = Math.max(0, end - start);
-    this.kindCodes = new byte[n];
-    this.infos = new int[n];
-    this.sizeOrTypes = new int[n];
-    for (int i = 0; i < n; i++) {
-      int info = btf.intAt(offsets[i] + 4);
-      infos[i] = info;
-      kindCodes[i] = (byte) ((info >>> 24) & 0x7f);
-      sizeOrTypes[i] = btf.intAt(offsets[i] + 8);
-    }
-    this.identStarts = btf.identifierStarts();
-    this.blobStart = btf.header().offset();
-    this.maxProblems = maxProblems;
-    this.skipped = new int[Math.max(0, end - start)];
-    java.util.Arrays.fill(skipped, UNKNOWN_SKIP);
+    this.types = new TypeTable(btf);
+    this.log = new ProblemLog(types, maxProblems);
+    this.names = new NameChecks(types, log);
+    this.meta = new MetaChecks(types, names, log);
+    this.members = new MemberChecks(types, names, log);
+    this.resolve = new ResolveChecks(types, names, log, members);
+    this.start = types.start;
+    this.end = types.end;
+    this.offsets = types.offsets;
+    this.kindCodes = types.kindCodes;
+    this.infos = types.infos;
+    this.sizeOrTypes = types.sizeOrTypes;
   }
 
   /** Validates {@code btf}'s own types, reporting the first {@link #DEFAULT_MAX_PROBLEMS}. */
@@ -219,483 +134,47 @@ public final class BtfValidator {
       throw new IllegalArgumentException("maxProblems " + maxProblems + " < 0");
     }
     BtfValidator v = new BtfValidator(btf, maxProblems);
-    v.checkSections();
-    v.checkLayout();
-    v.checkStrings();
-    v.checkMetasAndTypes(); // the RESOLVE problems held back, to follow META and TYPE_TAGS
-    v.checkTypeTags();
-    v.appendDeferred();
-    v.checkCycles();
-    return new ValidationResult(v.problems, v.errors, v.warnings, v.errorsByStage);
+    SectionChecks.checkSections(btf, v.log);
+    SectionChecks.checkLayout(btf, v.log);
+    SectionChecks.checkStrings(btf, v.log);
+    // the RESOLVE problems held back, to follow META and TYPE_TAGS
+    CycleSearch cycles = v.checkMetasAndTypes();
+    TypeTagChecks.check(v.types, v.log);
+    v.log.appendDeferred();
+    cycles.run();
+    return v.log.result();
   }
 
-  // ---- reading -----------------------------------------------------------------------------
-  // Own types are read straight from the blob's array by the record index; base types (split
-  // blobs) through Btf, which finds their owner. Same values as Btf.word and friends.
-
-  /** Word {@code index} of type {@code id}'s record (see {@link Btf#word}). */
-  private int word(int id, int index) {
-    int slot = id - start;
-    if (slot >= 0 && id < end) {
-      return btf.intAt(offsets[slot] + 4 * index);
-    }
-    return btf.word(id, index);
-  }
-
-  private int info(int id) {
-    int slot = id - start;
-    if (slot >= 0 && id < end) {
-      return infos[slot];
-    }
-    return btf.word(id, 1);
-  }
-
-  /** Word 2: the size or the referenced type id. */
-  private int sizeOrType(int id) {
-    int slot = id - start;
-    if (slot >= 0 && id < end) {
-      return sizeOrTypes[slot];
-    }
-    return btf.word(id, 2);
-  }
-
-  private int kindCode(int id) {
-    int slot = id - start;
-    if (slot >= 0 && id < end) {
-      return kindCodes[slot];
-    }
-    return id == 0 ? 0 : btf.kindCode(id);
-  }
-
-  private BtfKind kind(int id) {
-    return KIND[kindCode(id)]; // kindCode(0) is 0, which is no kind
-  }
-
-  private int vlen(int id) {
-    return info(id) & 0xffffff;
-  }
-
-  /** {@link Btf#isStringStart}, reading own strings directly. */
-  private boolean isStringStart(int off) {
-    if (off >= ownStrStart && off < ownStrEnd) {
-      return off == ownStrStart || data[ownStrBase + off - 1] == 0;
-    }
-    return btf.isStringStart(off);
-  }
-
-  // ---- reporting ---------------------------------------------------------------------------
-
-  private Stage counting;
-
-  private boolean count(Severity sev) {
-    if (sev == Severity.ERROR) {
-      errors++;
-      errorsByStage[counting.ordinal()]++;
-    } else {
-      warnings++;
-    }
-    return (deferred != null ? deferred : problems).size() < maxProblems;
-  }
-
-  /**
-   * Non-null while a type's resolve checks run inside the meta pass: their problems, held back
-   * (at most maxProblems, the most that can be kept of them) and appended after the META and
-   * TYPE_TAGS ones, so the report keeps the kernel's stage order: META for all types, then
-   * TYPE_TAGS, then RESOLVE. Counts do not depend on the order.
-   */
-  private List<BtfProblem> deferred;
-  private final List<BtfProblem> resolveProblems = new ArrayList<>();
-
-  private void appendDeferred() {
-    for (BtfProblem p : resolveProblems) {
-      if (problems.size() >= maxProblems) {
-        break;
-      }
-      problems.add(p);
-    }
-  }
-
-  private void blobProblem(Severity sev, Stage stage, long offset, String message) {
-    counting = stage;
-    if (count(sev)) {
-      (deferred != null ? deferred : problems)
-          .add(new BtfProblem(sev, stage, -1, null, null, -1, null, offset, message));
-    }
-  }
-
-  private void error(Stage stage, int id, int member, int word, String message) {
-    typeProblem(Severity.ERROR, stage, id, member, word, message);
-  }
-
-  private void warning(Stage stage, int id, int member, int word, String message) {
-    typeProblem(Severity.WARNING, stage, id, member, word, message);
-  }
-
-  /** A problem in own type {@code id}, at its word {@code word} (-1: the record start). */
-  private void typeProblem(Severity sev, Stage stage, int id, int member, int word, String message) {
-    counting = stage;
-    if (!count(sev)) {
-      return;
-    }
-    long offset = btf.recordOffset(id) - blobStart + 4L * Math.max(word, 0);
-    (deferred != null ? deferred : problems).add(new BtfProblem(
-        sev, stage, id, kindLabel(id), btf.name(id), member, memberName(id, member), offset,
-        message));
-  }
-
-  private String kindLabel(int id) {
-    int code = kindCode(id);
-    BtfKind k = BtfKind.of(code);
-    return k != null ? k.label() : code == 0 ? "UNKN" : "KIND_" + code;
-  }
-
-  /** The name of member {@code m}: its name slot from {@link TypeRefs}, or a DATASEC var's name. */
-  private String memberName(int id, int m) {
-    if (m < 0) {
-      return null;
-    }
-    BtfKind k = kind(id);
-    if (k == BtfKind.DATASEC) {
-      int var = word(id, 3 + 3 * m);
-      return var > 0 && btf.hasId(var) ? btf.name(var) : null;
-    }
-    int[] slot = {-1};
-    int[] seen = {0};
-    TypeRefs.forEachNameSlot(k, vlen(id), w -> {
-      if (seen[0]++ == m + 1) {
-        slot[0] = w;
-      }
-    });
-    if (slot[0] < 0) {
-      return null;
-    }
-    int off = word(id, slot[0]);
-    return off == 0 ? null : btf.string(off);
-  }
-
-  private String describe(int id) {
-    if (id == 0) {
-      return "[0] void";
-    }
-    if (!btf.hasId(id)) {
-      return "[" + Integer.toUnsignedString(id) + "] (out of range)";
-    }
-    String name = btf.name(id);
-    return "[" + id + "] " + kindLabel(id) + (name == null || name.isEmpty() ? "" : " '" + name + "'");
-  }
-
-  private String lastId() {
-    return "last id " + (end - 1);
-  }
-
-  // ---- header and strings --------------------------------------------------------------------
-
-  private void checkSections() {
-    BtfHeader h = btf.header();
-    long expected = (long) btf.availableLength() - h.hdrLen();
-    String[] names = h.hasLayoutFields()
-        ? new String[] {"type", "string", "kind-layout"} : new String[] {"type", "string"};
-    long[][] secs = new long[names.length][];
-    for (int i = 0; i < names.length; i++) {
-      long off = i == 0 ? h.typeOff() : i == 1 ? h.strOff() : h.layoutOff();
-      long len = i == 0 ? h.typeLen() : i == 1 ? h.strLen() : h.layoutLen();
-      secs[i] = new long[] {off, len, i};
-    }
-    java.util.Arrays.sort(secs, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
-    long total = 0;
-    for (long[] s : secs) {
-      String name = names[(int) s[2]];
-      long secStart = h.hdrLen() + s[0];
-      if (s[0] > expected) {
-        blobProblem(Severity.ERROR, Stage.HEADER, secStart,
-            "Invalid section offset: " + name + " section starts at " + s[0]
-                + ", past the " + expected + " bytes after the header");
-        return;
-      }
-      if (total < s[0]) {
-        blobProblem(Severity.ERROR, Stage.HEADER, h.hdrLen() + total,
-            "Unsupported section found: " + (s[0] - total) + " unaccounted bytes before the "
-                + name + " section at " + s[0]);
-      } else if (total > s[0]) {
-        blobProblem(Severity.ERROR, Stage.HEADER, secStart,
-            "Section overlap found: " + name + " section at " + s[0]
-                + " starts inside the previous section, which ends at " + total);
-      }
-      total = Math.max(total, s[0] + s[1]);
-    }
-    if (total > expected) {
-      blobProblem(Severity.ERROR, Stage.HEADER, -1,
-          "Total section length too long: sections end at " + total + ", the blob has " + expected
-              + " bytes after the header");
-    } else if (total < expected) {
-      blobProblem(Severity.ERROR, Stage.HEADER, h.hdrLen() + total,
-          "Unsupported section found: " + (expected - total) + " trailing bytes after the last section");
-    }
-    if (!btf.isSplit() && h.typeLen() == 0) {
-      blobProblem(Severity.ERROR, Stage.HEADER, 8, "No type found: standalone BTF with an empty type section");
-    }
-    if ((long) end - 1 > MAX_TYPE_ID) {
-      blobProblem(Severity.ERROR, Stage.META, -1,
-          "Exceeded max num of types: last id " + (end - 1) + " > " + MAX_TYPE_ID);
-    }
-  }
-
-  /**
-   * The kind-layout section must size the kinds this code knows as they are: a reader that trusts
-   * the section would otherwise step through the type section differently from one that does not.
-   */
-  private void checkLayout() {
-    KindLayout layout = btf.layout();
-    if (layout == null) {
-      return;
-    }
-    BtfHeader h = btf.header();
-    if (h.layoutLen() % KindLayout.ENTRY_SIZE != 0) {
-      blobProblem(Severity.ERROR, Stage.HEADER, (long) h.hdrLen() + h.layoutOff(),
-          "kind-layout section of " + h.layoutLen() + " bytes is not a whole number of "
-              + KindLayout.ENTRY_SIZE + "-byte entries");
-    }
-    for (BtfKind k : BtfKind.values()) {
-      if (!layout.describes(k.code())) {
-        continue;
-      }
-      int info = layout.infoSize(k.code());
-      int elem = layout.elemSize(k.code());
-      if (info != k.infoSize() || elem != k.memberSize()) {
-        blobProblem(Severity.ERROR, Stage.HEADER,
-            (long) h.hdrLen() + h.layoutOff() + (long) KindLayout.ENTRY_SIZE * k.code(),
-            "kind-layout entry for " + k.label() + " gives info_sz " + info + ", elem_sz " + elem
-                + "; " + k.label() + " records have " + k.infoSize() + " and " + k.memberSize());
-      }
-    }
-  }
-
-  private void checkStrings() {
-    BtfHeader h = btf.header();
-    int len = h.strLen();
-    long secStart = (long) h.hdrLen() + h.strOff();
-    if ((long) h.strOff() + len != (long) btf.availableLength() - h.hdrLen()) {
-      blobProblem(Severity.ERROR, Stage.STRINGS, secStart,
-          "String section is not at the end: it ends at " + (secStart + len) + " of "
-              + btf.availableLength() + " bytes");
-    }
-    if (btf.isSplit() && len == 0) {
-      return;
-    }
-    if (len == 0) {
-      blobProblem(Severity.ERROR, Stage.STRINGS, secStart, "Invalid string section: empty (a base or standalone section holds at least the empty string)");
-      return;
-    }
-    if ((long) btf.endStringOffset() - 1 > MAX_NAME_OFFSET) {
-      blobProblem(Severity.ERROR, Stage.STRINGS, secStart,
-          "Invalid string section: strings end at offset " + btf.endStringOffset()
-              + ", past the largest name offset " + MAX_NAME_OFFSET);
-    }
-    if (btf.stringByte(len - 1) != 0) {
-      blobProblem(Severity.ERROR, Stage.STRINGS, secStart + len - 1,
-          "Invalid string section: last byte is 0x" + Integer.toHexString(btf.stringByte(len - 1))
-              + ", not NUL (last string not terminated)");
-    }
-    if (!btf.isSplit() && btf.stringByte(0) != 0) {
-      blobProblem(Severity.ERROR, Stage.STRINGS, secStart,
-          "Invalid string section: a base or standalone section must start with NUL (the empty"
-              + " string at offset 0), found 0x" + Integer.toHexString(btf.stringByte(0)));
-    }
-  }
-
-  // ---- names ---------------------------------------------------------------------------------
-
-  private boolean nameOffsetValid(int off) {
-    return off >= 0 && off <= MAX_NAME_OFFSET && btf.hasStringOffset(off);
-  }
-
-  /** Why the name at {@code off} (a valid offset) is not an identifier, or null when it is one. */
-  private String identifierProblem(int off) {
-    return nameProblem(off, false);
-  }
-
-  /**
-   * The kernel's btf_name_valid_identifier ({@code section == false}: 6.1's
-   * {@code [A-Za-z_.][A-Za-z0-9_.]*}) or btf_name_valid_section (any printable characters).
-   */
-  private String nameProblem(int off, boolean section) {
-    // Names are shared: vmlinux has ~400k name slots over far fewer distinct strings. The verdict
-    // for (offset, rule) never changes, so a valid offset is checked once (JFR: this loop was a
-    // quarter of the vmlinux validate time).
-    // Only own offsets are memoized: a base offset indexed here would grow the set to the base's
-    // string length for every module validated (1.7 MB of bits each on vmlinux).
-    java.util.BitSet valid = section ? validSectionNames : validIdentifiers;
-    boolean own = off >= ownStrStart && off < ownStrEnd;
-    if (own && valid.get(off - ownStrStart)) {
-      return null;
-    }
-    String why = checkNameBytes(off, section);
-    if (why == null && own) {
-      valid.set(off - ownStrStart);
-    }
-    return why;
-  }
-
-  private final java.util.BitSet validIdentifiers = new java.util.BitSet();
-  private final java.util.BitSet validSectionNames = new java.util.BitSet();
-
-  /**
-   * Whether {@code off} is a non-zero string offset, in range, at the start of a string that is a
-   * valid identifier: then every check of a name slot that may or must be an identifier passes.
-   * Own offsets read this blob's bitmap; a base's offsets (most member names of a split module)
-   * read the base's, made once per base.
-   */
-  private boolean isIdentifierStart(int off) {
-    if (off == 0 || off < 0 || off >= ownStrEnd || off > MAX_NAME_OFFSET) {
-      return false;
-    }
-    long[] bits = identStarts;
-    int local = off - ownStrStart;
-    if (off < ownStrStart) {
-      Btf owner = btf.base();
-      while (off < owner.startStringOffset()) {
-        owner = owner.base();
-      }
-      bits = owner.identifierStarts();
-      local = off - owner.startStringOffset();
-    }
-    return (bits[local >>> 6] & (1L << local)) != 0;
-  }
-
-  private String checkNameBytes(int off, boolean section) {
-    Btf owner = btf; // the blob whose string section holds off, found once, not per byte
-    while (off < owner.startStringOffset()) {
-      owner = owner.base();
-    }
-    int first = owner.startStringOffset();
-    int limit = owner.endStringOffset();
-    int p = off;
-    for (int i = 0; ; i++, p++) {
-      if (p >= limit) {
-        return "name not NUL-terminated inside the string section";
-      }
-      int c = owner.stringByte(p - first);
-      if (c == 0) {
-        return i == 0 ? "empty name (name_off " + off + " points at a NUL byte)" : null;
-      }
-      if (i >= KSYM_NAME_LEN - 1) {
-        return "name longer than " + (KSYM_NAME_LEN - 1) + " bytes";
-      }
-      boolean ok = section ? c >= 0x20 && c < 0x7f
-          : c == '_' || c == '.' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-              || (i > 0 && c >= '0' && c <= '9');
-      if (!ok) {
-        return "'" + shortName(off) + "' is not a valid " + (section ? "section name" : "identifier")
-            + " (" + charDesc(c) + " at " + i + ")";
-      }
-    }
-  }
-
-  private String shortName(int off) {
-    String s = btf.string(off);
-    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
-  }
-
-  private static String charDesc(int c) {
-    return c >= 0x20 && c < 0x7f ? "'" + (char) c + "'" : String.format("byte 0x%02x", c);
-  }
-
-  /**
-   * Checks a name slot: offset in range, at a string start (lint), and when {@code rule} says so,
-   * present and valid. Returns false when the offset is out of range.
-   */
-  private boolean checkName(int id, int member, int word, NameRule rule) {
-    int off = word(id, word);
-    if (rule != NameRule.NONE && rule != NameRule.SECTION && isIdentifierStart(off)) {
-      return true; // in range, at a string start, a non-empty identifier: nothing to report
-    }
-    if (!nameOffsetValid(off)) {
-      error(Stage.META, id, member, word,
-          "Invalid " + (member >= 0 ? "member " : "") + "name_offset:" + Integer.toUnsignedString(off)
-              + " (strings end at " + btf.endStringOffset() + ")");
-      return false;
-    }
-    if (off != 0 && !isStringStart(off)) {
-      warning(Stage.LINT, id, member, word,
-          "name_off " + off + " points into the middle of a string (reads as '" + shortName(off)
-              + "'): a split blob read against the wrong base?");
-    }
-    switch (rule) {
-      case ANY:
-        break;
-      case NONE:
-        if (off != 0) {
-          error(Stage.META, id, member, word,
-              "Invalid name: must be anonymous, has name_off " + off + " ('" + shortName(off) + "')");
-        }
-        break;
-      case OPTIONAL_IDENT:
-      case IDENT:
-        if (off == 0) {
-          if (rule == NameRule.IDENT) {
-            error(Stage.META, id, member, word, "Invalid name: a name is required");
-          }
-        } else {
-          String why = identifierProblem(off);
-          if (why != null) {
-            error(Stage.META, id, member, word, "Invalid name: " + why);
-          }
-        }
-        break;
-      case NON_EMPTY:
-        if (btf.string(off).isEmpty()) {
-          error(Stage.META, id, member, word, "Invalid name: must not be empty");
-        }
-        break;
-      case SECTION:
-        if (off == 0) {
-          error(Stage.META, id, member, word, "Invalid name: a section name is required");
-        } else {
-          String why = nameProblem(off, true);
-          if (why != null) {
-            error(Stage.META, id, member, word, "Invalid name: " + why);
-          } else if (identifierProblem(off) != null) {
-            warning(Stage.META, id, member, word,
-                "section name '" + shortName(off) + "' is not an identifier: kernels before 6.5 reject it");
-          }
-        }
-        break;
-    }
-    return true;
-  }
-
-  private enum NameRule {
-    ANY,
-    NONE,
-    OPTIONAL_IDENT,
-    IDENT,
-    NON_EMPTY,
-    SECTION
-  }
-
-  // ---- per-type metas --------------------------------------------------------------------------
+  // ---- the pass over the types ---------------------------------------------------------------
 
   /**
    * One pass over the own types: per type, check_meta, then its type id slots (TypeRefs' order)
-   * for the BTF_MAX_TYPE check, the by-value edges to own types that {@link #checkCycles} searches
+   * for the BTF_MAX_TYPE check, the by-value edges to own types that {@link CycleSearch} searches
    * and whether one is out of range (else the range checks have nothing to report), then its
-   * btf_check_all_types checks ({@link #checkTypes}), whose problems are held back in {@link
-   * #deferred} until the TYPE_TAGS checks have run.
+   * btf_check_all_types checks ({@link ResolveChecks#check}), whose problems the {@link ProblemLog}
+   * holds back until the TYPE_TAGS checks have run.
    */
-  private void checkMetasAndTypes() {
-    ptrSize = determinePtrSize();
-    sizes = new int[end - start];
-    typeOks = new byte[end - start];
+  private CycleSearch checkMetasAndTypes() {
+    // What the loop reads, in locals: after each call it makes, fields would be read again.
+    Btf btf = this.btf;
+    NameChecks names = this.names;
+    ResolveChecks resolve = this.resolve;
+    MemberChecks members = this.members;
+    int start = this.start;
+    int end = this.end;
+    int[] offsets = this.offsets;
+    byte[] kindCodes = this.kindCodes;
+    int[] infos = this.infos;
+    int[] sizeOrTypes = this.sizeOrTypes;
     int n = end - start;
-    unnamedParams = new boolean[n];
+    boolean[] unnamedParams = resolve.unnamedParams;
     byte[] color = new byte[n];
-    this.color = color;
     int[] edgeStart = new int[n + 1];
     int[] edges = new int[Math.max(16, n * 2)];
     int size = 0;
     // ids at or above this (unsigned) are out of range or above BTF_MAX_TYPE: checked closely
     int suspect = Math.min(end, MAX_TYPE_ID + 1);
-    boolean anonymousOk = nameOffsetValid(0);
+    boolean anonymousOk = names.nameOffsetValid(0);
     for (int id = start; id < end; id++) {
       int slot = id - start;
       edgeStart[slot] = size;
@@ -703,30 +182,31 @@ public final class BtfValidator {
       // Fast paths for FUNC and the modifiers (60% of vmlinux): when these few reads show that
       // none of the checks below can report anything, they are skipped, leaving what they would
       // leave: the type's by-value edge and its colour. Anything else takes the full checks.
-      if (FAST_KIND[code]) {
+      if (KindCodes.FAST_KIND[code]) {
         int info = infos[slot];
         int ref = sizeOrTypes[slot];
         int target = ref - start;
         boolean fast;
-        if (code == FUNC_CODE) {
-          // checkMeta: info bits, vlen 0 or 1, no kind_flag, name an identifier; checkFunc: an own
+        if (code == KindCodes.FUNC_CODE) {
+          // MetaChecks: info bits, vlen 0 or 1, no kind_flag, name an identifier; checkFunc: an own
           // FUNC_PROTO already seen whose typed parameters are named (so in range, not a base id)
-          fast = (info & ~(KIND_BITS | 1)) == 0 && ref >= start && ref < id
-              && kindCodes[target] == FUNC_PROTO_CODE && !unnamedParams[target]
-              && isIdentifierStart(btf.intAt(offsets[slot]));
+          fast = (info & ~(KindCodes.KIND_BITS | 1)) == 0 && ref >= start && ref < id
+              && kindCodes[target] == KindCodes.FUNC_PROTO_CODE && !unnamedParams[target]
+              && names.isIdentifierStart(btf.intAt(offsets[slot]));
         } else {
-          // checkMeta: info bits, vlen 0, no kind_flag, anonymous (a TYPEDEF: an identifier);
+          // MetaChecks: info bits, vlen 0, no kind_flag, anonymous (a TYPEDEF: an identifier);
           // the slot below BTF_MAX_TYPE and in range; checkModifierTarget: void, or an own type
           // that is no VAR, DATASEC, DECL_TAG or FUNC (through which it would report)
           int name = btf.intAt(offsets[slot]);
-          fast = (info & ~KIND_BITS) == 0
-              && (code == TYPEDEF_CODE ? isIdentifierStart(name) : name == 0 && anonymousOk)
+          fast = (info & ~KindCodes.KIND_BITS) == 0
+              && (code == KindCodes.TYPEDEF_CODE
+                  ? names.isIdentifierStart(name) : name == 0 && anonymousOk)
               && (ref == 0 || (ref >= start && Integer.compareUnsigned(ref, suspect) < 0
-                  && !BAD_MODIFIER_TARGET[kindCodes[target]]));
+                  && !KindCodes.BAD_MODIFIER_TARGET[kindCodes[target]]));
         }
         if (fast) {
-          if (code == PTR_CODE) {
-            color[slot] = LEAF; // no by-value edge
+          if (code == KindCodes.PTR_CODE) {
+            color[slot] = CycleSearch.LEAF; // no by-value edge
           } else if (ref != 0) {
             if (size == edges.length) {
               edges = java.util.Arrays.copyOf(edges, edges.length * 2);
@@ -735,11 +215,11 @@ public final class BtfValidator {
           }
           continue;
         }
-      } else if (code == FUNC_PROTO_CODE && fastProto(id, slot, anonymousOk)) {
-        color[slot] = LEAF; // no by-value edges
+      } else if (code == KindCodes.FUNC_PROTO_CODE && resolve.fastProto(id, slot, anonymousOk)) {
+        color[slot] = CycleSearch.LEAF; // no by-value edges
         continue;
-      } else if ((code == STRUCT_CODE || code == UNION_CODE)
-          && fastStruct(id, slot, code == UNION_CODE, anonymousOk, suspect)) {
+      } else if ((code == KindCodes.STRUCT_CODE || code == KindCodes.UNION_CODE)
+          && members.fastStruct(id, slot, code == KindCodes.UNION_CODE, anonymousOk, suspect)) {
         int rec = offsets[slot];
         int vlen = infos[slot] & 0xffff;
         if (edges.length - size < vlen) {
@@ -753,26 +233,26 @@ public final class BtfValidator {
         }
         continue;
       }
-      checkMeta(id);
-      if (LEAF_KIND[code]) {
-        color[slot] = LEAF;
+      meta.check(id);
+      if (KindCodes.LEAF_KIND[code]) {
+        color[slot] = CycleSearch.LEAF;
       }
-      BtfKind k = KIND[code];
+      BtfKind k = KindCodes.KIND[code];
       if (k == null) {
         continue;
       }
-      boolean metaIds = metaChecksIds(k);
+      boolean metaIds = KindCodes.metaChecksIds(k);
       // PTR and FUNC_PROTO break cycles: their slots are no by-value edges
       boolean byValue = k != BtfKind.PTR && k != BtfKind.FUNC_PROTO;
-      int[] fixed = FIXED_SLOTS[code];
-      int first = ELEM_SLOT[code];
-      int count = first >= 0 ? vlen(id) : 0;
+      int[] fixed = KindCodes.FIXED_SLOTS[code];
+      int first = KindCodes.ELEM_SLOT[code];
+      int count = first >= 0 ? types.vlen(id) : 0;
       if (edges.length - size < fixed.length + count) {
         edges = java.util.Arrays.copyOf(edges, Math.max(edges.length * 2, size + fixed.length + count));
       }
       int rec = offsets[slot];
-      int stride = ELEM_STRIDE[code];
-      boolean proto = code == FUNC_PROTO_CODE;
+      int stride = KindCodes.ELEM_STRIDE[code];
+      boolean proto = code == KindCodes.FUNC_PROTO_CODE;
       boolean outOfRange = false;
       for (int j = 0, total = fixed.length + count; j < total; j++) {
         int w = j < fixed.length ? fixed[j] : first + stride * (j - fixed.length);
@@ -782,8 +262,9 @@ public final class BtfValidator {
             outOfRange = true;
           }
           if (metaIds && Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
-            error(Stage.META, id, memberOfSlot(k, w), w, "Invalid type_id: "
-                + Integer.toUnsignedString(ref) + " exceeds BTF_MAX_TYPE " + MAX_TYPE_ID + " (" + lastId() + ")");
+            log.error(Stage.META, id, KindCodes.memberOfSlot(k, w), w, "Invalid type_id: "
+                + Integer.toUnsignedString(ref) + " exceeds BTF_MAX_TYPE " + MAX_TYPE_ID
+                + " (" + types.lastId() + ")");
           }
           if (byValue && ref >= start && ref < end) { // past BTF_MAX_TYPE, yet an own id
             edges[size++] = ref - start;
@@ -796,1184 +277,11 @@ public final class BtfValidator {
           unnamedParams[slot] = true;
         }
       }
-      deferred = resolveProblems;
-      checkTypes(id, k, outOfRange);
-      deferred = null;
+      log.startDeferring();
+      resolve.check(id, k, outOfRange);
+      log.stopDeferring();
     }
     edgeStart[n] = size;
-    this.edgeStart = edgeStart;
-    this.edges = edges;
-  }
-
-  /**
-   * The FUNC_PROTO fast path: true when checkMeta, the slot loop and checkFuncProto would report
-   * nothing for own FUNC_PROTO {@code id} (having marked {@link #unnamedParams} as the slot loop
-   * does), false to run them. checkMeta: info bits, no kind_flag, anonymous; the slots: every
-   * type id in range; checkFuncProto: the return type void or {@link #typeOk}, each parameter's
-   * type {@link #typeOk} and name an identifier or none, but a last void unnamed parameter
-   * (varargs).
-   */
-  private boolean fastProto(int id, int slot, boolean anonymousOk) {
-    int info = infos[slot];
-    int rec = offsets[slot];
-    if ((info & ~(KIND_BITS | 0xffff)) != 0 || btf.intAt(rec) != 0 || !anonymousOk) {
-      return false;
-    }
-    int ret = sizeOrTypes[slot];
-    if (ret != 0 && !typeOk(ret)) {
-      return false;
-    }
-    boolean unnamed = false;
-    for (int i = 0, n = info & 0xffff; i < n; i++) {
-      int name = btf.intAt(rec + 12 + 8 * i);
-      int t = btf.intAt(rec + 16 + 8 * i);
-      if (t == 0) {
-        if (i == n - 1 && name == 0) {
-          continue; // varargs
-        }
-        return false;
-      }
-      if (name == 0) {
-        unnamed = true;
-      } else if (!isIdentifierStart(name)) {
-        return false;
-      }
-      if (!typeOk(t)) {
-        return false;
-      }
-    }
-    unnamedParams[slot] = unnamed;
-    return true;
-  }
-
-  /**
-   * The STRUCT and UNION fast path: true when checkMeta, the slot loop and checkMembers would
-   * report nothing for own type {@code id}, false to run them (nothing is reported here). checkMeta:
-   * info bits, the name and each member's name an identifier or none, member types not void,
-   * member offsets (union members at 0, in order, inside the size); the slots: below
-   * BTF_MAX_TYPE and in range; checkMembers: each member's type and what it resolves to of a
-   * known sized kind that may be a member, and {@link #checkMemberPlacement} passes (a dry run).
-   */
-  private boolean fastStruct(int id, int slot, boolean union, boolean anonymousOk, int suspect) {
-    int info = infos[slot];
-    int rec = offsets[slot];
-    if ((info & ~INFO_MASK) != 0) {
-      return false;
-    }
-    int name = btf.intAt(rec);
-    if (!(isIdentifierStart(name) || (name == 0 && anonymousOk))) {
-      return false;
-    }
-    boolean kflag = info < 0;
-    long structSize = Integer.toUnsignedLong(sizeOrTypes[slot]);
-    long last = 0;
-    for (int i = 0, vlen = info & 0xffff; i < vlen; i++) {
-      int w = 3 + 3 * i;
-      int p = rec + 4 * w;
-      int mname = btf.intAt(p);
-      int mtype = btf.intAt(p + 4);
-      int raw = btf.intAt(p + 8);
-      if (!(isIdentifierStart(mname) || (mname == 0 && anonymousOk))
-          || mtype == 0 || Integer.compareUnsigned(mtype, suspect) >= 0) {
-        return false;
-      }
-      long bitOff = kflag ? raw & 0xffffff : Integer.toUnsignedLong(raw);
-      if ((union && bitOff != 0) || last > bitOff || (bitOff + 7) / 8 > structSize) {
-        return false;
-      }
-      last = bitOff;
-      int mc = kindCode(mtype);
-      BtfKind mk = KIND[mc];
-      if (mk == null || NO_SIZE_KIND[mc] || sourceOnly(mk)) {
-        return false;
-      }
-      int r = skipModifiers(mtype);
-      if (r <= 0) {
-        return false;
-      }
-      int rc = kindCode(r);
-      BtfKind rk = KIND[rc];
-      if (rk == null || NO_SIZE_KIND[rc] || sourceOnly(rk)
-          || !checkMemberPlacement(id, i, w + 2, raw, kflag, structSize, r, rk, false)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * Type {@code t} is in range, not void, and may be a parameter or return type: not a VAR,
-   * DATASEC or DECL_TAG, and sized (checkFuncProto's tests, passed).
-   */
-  private boolean typeOk(int t) {
-    if (t <= 0 || t >= end) {
-      return false;
-    }
-    int slot = t - start;
-    if (slot >= 0) { // memoized per own id: one byte read instead of a kind and a size
-      byte memo = typeOks[slot];
-      if (memo != 0) {
-        return memo > 0;
-      }
-      boolean ok = computeTypeOk(t);
-      typeOks[slot] = (byte) (ok ? 1 : -1);
-      return ok;
-    }
-    return computeTypeOk(t);
-  }
-
-  /** {@link #typeOk}'s memo by {@code id - start}: 0 unknown, 1 true, -1 false. */
-  private byte[] typeOks;
-
-  private boolean computeTypeOk(int t) {
-    BtfKind k = KIND[kindCode(t)];
-    return (k == null || !sourceOnly(k)) && sizeOf(t) != NO_SIZE;
-  }
-
-  /** Own FUNC_PROTOs with a parameter that has a type and no name, by {@code id - start}. */
-  private boolean[] unnamedParams;
-  /** By-value edges between own types, by {@code id - start} (CSR), from {@link #checkMetasAndTypes}. */
-  private int[] edgeStart;
-  private int[] edges;
-  /** {@link #checkCycles}' colours, by {@code id - start}: LEAF set by the meta pass. */
-  private byte[] color;
-
-  /** Kinds whose check_meta rejects referenced ids above BTF_MAX_TYPE (BTF_TYPE_ID_VALID). */
-  private static boolean metaChecksIds(BtfKind k) {
-    return k != null && k != BtfKind.FUNC && k != BtfKind.FUNC_PROTO && k != BtfKind.DECL_TAG;
-  }
-
-  private void checkMeta(int id) {
-    int info = info(id);
-    int code = kindCode(id);
-    BtfKind kind = BtfKind.of(code);
-    int vlen = vlen(id);
-    boolean kflag = info < 0;
-    if ((info & ~INFO_MASK) != 0) {
-      String msg = "Invalid btf_info:" + Integer.toHexString(info) + " (bits outside kind, vlen and"
-          + " kind_flag: kind " + code + ", vlen " + vlen + ")";
-      if (btf.header().hasLayoutFields()) {
-        warning(Stage.META, id, -1, 1, msg + "; only kernels reading the widened 2026 format accept it");
-      } else {
-        error(Stage.META, id, -1, 1, msg);
-      }
-    }
-    if (kind == null) {
-      if (code == 0) {
-        error(Stage.META, id, -1, 1, "Invalid kind:0 (UNKN)");
-      } else {
-        warning(Stage.META, id, -1, 1, "kind " + code + " is unknown here (sized by the kind-layout"
-            + " section); kernels that do not know it reject it as Invalid kind, not checked further");
-      }
-      checkName(id, -1, 0, NameRule.ANY);
-      return;
-    }
-    switch (kind) {
-      case INT:
-        checkName(id, -1, 0, NameRule.ANY);
-        vlenZero(id, vlen);
-        noKflag(id, kflag, Severity.ERROR);
-        checkIntMeta(id);
-        break;
-      case PTR:
-      case VOLATILE:
-      case CONST:
-      case RESTRICT:
-        checkName(id, -1, 0, NameRule.NONE);
-        vlenZero(id, vlen);
-        noKflag(id, kflag, Severity.ERROR);
-        break;
-      case TYPEDEF:
-        checkName(id, -1, 0, NameRule.IDENT);
-        vlenZero(id, vlen);
-        noKflag(id, kflag, Severity.ERROR);
-        break;
-      case TYPE_TAG:
-        checkName(id, -1, 0, NameRule.NON_EMPTY);
-        vlenZero(id, vlen);
-        noKflag(id, kflag, Severity.WARNING);
-        break;
-      case FWD:
-        checkName(id, -1, 0, NameRule.IDENT);
-        vlenZero(id, vlen);
-        if (sizeOrType(id) != 0) {
-          error(Stage.META, id, -1, 2, "type != 0: a FWD has " + Integer.toUnsignedString(sizeOrType(id)));
-        }
-        break;
-      case ARRAY:
-        checkName(id, -1, 0, NameRule.NONE);
-        vlenZero(id, vlen);
-        noKflag(id, kflag, Severity.ERROR);
-        if (sizeOrType(id) != 0) {
-          error(Stage.META, id, -1, 2, "size != 0: an ARRAY has " + Integer.toUnsignedString(sizeOrType(id)));
-        }
-        if (word(id, 3) == 0) {
-          error(Stage.META, id, -1, 3, "Invalid elem: element type is void");
-        }
-        if (word(id, 4) == 0) {
-          error(Stage.META, id, -1, 4, "Invalid index: index type is void");
-        }
-        break;
-      case STRUCT:
-      case UNION:
-        checkName(id, -1, 0, NameRule.OPTIONAL_IDENT);
-        checkStructMeta(id, kind == BtfKind.UNION, vlen, kflag);
-        break;
-      case ENUM:
-      case ENUM64:
-        checkEnumMeta(id, kind, vlen);
-        break;
-      case FUNC:
-        checkName(id, -1, 0, NameRule.IDENT);
-        if (vlen > 1) {
-          error(Stage.META, id, -1, 1, "Invalid func linkage: " + vlen + " (the kernel takes 0 static and 1 global"
-              + (vlen == 2 ? "; extern functions are libbpf's to strip before loading)" : ")"));
-        }
-        noKflag(id, kflag, Severity.ERROR);
-        break;
-      case FUNC_PROTO:
-        // Parameter names are checked with the types (btf_func_proto_check), in checkFuncProto.
-        checkName(id, -1, 0, NameRule.NONE);
-        noKflag(id, kflag, Severity.ERROR);
-        break;
-      case VAR:
-        vlenZero(id, vlen);
-        noKflag(id, kflag, Severity.ERROR);
-        checkName(id, -1, 0, NameRule.IDENT);
-        if (sizeOrType(id) == 0) {
-          error(Stage.META, id, -1, 2, "Invalid type_id: a VAR cannot be void");
-        }
-        int linkage = word(id, 3);
-        if (linkage != 0 && linkage != 1) {
-          error(Stage.META, id, -1, 3, "Linkage not supported: " + Integer.toUnsignedString(linkage)
-              + " (0 static, 1 global allocated)");
-        }
-        break;
-      case DATASEC:
-        checkDatasecMeta(id, vlen, kflag);
-        break;
-      case FLOAT:
-        checkName(id, -1, 0, NameRule.ANY);
-        vlenZero(id, vlen);
-        noKflag(id, kflag, Severity.ERROR);
-        int fsize = sizeOrType(id);
-        if (fsize != 2 && fsize != 4 && fsize != 8 && fsize != 12 && fsize != 16) {
-          error(Stage.META, id, -1, 2, "Invalid type_size: " + Integer.toUnsignedString(fsize)
-              + " (a FLOAT is 2, 4, 8, 12 or 16 bytes)");
-        }
-        break;
-      case DECL_TAG:
-        if (checkName(id, -1, 0, NameRule.ANY) && btf.string(word(id, 0)).isEmpty()) {
-          error(Stage.META, id, -1, 0, "Invalid value: a DECL_TAG needs a non-empty value");
-        }
-        vlenZero(id, vlen);
-        noKflag(id, kflag, Severity.WARNING);
-        if (word(id, 3) < -1) {
-          error(Stage.META, id, -1, 3, "Invalid component_idx: " + word(id, 3));
-        }
-        break;
-    }
-  }
-
-  private void vlenZero(int id, int vlen) {
-    if (vlen != 0) {
-      error(Stage.META, id, -1, 1, "vlen != 0: " + kindLabel(id) + " has vlen " + vlen);
-    }
-  }
-
-  private void noKflag(int id, boolean kflag, Severity sev) {
-    if (kflag) {
-      typeProblem(sev, Stage.META, id, -1, 1, "Invalid btf_info kind_flag: " + kindLabel(id)
-          + " cannot set it" + (sev == Severity.WARNING ? " (newer kernels allow it, 6.1 does not)" : ""));
-    }
-  }
-
-  private void checkIntMeta(int id) {
-    int data = word(id, 3);
-    long size = Integer.toUnsignedLong(sizeOrType(id));
-    if ((data & ~INT_MASK) != 0) {
-      error(Stage.META, id, -1, 3, "Invalid int_data:" + Integer.toHexString(data)
-          + " (bits outside encoding, offset and nr_bits)");
-      return;
-    }
-    int bits = data & 0xff;
-    int offset = (data >>> 16) & 0xff;
-    int encoding = (data >>> 24) & 0x0f;
-    int nrBits = bits + offset;
-    if (nrBits > 128) {
-      error(Stage.META, id, -1, 3, "nr_bits exceeds 128: offset " + offset + " + bits " + bits + " = " + nrBits);
-    } else if ((nrBits + 7) / 8 > size) {
-      error(Stage.META, id, -1, 3, "nr_bits exceeds type_size: offset " + offset + " + bits " + bits
-          + " does not fit in " + size + " bytes");
-    }
-    if (encoding != 0 && encoding != 1 && encoding != 2 && encoding != 4) {
-      error(Stage.META, id, -1, 3, "Unsupported encoding 0x" + Integer.toHexString(encoding)
-          + " (one of SIGNED 1, CHAR 2, BOOL 4, or none)");
-    }
-    if (size != 1 && size != 2 && size != 4 && size != 8 && size != 16) {
-      warning(Stage.LINT, id, -1, 2, "INT size " + size + " is not 1, 2, 4, 8 or 16");
-    }
-  }
-
-  private void checkStructMeta(int id, boolean union, int vlen, boolean kflag) {
-    long size = Integer.toUnsignedLong(sizeOrType(id));
-    long last = 0;
-    for (int i = 0; i < vlen; i++) {
-      int w = 3 + 3 * i;
-      checkName(id, i, w, NameRule.OPTIONAL_IDENT);
-      if (word(id, w + 1) == 0) {
-        error(Stage.META, id, i, w + 1, "Invalid type_id: a member cannot be void");
-      }
-      int raw = word(id, w + 2);
-      long bitOff = kflag ? raw & 0xffffff : Integer.toUnsignedLong(raw);
-      if (union && bitOff != 0) {
-        error(Stage.META, id, i, w + 2, "Invalid member bits_offset: union member at bit " + bitOff + ", must be 0");
-      }
-      if (last > bitOff) {
-        error(Stage.META, id, i, w + 2, "Invalid member bits_offset: bit " + bitOff
-            + " is before the previous member's bit " + last);
-      }
-      if ((bitOff + 7) / 8 > size) {
-        error(Stage.META, id, i, w + 2, "Member bits_offset exceeds its struct size: bit " + bitOff
-            + " in a " + size + "-byte " + kindLabel(id));
-      }
-      last = bitOff;
-    }
-  }
-
-  private void checkEnumMeta(int id, BtfKind kind, int vlen) {
-    long size = Integer.toUnsignedLong(sizeOrType(id));
-    if (size > 8 || Long.bitCount(size) != 1) {
-      error(Stage.META, id, -1, 2, "Unexpected size " + size + " (an " + kind.label() + " is 1, 2, 4 or 8 bytes)");
-    }
-    checkName(id, -1, 0, NameRule.OPTIONAL_IDENT);
-    int step = kind == BtfKind.ENUM ? 2 : 3;
-    for (int i = 0; i < vlen; i++) {
-      checkName(id, i, 3 + step * i, NameRule.IDENT);
-    }
-  }
-
-  private void checkDatasecMeta(int id, int vlen, boolean kflag) {
-    long size = Integer.toUnsignedLong(sizeOrType(id));
-    if (size == 0) {
-      error(Stage.META, id, -1, 2, "size == 0");
-    }
-    noKflag(id, kflag, Severity.ERROR);
-    checkName(id, -1, 0, NameRule.SECTION);
-    long lastEnd = 0;
-    long sum = 0;
-    for (int i = 0; i < vlen; i++) {
-      int w = 3 + 3 * i;
-      if (word(id, w) == 0) {
-        error(Stage.META, id, i, w, "Invalid type_id: a section variable cannot be void");
-      }
-      long off = Integer.toUnsignedLong(word(id, w + 1));
-      long vsize = Integer.toUnsignedLong(word(id, w + 2));
-      if (off < lastEnd) {
-        error(Stage.META, id, i, w + 1, "Invalid offset: variable at " + off
-            + " overlaps the previous one, which ends at " + lastEnd + " (variables must be sorted)");
-      } else if (off >= size) {
-        error(Stage.META, id, i, w + 1, "Invalid offset: variable at " + off + " is outside the "
-            + size + "-byte section");
-      }
-      if (vsize == 0 || vsize > size) {
-        error(Stage.META, id, i, w + 2, "Invalid size: " + vsize + " in a " + size + "-byte section");
-      } else if (off + vsize > size) {
-        error(Stage.META, id, i, w + 1, "Invalid offset+size: variable [" + off + ", " + (off + vsize)
-            + ") runs past the " + size + "-byte section");
-      }
-      lastEnd = Math.max(lastEnd, off + vsize);
-      sum += vsize;
-    }
-    if (size < sum && size > 0) {
-      error(Stage.META, id, -1, 2, "Invalid btf_info size: variables total " + sum + " bytes, the section " + size);
-    }
-  }
-
-  // ---- type tags -----------------------------------------------------------------------------
-
-  /**
-   * btf_check_type_tags: modifier chains short and acyclic, type tags before other modifiers. A
-   * failing chain is reported once: types whose chain runs into it are not reported again.
-   */
-  private void checkTypeTags() {
-    int goodId = start - 1;
-    boolean[] bad = null;
-    for (int i = start; i < end; i++) {
-      int code = kindCodes[i - start];
-      if (!MODIFIER[code]) {
-        continue;
-      }
-      BtfKind k = KIND[code];
-      boolean inTags = k == BtfKind.TYPE_TAG;
-      int cur = i;
-      int limit = MAX_CHAIN;
-      String problem = null;
-      while (k != null && k.isModifier()) {
-        if (bad != null && btf.isOwnId(cur) && bad[cur - start]) {
-          bad[i - start] = true;
-          break;
-        }
-        if (limit-- == 0) {
-          problem = "Max chain length or cycle detected: more than " + MAX_CHAIN + " modifiers from here";
-          break;
-        }
-        if (k == BtfKind.TYPE_TAG) {
-          if (!inTags) {
-            problem = "Type tags don't precede modifiers: " + describe(cur) + " follows a modifier in this chain";
-            break;
-          }
-        } else {
-          inTags = false;
-        }
-        if (cur <= goodId) {
-          break;
-        }
-        int next = sizeOrType(cur);
-        if (!btf.hasId(next)) {
-          problem = "chain reaches invalid type id " + Integer.toUnsignedString(next) + " (" + lastId()
-              + "); the kernel fails module BTF here with no message";
-          break;
-        }
-        cur = next;
-        k = kind(cur);
-      }
-      if (problem != null) {
-        error(Stage.TYPE_TAGS, i, -1, 2, problem);
-        if (bad == null) {
-          bad = new boolean[end - start];
-        }
-        // Mark the whole chain from i (each type once) so that types running into it stay quiet.
-        int c = i;
-        while (btf.isOwnId(c) && !bad[c - start]) {
-          bad[c - start] = true;
-          BtfKind ck = kind(c);
-          if (ck == null || !ck.isModifier()) {
-            break;
-          }
-          c = sizeOrType(c);
-        }
-      }
-      goodId = i;
-    }
-  }
-
-  // ---- references, sizes, members --------------------------------------------------------------
-
-  /** Range check of a type id slot (of those {@link TypeRefs} lists). */
-  private void checkSlot(int id, BtfKind kind, int w) {
-    int ref = word(id, w);
-    if (metaChecksIds(kind) && Integer.compareUnsigned(ref, MAX_TYPE_ID) > 0) {
-      return; // reported by checkMetasAndTypes
-    }
-    if (!btf.hasId(ref)) {
-      error(Stage.RESOLVE, id, memberOfSlot(kind, w), w, "invalid type id "
-          + Integer.toUnsignedString(ref) + " (" + lastId() + ")");
-    }
-  }
-
-  /** The vlen element a type id slot belongs to, -1 for the fixed words. */
-  private static int memberOfSlot(BtfKind kind, int w) {
-    switch (kind) {
-      case STRUCT:
-      case UNION:
-      case DATASEC:
-        return (w - 3) / 3;
-      case FUNC_PROTO:
-        return w >= 3 ? (w - 3) / 2 : -1;
-      default:
-        return -1;
-    }
-  }
-
-  /**
-   * The pointer size of the target, as libbpf finds it: the size of the first 4- or 8-byte INT
-   * spelled like {@code long}, searching the base chain from id 1.
-   */
-  private int determinePtrSize() {
-    for (int id = 1; id < end; id++) {
-      if (kind(id) == BtfKind.INT) {
-        int size = sizeOrType(id);
-        String name = btf.name(id); // null for a bad name_off; Set.of rejects null lookups
-        if ((size == 4 || size == 8) && name != null && LONG_NAMES.contains(name)) {
-          return size;
-        }
-      }
-    }
-    return DEFAULT_PTR_SIZE;
-  }
-
-  /**
-   * btf_check_all_types for one type of a known kind: its type id slots in range (when {@code
-   * outOfRange}, that is when one is not), then the per-kind resolve checks.
-   */
-  private void checkTypes(int id, BtfKind kind, boolean outOfRange) {
-    {
-      if (outOfRange) { // else no slot has an invalid id (checkMetasAndTypes looked)
-        int code = kind.code();
-        for (int w : FIXED_SLOTS[code]) { // TypeRefs.forEachTypeIdSlot's order
-          checkSlot(id, kind, w);
-        }
-        int first = ELEM_SLOT[code];
-        if (first >= 0) {
-          int stride = ELEM_STRIDE[code];
-          for (int i = 0, n = vlen(id); i < n; i++) {
-            checkSlot(id, kind, first + stride * i);
-          }
-        }
-      }
-      checkResolve(id, kind);
-    }
-  }
-
-  /** Kinds the kernel never lets another type name (btf_type_is_resolve_source_only). */
-  private static boolean sourceOnly(BtfKind k) {
-    return k == BtfKind.VAR || k == BtfKind.DATASEC || k == BtfKind.DECL_TAG;
-  }
-
-  /** void, FWD, FUNC, FUNC_PROTO (btf_type_nosize). */
-  private boolean noSize(int id) {
-    if (id == 0) {
-      return true;
-    }
-    return NO_SIZE_KIND[kindCode(id)];
-  }
-
-  /** The first non-modifier type from {@code id}: 0 for void, -1 out of range, -2 for a loop. */
-  private int skipModifiers(int id) {
-    // Memoized per own id (the blob does not change while it is validated): sizes and resolution
-    // walk the same modifier chains again and again (JFR: 17% of the vmlinux validate time).
-    int slot = id - start;
-    if (slot >= 0 && slot < skipped.length) {
-      int memo = skipped[slot];
-      if (memo != UNKNOWN_SKIP) {
-        return memo;
-      }
-      return skipped[slot] = walkModifiers(id);
-    }
-    return walkModifiers(id);
-  }
-
-  private static final int UNKNOWN_SKIP = Integer.MIN_VALUE;
-  private int[] skipped = new int[0];
-
-  private int walkModifiers(int id) {
-    for (int hops = 0; hops < MAX_HOPS; hops++) {
-      if (id == 0) {
-        return 0;
-      }
-      if (!btf.hasId(id)) {
-        return -1;
-      }
-      if (!MODIFIER[kindCode(id)]) {
-        return id;
-      }
-      id = sizeOrType(id);
-    }
-    return -2;
-  }
-
-  /**
-   * The byte size of type {@code id} as btf_type_id_size sees it: {@link #NO_SIZE} for void, FWD,
-   * FUNC, FUNC_PROTO, VAR, DATASEC, DECL_TAG and unknown kinds, {@link #BAD} when a chain leaves the
-   * id range or loops, {@link #OVERFLOW} past 4 GiB.
-   */
-  private long sizeOf(int id) {
-    // Memoized per own id, like skipModifiers (ptrSize is fixed before the first call): members,
-    // parameters and variables name the same types again and again.
-    if (id >= start && id < end) { // (id - start >= 0 would wrap for ids near Integer.MIN_VALUE)
-      int slot = id - start;
-      int memo = sizes[slot];
-      if (memo != 0) {
-        return memo > 0 ? memo - 1L : memo;
-      }
-      long size = computeSize(id);
-      if (size < 0) {
-        sizes[slot] = (int) size; // NO_SIZE, BAD, OVERFLOW
-      } else if (size < Integer.MAX_VALUE) {
-        sizes[slot] = (int) size + 1;
-      }
-      return size;
-    }
-    return computeSize(id);
-  }
-
-  /** {@link #sizeOf}'s memo by {@code id - start}: 0 unknown, size + 1, or NO_SIZE, BAD, OVERFLOW. */
-  private int[] sizes;
-
-  private long computeSize(int id) {
-    long mult = 1;
-    for (int hops = 0; hops < MAX_HOPS; hops++) {
-      int r = skipModifiers(id);
-      if (r < 0) {
-        return BAD;
-      }
-      if (r == 0) {
-        return NO_SIZE;
-      }
-      int code = kindCode(r);
-      long size;
-      if (SIZE_WORD[code]) { // INT, STRUCT, UNION, ENUM, ENUM64, FLOAT
-        size = Integer.toUnsignedLong(sizeOrType(r));
-      } else if (code == PTR_CODE) {
-        size = ptrSize;
-      } else if (code == ARRAY_CODE) {
-        mult *= Integer.toUnsignedLong(word(r, 5));
-        if (mult > 0xffffffffL) {
-          return OVERFLOW;
-        }
-        id = word(r, 3);
-        continue;
-      } else {
-        return NO_SIZE; // unknown kinds too
-      }
-      size *= mult;
-      return size > 0xffffffffL ? OVERFLOW : size;
-    }
-    return BAD;
-  }
-
-  /** btf_type_int_is_regular: a whole u8, u16, u32, u64 or u128. */
-  private boolean isRegularInt(int id) {
-    if (kind(id) != BtfKind.INT) {
-      return false;
-    }
-    int data = word(id, 3);
-    int bits = data & 0xff;
-    int bytes = (bits + 7) / 8;
-    return bits % 8 == 0 && ((data >>> 16) & 0xff) == 0
-        && (bytes == 1 || bytes == 2 || bytes == 4 || bytes == 8 || bytes == 16);
-  }
-
-  private void checkResolve(int id, BtfKind kind) {
-    switch (kind) {
-      case PTR:
-      case TYPEDEF:
-      case VOLATILE:
-      case CONST:
-      case RESTRICT:
-      case TYPE_TAG:
-        checkModifierTarget(id);
-        break;
-      case VAR:
-        checkVarTarget(id);
-        break;
-      case ARRAY:
-        checkArray(id);
-        break;
-      case STRUCT:
-      case UNION:
-        checkMembers(id);
-        break;
-      case FUNC:
-        checkFunc(id);
-        break;
-      case FUNC_PROTO:
-        checkFuncProto(id);
-        break;
-      case DATASEC:
-        checkDatasecVars(id);
-        break;
-      case DECL_TAG:
-        checkDeclTag(id);
-        break;
-      case INT:
-      case ENUM:
-      case ENUM64:
-      case FWD:
-      case FLOAT:
-        break;
-    }
-  }
-
-  /**
-   * The type {@code id}'s size/type word refers to, or 0 when there is nothing more to check: void,
-   * an id out of range (reported elsewhere), or a VAR/DATASEC/DECL_TAG target, reported here.
-   */
-  private int usableTarget(int id) {
-    int next = sizeOrType(id);
-    if (next == 0 || !btf.hasId(next)) {
-      return 0;
-    }
-    BtfKind nk = kind(next);
-    if (nk != null && sourceOnly(nk)) {
-      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: refers to " + describe(next));
-      return 0;
-    }
-    return next;
-  }
-
-  /** Modifiers and PTR: the target exists, is not a VAR/DATASEC/DECL_TAG, and is sized or void, FWD, FUNC_PROTO. */
-  private void checkModifierTarget(int id) {
-    int next = usableTarget(id);
-    if (next == 0) {
-      return;
-    }
-    int r = skipModifiers(next);
-    if (r <= 0) {
-      return;
-    }
-    BtfKind rk = kind(r);
-    // Through an own modifier, that modifier reports it.
-    boolean reportHere = r == next || !btf.isOwnId(next);
-    if (reportHere && (rk == BtfKind.FUNC || (rk != null && sourceOnly(rk)))) {
-      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: refers to " + describe(r)
-          + (r != next ? " through " + describe(next) : "")
-          + (rk == BtfKind.FUNC ? " (a FUNC is a declaration, not a type: use its FUNC_PROTO)" : ""));
-    }
-  }
-
-  private void checkVarTarget(int id) {
-    int next = usableTarget(id);
-    if (next == 0) {
-      return;
-    }
-    if (sizeOf(next) == NO_SIZE) {
-      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: " + describe(next) + " has no size");
-    }
-  }
-
-  private void checkArray(int id) {
-    int index = word(id, 4);
-    if (index != 0 && btf.hasId(index)) {
-      BtfKind ik = kind(index);
-      int r = skipModifiers(index);
-      if (noSize(index) || (ik != null && sourceOnly(ik)) || (r > 0 && !isRegularInt(r)) || r == 0) {
-        error(Stage.RESOLVE, id, -1, 4, "Invalid index: " + describe(index) + " is not a regular INT");
-      }
-    }
-    int elem = word(id, 3);
-    if (elem == 0 || !btf.hasId(elem)) {
-      return;
-    }
-    BtfKind ek = kind(elem);
-    if (noSize(elem) || (ek != null && sourceOnly(ek))) {
-      error(Stage.RESOLVE, id, -1, 3, "Invalid elem: element type " + describe(elem) + " has no size");
-      return;
-    }
-    long elemSize = sizeOf(elem);
-    if (elemSize == NO_SIZE) {
-      error(Stage.RESOLVE, id, -1, 3, "Invalid elem: element type " + describe(elem) + " resolves to "
-          + describe(Math.max(skipModifiers(elem), 0)) + ", which has no size");
-      return;
-    }
-    int r = skipModifiers(elem);
-    if (r > 0 && kind(r) == BtfKind.INT && !isRegularInt(r)) {
-      error(Stage.RESOLVE, id, -1, 3, "Invalid array of int: " + describe(r) + " is a bitfield int");
-    }
-    long n = Integer.toUnsignedLong(word(id, 5));
-    if (elemSize >= 0 && n * elemSize > 0xffffffffL) {
-      error(Stage.RESOLVE, id, -1, 5, "Array size overflows U32_MAX: " + n + " x " + elemSize + " bytes");
-    }
-  }
-
-  private void checkMembers(int id) {
-    boolean kflag = (info(id) < 0);
-    long structSize = Integer.toUnsignedLong(sizeOrType(id));
-    int vlen = vlen(id);
-    for (int i = 0; i < vlen; i++) {
-      int w = 3 + 3 * i;
-      int mtype = word(id, w + 1);
-      if (mtype == 0 || !btf.hasId(mtype)) {
-        continue;
-      }
-      BtfKind mk = kind(mtype);
-      if (mk == null) {
-        continue;
-      }
-      if (noSize(mtype) || sourceOnly(mk)) {
-        error(Stage.RESOLVE, id, i, w + 1, "Invalid member: " + describe(mtype)
-            + (sourceOnly(mk) ? " cannot be a member" : " has no size"));
-        continue;
-      }
-      int r = skipModifiers(mtype);
-      if (r < 0) {
-        continue;
-      }
-      BtfKind rk = r == 0 ? null : kind(r);
-      if (r == 0 || noSize(r) || (rk != null && sourceOnly(rk))) {
-        error(Stage.RESOLVE, id, i, w + 1, "Invalid member: " + describe(mtype) + " resolves to "
-            + describe(r) + ", which has no size");
-        continue;
-      }
-      if (rk == null) {
-        continue;
-      }
-      checkMemberPlacement(id, i, w + 2, word(id, w + 2), kflag, structSize, r, rk, true);
-    }
-  }
-
-  /**
-   * The per-kind check_member / check_kflag_member of the member's resolved type. Returns false
-   * when it finds a problem, which it reports only when {@code report} (else it is a dry run for
-   * the STRUCT fast path, which must not report).
-   */
-  private boolean checkMemberPlacement(int id, int i, int w, int raw, boolean kflag,
-      long structSize, int r, BtfKind rk, boolean report) {
-    long bitOff = kflag ? raw & 0xffffff : Integer.toUnsignedLong(raw);
-    int bitfield = kflag ? raw >>> 24 : 0;
-    switch (rk) {
-      case INT: {
-        int data = word(r, 3);
-        int intBits = data & 0xff;
-        int intOff = (data >>> 16) & 0xff;
-        long nrBits;
-        long start;
-        if (kflag) {
-          if (!isRegularInt(r)) {
-            if (report) {
-              error(Stage.RESOLVE, id, i, w, "Invalid member base type: " + describe(r)
-                  + " is not a regular int, a kind_flag struct needs one");
-            }
-            return false;
-          }
-          if (bitfield == 0) {
-            if (bitOff % 8 != 0) {
-              if (report) {
-                error(Stage.RESOLVE, id, i, w, "Invalid member offset: bit " + bitOff + " is not byte aligned");
-              }
-              return false;
-            }
-            nrBits = intBits;
-          } else if (bitfield > intBits) {
-            if (report) {
-              error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits in a "
-                  + intBits + "-bit int");
-            }
-            return false;
-          } else {
-            nrBits = bitfield;
-          }
-          start = bitOff;
-        } else {
-          start = bitOff + intOff;
-          nrBits = intBits;
-        }
-        long copyBits = nrBits + start % 8;
-        if (copyBits > 128) {
-          if (report) {
-            error(Stage.RESOLVE, id, i, w, "nr_copy_bits exceeds 128: " + copyBits);
-          }
-          return false;
-        }
-        return fits(id, i, w, start / 8, (copyBits + 7) / 8, structSize, report);
-      }
-      case ENUM:
-      case ENUM64:
-        if (kflag) {
-          long nrBits = bitfield;
-          if (bitfield == 0) {
-            if (bitOff % 8 != 0) {
-              if (report) {
-                error(Stage.RESOLVE, id, i, w, "Member is not byte aligned: bit " + bitOff);
-              }
-              return false;
-            }
-            nrBits = 32;
-          } else if (bitfield > 32) {
-            if (report) {
-              error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits for an enum");
-            }
-            return false;
-          }
-          long endByte = (bitOff + nrBits + 7) / 8;
-          if (endByte > structSize) {
-            if (report) {
-              error(Stage.RESOLVE, id, i, w, "Member exceeds struct_size: bits [" + bitOff + ", "
-                  + (bitOff + nrBits) + ") in a " + structSize + "-byte " + kindLabel(id));
-            }
-            return false;
-          }
-          return true;
-        }
-        break;
-      default:
-        if (bitfield != 0) {
-          if (report) {
-            error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits on a "
-                + describe(r) + " (only INT and ENUM members can be bitfields)");
-          }
-          return false;
-        }
-        break;
-    }
-    // Byte-sized members: STRUCT, UNION, ENUM (no kind_flag), PTR, ARRAY, FLOAT.
-    long size = rk == BtfKind.PTR ? ptrSize : sizeOf(r);
-    if (size < 0) {
-      return true;
-    }
-    if (rk == BtfKind.FLOAT) {
-      long align = Math.min(ptrSize, size) * 8;
-      if (align > 0 && bitOff % align != 0) {
-        if (report) {
-          error(Stage.RESOLVE, id, i, w, "Member is not properly aligned: FLOAT at bit " + bitOff);
-        }
-        return false;
-      }
-    } else if (bitOff % 8 != 0) {
-      if (report) {
-        error(Stage.RESOLVE, id, i, w, "Member is not byte aligned: bit " + bitOff);
-      }
-      return false;
-    }
-    return fits(id, i, w, bitOff / 8, size, structSize, report);
-  }
-
-  private boolean fits(int id, int i, int w, long byteOff, long size, long structSize,
-      boolean report) {
-    if (byteOff > structSize || structSize - byteOff < size) {
-      if (report) {
-        error(Stage.RESOLVE, id, i, w, "Member exceeds struct_size: " + size + " bytes at byte "
-            + byteOff + " in a " + structSize + "-byte " + kindLabel(id));
-      }
-      return false;
-    }
-    return true;
-  }
-
-  private void checkFunc(int id) {
-    int proto = sizeOrType(id);
-    if (!btf.hasId(proto)) {
-      return;
-    }
-    if (proto == 0 || kind(proto) != BtfKind.FUNC_PROTO) {
-      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: " + describe(proto) + " is not a FUNC_PROTO");
-      return;
-    }
-    if (btf.isOwnId(proto) && proto < id && !unnamedParams[proto - start]) {
-      return; // the meta pass, past the prototype already, found every parameter with a type named
-    }
-    int n = vlen(proto);
-    for (int i = 0; i < n; i++) {
-      if (word(proto, 3 + 2 * i) == 0 && word(proto, 4 + 2 * i) != 0) {
-        error(Stage.RESOLVE, id, -1, 2, "Invalid arg#" + (i + 1) + ": parameter " + i + " of "
-            + describe(proto) + " has no name (a FUNC's parameters must be named)");
-        return;
-      }
-    }
-  }
-
-  private void checkFuncProto(int id) {
-    int ret = sizeOrType(id);
-    if (ret != 0 && btf.hasId(ret)) {
-      BtfKind rk = kind(ret);
-      if ((rk != null && sourceOnly(rk)) || sizeOf(ret) == NO_SIZE) {
-        error(Stage.RESOLVE, id, -1, 2, "Invalid return type: " + describe(ret)
-            + (rk != null && sourceOnly(rk) ? "" : " has no size"));
-      }
-    }
-    int n = vlen(id);
-    if (n == 0) {
-      return;
-    }
-    if (word(id, 4 + 2 * (n - 1)) == 0) {
-      if (word(id, 3 + 2 * (n - 1)) != 0) {
-        error(Stage.RESOLVE, id, n - 1, 3 + 2 * (n - 1), "Invalid arg#" + n + ": a vararg (void) parameter cannot have a name");
-      }
-      n--;
-    }
-    for (int i = 0; i < n; i++) {
-      int nw = 3 + 2 * i;
-      int off = word(id, nw);
-      if (isIdentifierStart(off)) {
-        // in range, at a string start, an identifier: nothing to report
-      } else if (!nameOffsetValid(off)) {
-        error(Stage.RESOLVE, id, i, nw, "Invalid arg#" + (i + 1) + ": name_off "
-            + Integer.toUnsignedString(off) + " out of range (strings end at " + btf.endStringOffset() + ")");
-      } else if (off != 0) {
-        if (!isStringStart(off)) {
-          warning(Stage.LINT, id, i, nw, "name_off " + off + " points into the middle of a string"
-              + " (reads as '" + shortName(off) + "'): a split blob read against the wrong base?");
-        }
-        String why = identifierProblem(off);
-        if (why != null) {
-          error(Stage.RESOLVE, id, i, nw, "Invalid arg#" + (i + 1) + ": " + why);
-        }
-      }
-      int w = 4 + 2 * i;
-      int t = word(id, w);
-      if (!btf.hasId(t)) {
-        continue;
-      }
-      if (t == 0) {
-        error(Stage.RESOLVE, id, i, w, "Invalid arg#" + (i + 1) + ": void parameter before the last (varargs only last)");
-        continue;
-      }
-      BtfKind tk = kind(t);
-      if (tk != null && sourceOnly(tk)) {
-        error(Stage.RESOLVE, id, i, w, "Invalid arg#" + (i + 1) + ": parameter type " + describe(t));
-      } else if (sizeOf(t) == NO_SIZE) {
-        error(Stage.RESOLVE, id, i, w, "Invalid arg#" + (i + 1) + ": parameter type " + describe(t) + " has no size");
-      }
-    }
-  }
-
-  private void checkDatasecVars(int id) {
-    int vlen = vlen(id);
-    for (int i = 0; i < vlen; i++) {
-      int w = 3 + 3 * i;
-      int var = word(id, w);
-      if (var == 0 || !btf.hasId(var)) {
-        continue;
-      }
-      BtfKind vk = kind(var);
-      if (vk != BtfKind.VAR) {
-        typeProblem(vk == BtfKind.FUNC ? Severity.WARNING : Severity.ERROR, Stage.RESOLVE, id, i, w,
-            "Not a VAR kind member: " + describe(var)
-                + (vk == BtfKind.FUNC ? " (an extern function; libbpf strips these before loading)" : ""));
-        continue;
-      }
-      int vt = sizeOrType(var);
-      if (vt == 0 || !btf.hasId(vt)) {
-        continue;
-      }
-      long tsize = sizeOf(vt);
-      long vsize = Integer.toUnsignedLong(word(id, w + 2));
-      if (tsize >= 0 && vsize < tsize) {
-        error(Stage.RESOLVE, id, i, w + 2, "Invalid size: " + vsize + " bytes for a variable of type "
-            + describe(vt) + " (" + tsize + " bytes)");
-      }
-    }
-  }
-
-  private void checkDeclTag(int id) {
-    int target = sizeOrType(id);
-    if (!btf.hasId(target)) {
-      return;
-    }
-    BtfKind tk = target == 0 ? null : kind(target);
-    if (tk != BtfKind.FUNC && tk != BtfKind.STRUCT && tk != BtfKind.UNION && tk != BtfKind.VAR
-        && tk != BtfKind.TYPEDEF) {
-      error(Stage.RESOLVE, id, -1, 2, "Invalid type_id: " + describe(target)
-          + " cannot be tagged (FUNC, STRUCT, UNION, VAR or TYPEDEF)");
-      return;
-    }
-    int idx = word(id, 3);
-    if (idx == -1 || idx < -1) { // below -1: reported by checkMeta
-      return;
-    }
-    if (tk == BtfKind.VAR || tk == BtfKind.TYPEDEF) {
-      error(Stage.RESOLVE, id, -1, 3, "Invalid component_idx: " + idx + " on " + describe(target)
-          + ", which has no components (must be -1)");
-      return;
-    }
-    long vlen;
-    if (tk == BtfKind.FUNC) {
-      int proto = sizeOrType(target);
-      if (proto == 0 || !btf.hasId(proto) || kind(proto) != BtfKind.FUNC_PROTO) {
-        return;
-      }
-      vlen = vlen(proto);
-    } else {
-      vlen = vlen(target);
-    }
-    if (Integer.toUnsignedLong(idx) >= vlen) {
-      error(Stage.RESOLVE, id, -1, 3, "Invalid component_idx: " + Integer.toUnsignedString(idx)
-          + " but " + describe(target) + " has " + vlen);
-    }
-  }
-
-  // ---- cycles --------------------------------------------------------------------------------
-
-  /**
-   * Reference cycles that do not pass through a PTR or a FUNC_PROTO (a typedef loop, a struct
-   * containing itself by value): the kernel's "Loop detected". An iterative depth-first search with
-   * colors over the own types' by-value edges, taken from {@link TypeRefs}; base types cannot
-   * refer back to a split blob, so edges into the base end there.
-   */
-  private void checkCycles() {
-    int n = end - start;
-    if (n == 0) {
-      return;
-    }
-    int[] edgeStart = this.edgeStart; // built by checkMetasAndTypes
-    int[] edges = this.edges;
-    byte[] color = this.color; // 0 white, 1 on the stack, 2 done, LEAF white and edgeless by kind
-    int[] next = new int[n];
-    int[] stack = new int[n];
-    for (int root = 0; root < n; root++) {
-      byte c = color[root];
-      if (c == LEAF) {
-        color[root] = 2; // pushed and popped at once
-        continue;
-      }
-      if (c != 0) {
-        continue;
-      }
-      // A root whose edges all end at edgeless or finished types (a FUNC and its prototype, most
-      // structs): the search below would push it, colour its LEAF targets done at depth 2 (no
-      // report) and pop it. Done here without the stack.
-      int e = edgeStart[root];
-      int eEnd = edgeStart[root + 1];
-      while (e < eEnd && color[edges[e]] >= 2) { // 2 done or LEAF (a root's own edge is 0: no)
-        e++;
-      }
-      if (e == eEnd) {
-        for (int f = edgeStart[root]; f < eEnd; f++) {
-          color[edges[f]] = 2;
-        }
-        color[root] = 2;
-        continue;
-      }
-      boolean deepReported = false;
-      int sp = 0;
-      stack[sp++] = root;
-      color[root] = 1;
-      next[root] = edgeStart[root];
-      while (sp > 0) {
-        int u = stack[sp - 1];
-        if (next[u] < edgeStart[u + 1]) {
-          int v = edges[next[u]++];
-          byte cv = color[v];
-          if (cv == LEAF && sp < MAX_CHAIN) {
-            color[v] = 2; // no edges: pushed and popped at once, not deep enough to report
-          } else if (cv == 0 || cv == LEAF) { // (a node of another kind with no edges is pushed)
-            color[v] = 1;
-            next[v] = edgeStart[v];
-            stack[sp++] = v;
-            if (sp > MAX_CHAIN && !deepReported) {
-              deepReported = true;
-              reportDepth(stack, sp);
-            }
-          } else if (cv == 1) {
-            reportCycle(stack, sp, v);
-          }
-        } else {
-          color[u] = 2;
-          sp--;
-        }
-      }
-    }
-  }
-
-  /**
-   * The kernel resolves types in id order, pushing each not yet resolved by-value referent on a
-   * stack of at most 32 (MAX_RESOLVE_DEPTH); this search visits them in the same order, so its
-   * stack depth is the kernel's, up to the pointer subtleties of its resolve modes: a warning.
-   */
-  private void reportDepth(int[] stack, int sp) {
-    warning(Stage.RESOLVE, stack[0] + start, -1, -1, "Exceeded max resolving depth:" + MAX_CHAIN
-        + " (likely): resolving it nests more than " + MAX_CHAIN + " unresolved types by value: "
-        + describe(stack[0] + start) + " -> " + describe(stack[1] + start) + " -> ... -> "
-        + describe(stack[sp - 1] + start));
-  }
-
-  private void reportCycle(int[] stack, int sp, int v) {
-    int from = sp - 1;
-    while (from > 0 && stack[from] != v) {
-      from--;
-    }
-    StringBuilder path = new StringBuilder();
-    int len = sp - from;
-    for (int j = from; j < sp; j++) {
-      if (j - from == 8 && len > 10) {
-        path.append("... (").append(len - 9).append(" more) -> ");
-        j = sp - 1;
-      }
-      path.append(describe(stack[j] + start)).append(" -> ");
-    }
-    path.append('[').append(v + start).append(']');
-    error(Stage.RESOLVE, v + start, -1, -1, "Loop detected: reference cycle of " + len
-        + " type" + (len == 1 ? "" : "s") + " not broken by a pointer: " + path);
+    return new CycleSearch(types, log, edgeStart, edges, color);
   }
 }

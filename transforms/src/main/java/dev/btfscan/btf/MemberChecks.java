@@ -1,0 +1,250 @@
+package dev.btfscan.btf;
+
+import dev.btfscan.btf.BtfProblem.Stage;
+
+/**
+ * The RESOLVE checks of STRUCT and UNION members (btf_struct_resolve and the per-kind
+ * check_member / check_kflag_member), and the STRUCT and UNION fast path of the meta pass.
+ */
+final class MemberChecks {
+  private final Btf btf;
+  private final TypeTable types;
+  private final NameChecks names;
+  private final ProblemLog log;
+  private final int[] offsets;
+  private final int[] infos;
+  private final int[] sizeOrTypes;
+
+  MemberChecks(TypeTable types, NameChecks names, ProblemLog log) {
+    this.btf = types.btf;
+    this.types = types;
+    this.names = names;
+    this.log = log;
+    this.offsets = types.offsets;
+    this.infos = types.infos;
+    this.sizeOrTypes = types.sizeOrTypes;
+  }
+
+  /**
+   * The STRUCT and UNION fast path: true when MetaChecks, the slot loop and {@link #check} would
+   * report nothing for own type {@code id}, false to run them (nothing is reported here). MetaChecks:
+   * info bits, the name and each member's name an identifier or none, member types not void,
+   * member offsets (union members at 0, in order, inside the size); the slots: below
+   * BTF_MAX_TYPE and in range; check: each member's type and what it resolves to of a
+   * known sized kind that may be a member, and {@link #checkMemberPlacement} passes (a dry run).
+   */
+  boolean fastStruct(int id, int slot, boolean union, boolean anonymousOk, int suspect) {
+    Btf btf = this.btf; // in locals: the loop's calls would make the fields be read again
+    TypeTable types = this.types;
+    NameChecks names = this.names;
+    int info = infos[slot];
+    int rec = offsets[slot];
+    if ((info & ~BtfValidator.INFO_MASK) != 0) {
+      return false;
+    }
+    int name = btf.intAt(rec);
+    if (!(names.isIdentifierStart(name) || (name == 0 && anonymousOk))) {
+      return false;
+    }
+    boolean kflag = info < 0;
+    long structSize = Integer.toUnsignedLong(sizeOrTypes[slot]);
+    long last = 0;
+    for (int i = 0, vlen = info & 0xffff; i < vlen; i++) {
+      int w = 3 + 3 * i;
+      int p = rec + 4 * w;
+      int mname = btf.intAt(p);
+      int mtype = btf.intAt(p + 4);
+      int raw = btf.intAt(p + 8);
+      if (!(names.isIdentifierStart(mname) || (mname == 0 && anonymousOk))
+          || mtype == 0 || Integer.compareUnsigned(mtype, suspect) >= 0) {
+        return false;
+      }
+      long bitOff = kflag ? raw & 0xffffff : Integer.toUnsignedLong(raw);
+      if ((union && bitOff != 0) || last > bitOff || (bitOff + 7) / 8 > structSize) {
+        return false;
+      }
+      last = bitOff;
+      int mc = types.kindCode(mtype);
+      BtfKind mk = KindCodes.KIND[mc];
+      if (mk == null || KindCodes.NO_SIZE_KIND[mc] || KindCodes.sourceOnly(mk)) {
+        return false;
+      }
+      int r = types.skipModifiers(mtype);
+      if (r <= 0) {
+        return false;
+      }
+      int rc = types.kindCode(r);
+      BtfKind rk = KindCodes.KIND[rc];
+      if (rk == null || KindCodes.NO_SIZE_KIND[rc] || KindCodes.sourceOnly(rk)
+          || !checkMemberPlacement(id, i, w + 2, raw, kflag, structSize, r, rk, false)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The members of own STRUCT or UNION {@code id}: their types, placement and bitfields. */
+  void check(int id) {
+    boolean kflag = (types.info(id) < 0);
+    long structSize = Integer.toUnsignedLong(types.sizeOrType(id));
+    int vlen = types.vlen(id);
+    for (int i = 0; i < vlen; i++) {
+      int w = 3 + 3 * i;
+      int mtype = types.word(id, w + 1);
+      if (mtype == 0 || !btf.hasId(mtype)) {
+        continue;
+      }
+      BtfKind mk = types.kind(mtype);
+      if (mk == null) {
+        continue;
+      }
+      if (types.noSize(mtype) || KindCodes.sourceOnly(mk)) {
+        log.error(Stage.RESOLVE, id, i, w + 1, "Invalid member: " + types.describe(mtype)
+            + (KindCodes.sourceOnly(mk) ? " cannot be a member" : " has no size"));
+        continue;
+      }
+      int r = types.skipModifiers(mtype);
+      if (r < 0) {
+        continue;
+      }
+      BtfKind rk = r == 0 ? null : types.kind(r);
+      if (r == 0 || types.noSize(r) || (rk != null && KindCodes.sourceOnly(rk))) {
+        log.error(Stage.RESOLVE, id, i, w + 1, "Invalid member: " + types.describe(mtype) + " resolves to "
+            + types.describe(r) + ", which has no size");
+        continue;
+      }
+      if (rk == null) {
+        continue;
+      }
+      checkMemberPlacement(id, i, w + 2, types.word(id, w + 2), kflag, structSize, r, rk, true);
+    }
+  }
+
+  /**
+   * The per-kind check_member / check_kflag_member of the member's resolved type. Returns false
+   * when it finds a problem, which it reports only when {@code report} (else it is a dry run for
+   * the STRUCT fast path, which must not report).
+   */
+  private boolean checkMemberPlacement(int id, int i, int w, int raw, boolean kflag,
+      long structSize, int r, BtfKind rk, boolean report) {
+    long bitOff = kflag ? raw & 0xffffff : Integer.toUnsignedLong(raw);
+    int bitfield = kflag ? raw >>> 24 : 0;
+    switch (rk) {
+      case INT: {
+        int data = types.word(r, 3);
+        int intBits = data & 0xff;
+        int intOff = (data >>> 16) & 0xff;
+        long nrBits;
+        long start;
+        if (kflag) {
+          if (!types.isRegularInt(r)) {
+            if (report) {
+              log.error(Stage.RESOLVE, id, i, w, "Invalid member base type: " + types.describe(r)
+                  + " is not a regular int, a kind_flag struct needs one");
+            }
+            return false;
+          }
+          if (bitfield == 0) {
+            if (bitOff % 8 != 0) {
+              if (report) {
+                log.error(Stage.RESOLVE, id, i, w, "Invalid member offset: bit " + bitOff + " is not byte aligned");
+              }
+              return false;
+            }
+            nrBits = intBits;
+          } else if (bitfield > intBits) {
+            if (report) {
+              log.error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits in a "
+                  + intBits + "-bit int");
+            }
+            return false;
+          } else {
+            nrBits = bitfield;
+          }
+          start = bitOff;
+        } else {
+          start = bitOff + intOff;
+          nrBits = intBits;
+        }
+        long copyBits = nrBits + start % 8;
+        if (copyBits > 128) {
+          if (report) {
+            log.error(Stage.RESOLVE, id, i, w, "nr_copy_bits exceeds 128: " + copyBits);
+          }
+          return false;
+        }
+        return fits(id, i, w, start / 8, (copyBits + 7) / 8, structSize, report);
+      }
+      case ENUM:
+      case ENUM64:
+        if (kflag) {
+          long nrBits = bitfield;
+          if (bitfield == 0) {
+            if (bitOff % 8 != 0) {
+              if (report) {
+                log.error(Stage.RESOLVE, id, i, w, "Member is not byte aligned: bit " + bitOff);
+              }
+              return false;
+            }
+            nrBits = 32;
+          } else if (bitfield > 32) {
+            if (report) {
+              log.error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits for an enum");
+            }
+            return false;
+          }
+          long endByte = (bitOff + nrBits + 7) / 8;
+          if (endByte > structSize) {
+            if (report) {
+              log.error(Stage.RESOLVE, id, i, w, "Member exceeds struct_size: bits [" + bitOff + ", "
+                  + (bitOff + nrBits) + ") in a " + structSize + "-byte " + types.kindLabel(id));
+            }
+            return false;
+          }
+          return true;
+        }
+        break;
+      default:
+        if (bitfield != 0) {
+          if (report) {
+            log.error(Stage.RESOLVE, id, i, w, "Invalid member bitfield_size: " + bitfield + " bits on a "
+                + types.describe(r) + " (only INT and ENUM members can be bitfields)");
+          }
+          return false;
+        }
+        break;
+    }
+    // Byte-sized members: STRUCT, UNION, ENUM (no kind_flag), PTR, ARRAY, FLOAT.
+    long size = rk == BtfKind.PTR ? types.ptrSize : types.sizeOf(r);
+    if (size < 0) {
+      return true;
+    }
+    if (rk == BtfKind.FLOAT) {
+      long align = Math.min(types.ptrSize, size) * 8;
+      if (align > 0 && bitOff % align != 0) {
+        if (report) {
+          log.error(Stage.RESOLVE, id, i, w, "Member is not properly aligned: FLOAT at bit " + bitOff);
+        }
+        return false;
+      }
+    } else if (bitOff % 8 != 0) {
+      if (report) {
+        log.error(Stage.RESOLVE, id, i, w, "Member is not byte aligned: bit " + bitOff);
+      }
+      return false;
+    }
+    return fits(id, i, w, bitOff / 8, size, structSize, report);
+  }
+
+  private boolean fits(int id, int i, int w, long byteOff, long size, long structSize,
+      boolean report) {
+    if (byteOff > structSize || structSize - byteOff < size) {
+      if (report) {
+        log.error(Stage.RESOLVE, id, i, w, "Member exceeds struct_size: " + size + " bytes at byte "
+            + byteOff + " in a " + structSize + "-byte " + types.kindLabel(id));
+      }
+      return false;
+    }
+    return true;
+  }
+}
