@@ -375,6 +375,27 @@ class ParallelXzNativeTest {
   }
 
   @Test
+  void blocksBelowTheThresholdDecodeInJavaWithoutStartingTheTool() throws Exception {
+    byte[] xz = xz(plain, "-T2", "--block-size=64KiB");
+    NativeXz tool = tool();
+    long threshold = 128 << 10;
+
+    byte[] bytes;
+    try (InputStream in = ParallelXzInputStream.open(new ByteArrayInputStream(xz), MEMORY_KIB, 2, tool, threshold)) {
+      bytes = in.readAllBytes();
+    }
+
+    assertArrayEquals(plain, bytes);
+    assertEquals(0, tool.accepted(), "a 64 KiB block is decoded in Java");
+    try (InputStream in = ParallelXzInputStream.open(new ByteArrayInputStream(xz(plain, "-T2", "--block-size=256KiB")),
+        MEMORY_KIB, 2, tool, threshold)) {
+      assertArrayEquals(plain, in.readAllBytes());
+    }
+    // every full 256 KiB block goes to the tool; the last, 116,416 bytes, is decoded in Java
+    assertEquals(plain.length / (256 << 10), tool.accepted(), "a 256 KiB block goes to the tool");
+  }
+
+  @Test
   void noXzProcessSurvivesADecodingFailure() throws Exception {
     byte[] xz = xz(plain, "-T2", "--block-size=256KiB");
     byte[] bad = xz.clone();
