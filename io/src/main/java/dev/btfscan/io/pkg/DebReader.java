@@ -42,7 +42,7 @@ final class DebReader {
           throw ctx.failure("deb member " + name + " (" + opened.compression().displayName() + ") is not a tar archive",
               null);
         }
-        TarReader.read(tar, ctx);
+        TarReader.read(tar, ctx, limits);
       }
       ctx.part(null);
     }

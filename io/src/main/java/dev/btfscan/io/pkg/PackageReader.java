@@ -85,7 +85,7 @@ public final class PackageReader {
         throw ctx.failure("not a package: " + what + "not rpm, deb or tar", null);
       }
       ctx.format(PackageFormat.TAR);
-      TarReader.read(tar, ctx);
+      TarReader.read(tar, ctx, limits);
     }
   }
 

@@ -1,21 +1,55 @@
 package dev.btfscan.io.pkg;
 
+import dev.btfscan.io.compress.DecompressionLimits;
+import dev.btfscan.io.compress.Decompressors;
+import dev.btfscan.io.util.BoundedInputStream;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
-/** Streams the entries of an (already decompressed) tar archive; GNU and PAX long names included. */
+/**
+ * Streams the entries of an (already decompressed) tar archive; GNU and PAX long names included.
+ *
+ * <p>A Gentoo binary package (GLEP 78 gpkg: {@code <name>/gpkg-1} first, then
+ * {@code <name>/metadata.tar.<comp>} and {@code <name>/image.tar.<comp>}) keeps its files in the
+ * inner image tarball, under {@code image/}: that tarball's entries are read, streaming, as the
+ * package's own, with the {@code image/} prefix dropped (so {@code lib/modules/...} as
+ * installed). One level only: an image inside the image is an ordinary file.
+ */
 final class TarReader {
+  /** GLEP 78's format marker, the first member. */
+  private static final Pattern GPKG_MARKER = Pattern.compile("[^/]+/gpkg-1");
+  private static final Pattern GPKG_IMAGE = Pattern.compile("[^/]+/image\\.tar(?:\\.[a-z0-9]+)?");
+  private static final String IMAGE_PREFIX = "image/";
+
   private TarReader() {}
 
-  static void read(InputStream tarBytes, ReadContext ctx) throws IOException {
+  static void read(InputStream tarBytes, ReadContext ctx, DecompressionLimits limits) throws IOException {
+    read(tarBytes, ctx, limits, false);
+  }
+
+  private static void read(InputStream tarBytes, ReadContext ctx, DecompressionLimits limits, boolean gpkgImage)
+      throws IOException {
     RawNameTarInputStream tar = new RawNameTarInputStream(tarBytes);
     TarArchiveEntry e;
+    boolean gpkg = false;
     while ((e = tar.getNextEntry()) != null) {
       String name = tar.rawName(e);
+      if (gpkgImage && name.startsWith(IMAGE_PREFIX) && name.length() > IMAGE_PREFIX.length()) {
+        name = name.substring(IMAGE_PREFIX.length());
+      }
+      if (!gpkgImage && e.isFile() && GPKG_MARKER.matcher(name).matches()) {
+        gpkg = true;
+      }
+      if (gpkg && e.isFile() && GPKG_IMAGE.matcher(name).matches()) {
+        readGpkgImage(name, e.getSize(), tar, ctx, limits);
+        continue;
+      }
       if (e.isSymbolicLink()) {
         ctx.other(name, EntryType.SYMLINK, e.getLinkName());
       } else if (e.isLink()) {
@@ -28,6 +62,19 @@ final class TarReader {
         ctx.other(name, EntryType.OTHER, null);
       }
     }
+  }
+
+  private static void readGpkgImage(String name, long size, InputStream tar, ReadContext ctx, DecompressionLimits limits)
+      throws IOException {
+    String outer = ctx.part();
+    BoundedInputStream member = new BoundedInputStream(tar, size, true, "entry " + name);
+    ctx.part(name);
+    Decompressors.Opened image = Decompressors.detectAndOpen(member, limits.withDescription(name + " of " + ctx.packageName()));
+    try (InputStream in = new BufferedInputStream(image.stream(), 1 << 16)) {
+      read(in, ctx, limits, true);
+    }
+    member.drain();
+    ctx.part(outer);
   }
 
   /**

@@ -180,6 +180,41 @@ class PackageReaderTest {
         "lib/modules/6.6.63-0-lts/kernel/fs/xfs/xfs.ko.gz=ko"), v.files);
   }
 
+  /** Gentoo's gpkg (GLEP 78): the files are in the inner image tarball, under image/. */
+  @Test
+  void readsAGentooBinaryPackageThroughItsImageTarball() throws IOException {
+    byte[] image = TestPackages.tar(List.of(dir("image/lib/modules/6.1.67-gentoo-dist/"),
+        file("image/lib/modules/6.1.67-gentoo-dist/kernel/fs/xfs/xfs.ko", "ko"),
+        file("image/boot/vmlinuz-6.1.67-gentoo-dist", "k")), Compression.XZ);
+    byte[] metadata = TestPackages.tar(List.of(file("metadata/PF", "gentoo-kernel-bin-6.1.67")), Compression.XZ);
+    byte[] gpkg = TestPackages.tar(List.of(file("gentoo-kernel-bin-6.1.67-1/gpkg-1", ""),
+        file("gentoo-kernel-bin-6.1.67-1/metadata.tar.xz", metadata),
+        file("gentoo-kernel-bin-6.1.67-1/image.tar.xz", image)), Compression.NONE);
+
+    RecordingVisitor v = read("gentoo-kernel-bin-6.1.67-1.gpkg.tar", gpkg, PackageFormat.TAR);
+
+    assertEquals(List.of("gentoo-kernel-bin-6.1.67-1/gpkg-1=", "lib/modules/6.1.67-gentoo-dist/kernel/fs/xfs/xfs.ko=ko",
+        "boot/vmlinuz-6.1.67-gentoo-dist=k"), v.files.stream().filter(f -> !f.contains("metadata")).toList());
+    assertEquals(List.of("lib/modules/6.1.67-gentoo-dist DIRECTORY"), v.others);
+  }
+
+  @Test
+  void aCutGpkgImageKeepsWhatWasReadAndNamesTheImage() throws IOException {
+    byte[] big = new byte[200_000];
+    new java.util.Random(5).nextBytes(big); // incompressible: the cut lands inside b.ko's bytes
+    byte[] image = TestPackages.tar(List.of(file("image/lib/modules/6.1.0/kernel/a.ko", "a"),
+        file("image/lib/modules/6.1.0/kernel/b.ko", big)), Compression.XZ);
+    byte[] gpkg = TestPackages.tar(List.of(file("k-1/gpkg-1", ""), file("k-1/image.tar.xz", image)), Compression.NONE);
+    byte[] cut = Arrays.copyOf(gpkg, gpkg.length - 80_000);
+    RecordingVisitor v = new RecordingVisitor();
+
+    PackageReadException e = assertThrows(PackageReadException.class,
+        () -> PackageReader.read("k-1.gpkg.tar", new ByteArrayInputStream(cut), v));
+
+    assertTrue(v.files.contains("lib/modules/6.1.0/kernel/a.ko=a"), v.files.toString());
+    assertTrue(e.reason().contains("k-1/image.tar.xz"), e.reason());
+  }
+
   private static byte[] cutEndOfArchive(byte[] tar) {
     int end = tar.length;
     while (end >= 512 && Arrays.equals(tar, end - 512, end, new byte[512], 0, 512)) {
