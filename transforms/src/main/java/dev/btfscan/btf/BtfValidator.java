@@ -218,20 +218,18 @@ public final class BtfValidator {
       } else if (code == KindCodes.FUNC_PROTO_CODE && resolve.fastProto(id, slot, anonymousOk)) {
         color[slot] = CycleSearch.LEAF; // no by-value edges
         continue;
-      } else if ((code == KindCodes.STRUCT_CODE || code == KindCodes.UNION_CODE)
-          && members.fastStruct(id, slot, code == KindCodes.UNION_CODE, anonymousOk, suspect)) {
-        int rec = offsets[slot];
+      } else if (code == KindCodes.STRUCT_CODE || code == KindCodes.UNION_CODE) {
         int vlen = infos[slot] & 0xffff;
         if (edges.length - size < vlen) {
           edges = java.util.Arrays.copyOf(edges, Math.max(edges.length * 2, size + vlen));
         }
-        for (int i = 0; i < vlen; i++) { // by-value edges to own member types
-          int ref = btf.intAt(rec + 16 + 12 * i);
-          if (ref >= start) {
-            edges[size++] = ref - start;
-          }
+        // its by-value edges to own member types, written past size as the members are read
+        int fastSize = members.fastStruct(id, slot, code == KindCodes.UNION_CODE, anonymousOk,
+            suspect, edges, size);
+        if (fastSize >= 0) {
+          size = fastSize;
+          continue;
         }
-        continue;
       }
       meta.check(id);
       if (KindCodes.LEAF_KIND[code]) {
