@@ -47,12 +47,13 @@ import dev.btfscan.btf.BtfProblem.Stage;
  * the by-value edges) and the RESOLVE checks, whose problems are held back until the TYPE_TAGS pass
  * has reported, so the report keeps the stage order. FUNC, FUNC_PROTO, STRUCT, UNION and the
  * modifiers (95% of vmlinux's types) first try a fast path that proves from a few reads (and per-id
- * memos of sizes, modifier chains and parameter types) that those checks would report nothing, and
- * skip them then; on anything else the full checks run, so the fast paths change no result. A
- * linear pass checks type tags; an iterative depth-first search with colours runs over the by-value
- * edges. A few arrays the size of the type count; nothing is allocated per type unless a problem is
- * reported, and messages are built only for problems. Any bytes that {@link BtfParser} accepts give
- * a result, never an exception.
+ * memos of sizes, modifier chains, parameter types and member shapes) that those checks would
+ * report nothing, and skip them then; on anything else the full checks run, so the fast paths
+ * change no result. A linear pass checks type tags; an iterative depth-first search with colours
+ * runs over the by-value edges, its stack only as deep as the search goes. A few arrays the size
+ * of the type count; nothing is allocated per type unless a problem is reported, and messages are
+ * built only for problems. Any bytes that {@link BtfParser} accepts give a result, never an
+ * exception.
  *
  * <p>This class runs the stages in that order and makes the one pass over the types; the checks
  * live in package-private classes with one job each: {@link TypeTable} (the types as read for
@@ -218,20 +219,18 @@ public final class BtfValidator {
       } else if (code == KindCodes.FUNC_PROTO_CODE && resolve.fastProto(id, slot, anonymousOk)) {
         color[slot] = CycleSearch.LEAF; // no by-value edges
         continue;
-      } else if ((code == KindCodes.STRUCT_CODE || code == KindCodes.UNION_CODE)
-          && members.fastStruct(id, slot, code == KindCodes.UNION_CODE, anonymousOk, suspect)) {
-        int rec = offsets[slot];
+      } else if (code == KindCodes.STRUCT_CODE || code == KindCodes.UNION_CODE) {
         int vlen = infos[slot] & 0xffff;
         if (edges.length - size < vlen) {
           edges = java.util.Arrays.copyOf(edges, Math.max(edges.length * 2, size + vlen));
         }
-        for (int i = 0; i < vlen; i++) { // by-value edges to own member types
-          int ref = btf.intAt(rec + 16 + 12 * i);
-          if (ref >= start) {
-            edges[size++] = ref - start;
-          }
+        // its by-value edges to own member types, written past size as the members are read
+        int fastSize = members.fastStruct(id, slot, code == KindCodes.UNION_CODE, anonymousOk,
+            suspect, edges, size);
+        if (fastSize >= 0) {
+          size = fastSize;
+          continue;
         }
-        continue;
       }
       meta.check(id);
       if (KindCodes.LEAF_KIND[code]) {

@@ -44,8 +44,11 @@ final class CycleSearch {
     int[] edgeStart = this.edgeStart;
     int[] edges = this.edges;
     byte[] color = this.color; // 0 white, 1 on the stack, 2 done, LEAF white and edgeless by kind
-    int[] next = new int[n];
-    int[] stack = new int[n];
+    // The stack and, per entry, the next edge of its type to follow: as deep as the search goes
+    // (a few dozen on real BTF), grown on demand rather than two arrays of the type count zeroed
+    // per run.
+    int[] stack = new int[64];
+    int[] next = new int[64];
     for (int root = 0; root < n; root++) {
       byte c = color[root];
       if (c == LEAF) {
@@ -71,20 +74,24 @@ final class CycleSearch {
         continue;
       }
       boolean deepReported = false;
-      int sp = 0;
-      stack[sp++] = root;
+      stack[0] = root;
+      next[0] = edgeStart[root];
+      int sp = 1;
       color[root] = 1;
-      next[root] = edgeStart[root];
       while (sp > 0) {
         int u = stack[sp - 1];
-        if (next[u] < edgeStart[u + 1]) {
-          int v = edges[next[u]++];
+        if (next[sp - 1] < edgeStart[u + 1]) {
+          int v = edges[next[sp - 1]++];
           byte cv = color[v];
           if (cv == LEAF && sp < BtfValidator.MAX_CHAIN) {
             color[v] = 2; // no edges: pushed and popped at once, not deep enough to report
           } else if (cv == 0 || cv == LEAF) { // (a node of another kind with no edges is pushed)
             color[v] = 1;
-            next[v] = edgeStart[v];
+            if (sp == stack.length) {
+              stack = java.util.Arrays.copyOf(stack, sp * 2);
+              next = java.util.Arrays.copyOf(next, sp * 2);
+            }
+            next[sp] = edgeStart[v];
             stack[sp++] = v;
             if (sp > BtfValidator.MAX_CHAIN && !deepReported) {
               deepReported = true;

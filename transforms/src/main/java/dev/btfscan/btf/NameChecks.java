@@ -26,6 +26,8 @@ final class NameChecks {
    * ~250k name slots of vmlinux need one bit each instead of reading their bytes.
    */
   private final long[] identStarts;
+  /** The own strings' end, at most BTF_MAX_NAME_OFFSET + 1: no offset from it is passed. */
+  private final int identLimit;
 
   NameChecks(TypeTable types, ProblemLog log) {
     this.btf = types.btf;
@@ -36,6 +38,7 @@ final class NameChecks {
     this.ownStrEnd = btf.endStringOffset();
     this.ownStrBase = btf.stringsStart() - ownStrStart;
     this.identStarts = btf.identifierStarts();
+    this.identLimit = Math.min(ownStrEnd, BtfValidator.MAX_NAME_OFFSET + 1);
   }
 
   /** {@link Btf#isStringStart}, reading own strings directly. */
@@ -87,12 +90,13 @@ final class NameChecks {
    * read the base's, made once per base.
    */
   boolean isIdentifierStart(int off) {
-    if (off == 0 || off < 0 || off >= ownStrEnd || off > BtfValidator.MAX_NAME_OFFSET) {
+    if (off <= 0 || off >= identLimit) { // 0, negative, past the own strings or BTF_MAX_NAME_OFFSET
+
       return false;
     }
     long[] bits = identStarts;
     int local = off - ownStrStart;
-    if (off < ownStrStart) {
+    if (local < 0) {
       Btf owner = btf.base();
       while (off < owner.startStringOffset()) {
         owner = owner.base();

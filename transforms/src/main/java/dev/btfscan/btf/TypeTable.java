@@ -29,7 +29,7 @@ final class TypeTable {
   static final long BAD = -2;
   /** {@link #sizeOf} past 4 GiB. */
   static final long OVERFLOW = -3;
-  private static final int UNKNOWN_SKIP = Integer.MIN_VALUE;
+  private static final int SKIP_BIAS = 3;
 
   final Btf btf;
   final int start;
@@ -46,7 +46,10 @@ final class TypeTable {
   final int[] sizeOrTypes;
   /** The target's pointer size, from its {@code long}: 4 for 32-bit BTF. */
   final int ptrSize;
-  /** {@link #skipModifiers}' memo by {@code id - start}: UNKNOWN_SKIP or its result. */
+  /**
+   * {@link #skipModifiers}' memo by {@code id - start}: 0 unknown, else its result + SKIP_BIAS (results
+   * are at least -2), so a new array needs no fill.
+   */
   private final int[] skipped;
   /** {@link #sizeOf}'s memo by {@code id - start}: 0 unknown, size + 1, or NO_SIZE, BAD, OVERFLOW. */
   private final int[] sizes;
@@ -69,7 +72,6 @@ final class TypeTable {
       sizeOrTypes[i] = btf.intAt(offsets[i] + 8);
     }
     this.skipped = new int[n];
-    java.util.Arrays.fill(skipped, UNKNOWN_SKIP);
     this.sizes = new int[n];
     this.typeOks = new byte[n];
     this.ptrSize = determinePtrSize(); // reads kindCodes and sizeOrTypes: last
@@ -155,10 +157,12 @@ final class TypeTable {
     int slot = id - start;
     if (slot >= 0 && slot < skipped.length) {
       int memo = skipped[slot];
-      if (memo != UNKNOWN_SKIP) {
-        return memo;
+      if (memo != 0) {
+        return memo - SKIP_BIAS;
       }
-      return skipped[slot] = walkModifiers(id);
+      int r = walkModifiers(id);
+      skipped[slot] = r + SKIP_BIAS;
+      return r;
     }
     return walkModifiers(id);
   }
