@@ -69,7 +69,7 @@ class DebianVmlinuzIntegrationTest {
   @Test
   void aUkiOfTheRealKernelGivesTheKernelsOwnBtf() throws Exception {
     Path deb = findDeb();
-    Path stubDeb = only(Fixtures.cache().resolve("debian"), "systemd-boot-efi_*_amd64.deb");
+    Path stubDeb = only(Fixtures.cache().resolve("efi"), "systemd-boot-efi_*_amd64.deb");
     Path root = Files.createDirectories(dir.resolve("root"));
     run("dpkg-deb", "-x", deb.toString(), root.toString());
     run("dpkg-deb", "-x", stubDeb.toString(), root.toString());
