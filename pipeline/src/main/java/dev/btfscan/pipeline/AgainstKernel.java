@@ -40,7 +40,7 @@ final class AgainstKernel {
     try {
       // Parsed here once so that a bad --against file fails before any work.
       Btf btf = BtfParser.parse(found.btf());
-      return new KernelBtf(release, against, Sha256.hex(found.btf()), btf.typeCount(), btf.stringsLength(), found.btf(), -1);
+      return KernelBtf.inMemory(release, against, Sha256.hex(found.btf()), btf.typeCount(), btf.stringsLength(), found.btf(), -1);
     } catch (BtfFormatException e) {
       throw new IOException("--against " + against + ": " + e.getMessage(), e);
     }

@@ -38,15 +38,18 @@ public final class BlobWriter implements Serializable {
     return true;
   }
 
-  public void write(String relative, byte[] bytes) {
+  /** Writes {@code bytes} to the blob {@code relative}; returns its full Beam path. */
+  public String write(String relative, byte[] bytes) {
     if (!isSafe(relative)) {
       throw new IllegalArgumentException("unsafe blob path " + relative);
     }
+    String path = root + relative;
     try (OutputStream out = Channels.newOutputStream(
-        FileSystems.create(FileSystems.matchNewResource(root + relative, false), MimeTypes.BINARY))) {
+        FileSystems.create(FileSystems.matchNewResource(path, false), MimeTypes.BINARY))) {
       out.write(bytes);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write blob " + relative, e);
     }
+    return path;
   }
 }

@@ -9,8 +9,8 @@ import org.apache.beam.sdk.values.KV;
 
 /**
  * Gets the vmlinux BTF out of one kernel image ({@link KernelImageBtf}), writes it as a blob, and
- * emits it keyed by release and by package and release for the modules to share, plus its
- * {@code kernels.jsonl} row.
+ * emits a reference to that blob keyed by release and by package and release for the modules to
+ * share, plus its {@code kernels.jsonl} row.
  */
 public final class ExtractKernelBtfFn extends DoFn<KernelFile, String> {
   private static final long serialVersionUID = 1L;
@@ -28,13 +28,16 @@ public final class ExtractKernelBtfFn extends DoFn<KernelFile, String> {
     KernelFile f = c.element();
     images.inc();
     KernelImageBtf x = KernelImageBtf.extract(f);
+    String stored = null;
     if (x.kernel() == null) {
       failed.inc();
     } else {
-      blobs.write(x.blobPath(), x.kernel().btf());
+      stored = blobs.write(x.blobPath(), x.kernel().btf());
     }
-    KernelBtf k = x.matchable();
-    if (k != null) {
+    KernelBtf matchable = x.matchable();
+    if (matchable != null) {
+      // By reference to the blob just written: see KernelBtf for why the side input holds no bytes.
+      KernelBtf k = matchable.storedAt(stored);
       c.output(ScanTags.KERNEL_BTF, KV.of(k.release(), k));
       c.output(ScanTags.OWN_KERNEL_BTF, KV.of(BaseSource.ownKey(f.packageName(), k.release()), k));
     }

@@ -5,22 +5,84 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.util.Objects;
 import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.io.FileSystems;
 
 /**
  * The raw BTF of one vmlinux, as shared with every module of its release (side input).
  *
+ * <p>The side input carries a vmlinux by reference: {@link #btf} is {@code null} and {@link #blob}
+ * names the blob the scan already wrote with exactly those bytes. A side input is held whole by
+ * every worker until the run ends, and a run may read hundreds of kernel packages; by value, each
+ * added 5-6 MB (twice: once per key) to every worker's heap for the rest of the run. By reference,
+ * a worker reads a vmlinux only when one of its modules needs it, and keeps it parsed in the
+ * {@link BaseCache}, bounded whatever the input holds.
+ *
  * @param source {@code package:path} of the image it came from, or the {@code --against} file
- * @param sha256 of {@link #btf}, hex: identifies the base in caches and reports
+ * @param sha256 of the BTF bytes, hex: identifies the base in caches and reports, and is checked
+ *     when the bytes are read back from {@code blob}
  * @param types its type count (void excluded) and {@code strings} its string-section length
+ * @param btf the BTF bytes, or {@code null} when {@code blob} holds them
+ * @param blob a Beam path to a file of exactly the BTF bytes, or {@code null} when {@code btf} holds them
  * @param entry the image's entry ordinal in its package, -1 for an {@code --against} file: of two
  *     images of one release in one package, the first is the package's own
  */
-public record KernelBtf(String release, String source, String sha256, long types, long strings, byte[] btf, long entry) {
+public record KernelBtf(String release, String source, String sha256, long types, long strings, byte[] btf, String blob,
+    long entry) {
+
+  public KernelBtf {
+    if ((btf == null) == (blob == null)) {
+      throw new IllegalArgumentException("a vmlinux BTF is either in memory or in a blob, exactly one: " + source);
+    }
+  }
+
+  /** A vmlinux whose bytes are at hand. */
+  public static KernelBtf inMemory(String release, String source, String sha256, long types, long strings, byte[] btf,
+      long entry) {
+    return new KernelBtf(release, source, sha256, types, strings, Objects.requireNonNull(btf, "btf"), null, entry);
+  }
+
+  /** The same vmlinux, by reference to {@code blob}, which must hold exactly its bytes. */
+  public KernelBtf storedAt(String blob) {
+    return new KernelBtf(release, source, sha256, types, strings, null, Objects.requireNonNull(blob, "blob"), entry);
+  }
+
+  /**
+   * The BTF bytes: in memory, or read back from the blob and checked against {@link #sha256}.
+   *
+   * @throws StoredBtfUnreadable when the blob cannot be read or no longer holds those bytes: the
+   *     scan's own output changed under it, which fails the run rather than any one module
+   */
+  public byte[] bytes() {
+    if (btf != null) {
+      return btf;
+    }
+    byte[] read;
+    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchSingleFileSpec(blob).resourceId()))) {
+      read = in.readAllBytes();
+    } catch (IOException e) {
+      throw new StoredBtfUnreadable("cannot read back the vmlinux BTF of " + source + " from " + blob, e);
+    }
+    if (!Sha256.hex(read).equals(sha256)) {
+      throw new StoredBtfUnreadable("the blob " + blob + " no longer holds the vmlinux BTF of " + source, null);
+    }
+    return read;
+  }
 
   /** The fingerprint split modules built on this vmlinux carry: read once, at extraction. */
   public dev.btfscan.analysis.KnownKernel fingerprint() {
     return new dev.btfscan.analysis.KnownKernel(release, source, types, strings);
+  }
+
+  /** A vmlinux's stored BTF could not be read back: the run fails, no module is blamed. */
+  public static final class StoredBtfUnreadable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StoredBtfUnreadable(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   /** A compact, deterministic coder: no Java serialization on the wire. */
@@ -36,8 +98,14 @@ public record KernelBtf(String release, String source, String sha256, long types
       d.writeUTF(k.sha256());
       d.writeLong(k.types());
       d.writeLong(k.strings());
-      d.writeInt(k.btf().length);
-      d.write(k.btf());
+      if (k.btf() != null) {
+        d.writeBoolean(true);
+        d.writeInt(k.btf().length);
+        d.write(k.btf());
+      } else {
+        d.writeBoolean(false);
+        d.writeUTF(k.blob());
+      }
       d.writeLong(k.entry());
       d.flush();
     }
@@ -50,13 +118,19 @@ public record KernelBtf(String release, String source, String sha256, long types
       String sha = d.readUTF();
       long types = d.readLong();
       long strings = d.readLong();
-      int n = d.readInt();
-      if (n < 0) {
-        throw new IOException("negative BTF length " + n);
+      byte[] btf = null;
+      String blob = null;
+      if (d.readBoolean()) {
+        int n = d.readInt();
+        if (n < 0) {
+          throw new IOException("negative BTF length " + n);
+        }
+        btf = new byte[n];
+        d.readFully(btf);
+      } else {
+        blob = d.readUTF();
       }
-      byte[] btf = new byte[n];
-      d.readFully(btf);
-      return new KernelBtf(release, source, sha, types, strings, btf, d.readLong());
+      return new KernelBtf(release, source, sha, types, strings, btf, blob, d.readLong());
     }
 
     @Override

@@ -55,7 +55,7 @@ record KernelImageBtf(ObjectNode row, KernelBtf kernel, String blobPath) {
       if (release.isEmpty()) {
         problems.add("kernel release unknown (neither the path nor the image tells): no module can be matched with it");
       }
-      kernel = new KernelBtf(release, f.packageName() + ":" + f.path(), sha, btf.typeCount(), btf.stringsLength(), raw,
+      kernel = KernelBtf.inMemory(release, f.packageName() + ":" + f.path(), sha, btf.typeCount(), btf.stringsLength(), raw,
           f.entry());
     } catch (Exception e) {
       row.put("release", release);
