@@ -1,63 +1,148 @@
 package dev.btfscan.io.sink;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.Writer;
-import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MoveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
-import org.apache.beam.sdk.util.MimeTypes;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
  * Writes all lines of a PCollection into ONE file, sorted by a key and then by the line itself, so
- * the bytes are identical whatever the runner, parallelism or bundle order. Lines are gathered in
- * one worker's memory: meant for reports of up to ~100k lines, not for bulk data.
+ * the bytes are identical whatever the runner, parallelism or bundle order.
+ *
+ * <p>Memory does not grow with the lines: each bundle sorts its lines and spills them as a run
+ * ({@link SortedRun}, at most {@link #RUN_CHARS} characters buffered per bundle) into a hidden
+ * directory beside the file; only the runs' paths are gathered, and one worker merges the runs into
+ * the file ({@link RunMerger}) and deletes them. A distro-wide scan writes millions of rows; gathered
+ * in memory as before, each cost a worker about 1 KB until the run ended. The runs' directory must
+ * be on a filesystem every worker and the merging one share, like the file itself.
  *
  * <p>The file is written even when the input is empty (zero bytes), so a report always exists.
  * Output: the path written, once, for sequencing.
  */
 public final class WriteSortedLines extends PTransform<PCollection<String>, PCollection<String>> {
   private static final long serialVersionUID = 1L;
+
+  /** Characters of lines one bundle buffers before it spills them as a run. */
+  static final long RUN_CHARS = 8L << 20;
+
   private final String path;
   private final SerializableFunction<String, String> sortKey;
+  private final long runChars;
 
-  private WriteSortedLines(String path, SerializableFunction<String, String> sortKey) {
+  private WriteSortedLines(String path, SerializableFunction<String, String> sortKey, long runChars) {
     this.path = path;
     this.sortKey = sortKey;
+    this.runChars = runChars;
   }
 
   /** Writes to {@code path} (any Beam filesystem), lines sorted by their full text. */
   public static WriteSortedLines to(String path) {
-    return new WriteSortedLines(Objects.requireNonNull(path, "path"), line -> line);
+    return new WriteSortedLines(Objects.requireNonNull(path, "path"), line -> line, RUN_CHARS);
   }
 
   /** Sorts by {@code key(line)} first (e.g. the package and path fields of a JSON line). */
   public WriteSortedLines withSortKey(SerializableFunction<String, String> key) {
-    return new WriteSortedLines(path, Objects.requireNonNull(key, "key"));
+    return new WriteSortedLines(path, Objects.requireNonNull(key, "key"), runChars);
+  }
+
+  /** Spills a run every {@code chars} characters of lines (tests: many runs from few lines). */
+  WriteSortedLines withRunChars(long chars) {
+    return new WriteSortedLines(path, sortKey, chars);
+  }
+
+  /** The hidden directory beside {@code path} that holds its runs while it is written. */
+  static String runsDirectory(String path) {
+    ResourceId file = FileSystems.matchNewResource(path, false);
+    return file.getCurrentDirectory().resolve("." + file.getFilename() + ".runs", 
+        org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions.RESOLVE_DIRECTORY).toString();
   }
 
   @Override
   public PCollection<String> expand(PCollection<String> lines) {
+    if (!(lines.getWindowingStrategy().getWindowFn() instanceof GlobalWindows)) {
+      throw new IllegalArgumentException("WriteSortedLines writes one file of a bounded, globally windowed collection");
+    }
+    String runs = runsDirectory(path);
     return lines
-        .apply("Gather Lines", Combine.globally(new GatherFn()))
+        .apply("Spill sorted runs", ParDo.of(new SpillFn(runs, sortKey, runChars)))
+        .setCoder(StringUtf8Coder.of())
+        .apply("Gather runs", Combine.globally(new GatherFn()))
         .setCoder(ListCoder.of(StringUtf8Coder.of()))
-        .apply("Write Sorted", ParDo.of(new WriteFn(path, sortKey)))
+        .apply("Merge runs", ParDo.of(new MergeFn(path, runs, sortKey)))
         .setCoder(StringUtf8Coder.of());
   }
 
-  /** Collects every line into one list; Combine.globally yields it even for empty input. */
+  static Comparator<String> order(SerializableFunction<String, String> sortKey) {
+    Comparator<String> byKey = Comparator.comparing(sortKey::apply);
+    return byKey.thenComparing(Comparator.naturalOrder());
+  }
+
+  /** Buffers a bundle's lines, spills them sorted as runs; emits each run's path. */
+  static final class SpillFn extends DoFn<String, String> {
+    private final String runs;
+    private final SerializableFunction<String, String> sortKey;
+    private final long runChars;
+    private transient List<String> buffer;
+    private transient long buffered;
+
+    SpillFn(String runs, SerializableFunction<String, String> sortKey, long runChars) {
+      this.runs = runs;
+      this.sortKey = sortKey;
+      this.runChars = runChars;
+    }
+
+    @StartBundle
+    public void start() {
+      buffer = new ArrayList<>();
+      buffered = 0;
+    }
+
+    @ProcessElement
+    public void process(@Element String line, OutputReceiver<String> out) throws IOException {
+      buffer.add(line);
+      buffered += line.length();
+      if (buffered >= runChars) {
+        out.output(spill());
+      }
+    }
+
+    @FinishBundle
+    public void finish(FinishBundleContext c) throws IOException {
+      if (!buffer.isEmpty()) {
+        c.output(spill(), BoundedWindow.TIMESTAMP_MIN_VALUE, GlobalWindow.INSTANCE);
+      }
+    }
+
+    /** A retried bundle writes a run of its own name; only runs whose paths were emitted are merged. */
+    private String spill() throws IOException {
+      buffer.sort(order(sortKey));
+      String run = runs + UUID.randomUUID() + ".run";
+      SortedRun.write(run, buffer);
+      buffer = new ArrayList<>();
+      buffered = 0;
+      return run;
+    }
+  }
+
+  /** Collects every run's path; Combine.globally yields the list even for empty input. */
   static final class GatherFn extends Combine.CombineFn<String, List<String>, List<String>> {
     @Override
     public List<String> createAccumulator() {
@@ -91,30 +176,39 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
     }
   }
 
-  /** Sorts and writes; newline-terminated UTF-8. */
-  static final class WriteFn extends DoFn<List<String>, String> {
+  /** Merges the runs into the file, then deletes the runs' directory (runs of failed bundles too). */
+  static final class MergeFn extends DoFn<List<String>, String> {
     private final String path;
+    private final String runs;
     private final SerializableFunction<String, String> sortKey;
 
-    WriteFn(String path, SerializableFunction<String, String> sortKey) {
+    MergeFn(String path, String runs, SerializableFunction<String, String> sortKey) {
       this.path = path;
+      this.runs = runs;
       this.sortKey = sortKey;
     }
 
     @ProcessElement
-    public void process(@Element List<String> lines, OutputReceiver<String> out) throws IOException {
-      List<String> sorted = new ArrayList<>(lines);
-      Comparator<String> byKey = Comparator.comparing(sortKey::apply);
-      sorted.sort(byKey.thenComparing(Comparator.naturalOrder()));
-      try (OutputStream os = Channels.newOutputStream(
-              FileSystems.create(FileSystems.matchNewResource(path, false), MimeTypes.TEXT));
-          Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(os, StandardCharsets.UTF_8))) {
-        for (String line : sorted) {
-          w.write(line);
-          w.write('\n');
-        }
-      }
+    public void process(@Element List<String> runPaths, OutputReceiver<String> out) throws IOException {
+      // Sorted, so intermediate merges group the same runs on every attempt (the bytes do not depend on it).
+      List<String> sorted = new ArrayList<>(runPaths);
+      sorted.sort(Comparator.naturalOrder());
+      new RunMerger(order(sortKey), runs).merge(sorted, path);
+      deleteRuns(runs);
       out.output(path);
     }
+  }
+
+  /** Deletes every file in {@code runs} and the directory itself where the filesystem has one. */
+  static void deleteRuns(String runs) throws IOException {
+    MatchResult match = FileSystems.match(runs + "*", EmptyMatchTreatment.ALLOW);
+    List<ResourceId> files = new ArrayList<>();
+    if (match.status() == MatchResult.Status.OK) {
+      for (MatchResult.Metadata m : match.metadata()) {
+        files.add(m.resourceId());
+      }
+    }
+    FileSystems.delete(files, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+    FileSystems.delete(List.of(FileSystems.matchNewResource(runs, true)), MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
   }
 }

@@ -27,12 +27,17 @@ class WriteSortedLinesTest {
   Path dir;
 
   private static void run(List<String> lines, Path out, int parallelism) {
+    run(lines, out, parallelism, WriteSortedLines.RUN_CHARS);
+  }
+
+  private static void run(List<String> lines, Path out, int parallelism, long runChars) {
     DirectOptions options = PipelineOptionsFactory.create().as(DirectOptions.class);
     options.setRunner(DirectRunner.class);
     options.setTargetParallelism(parallelism);
     Pipeline p = Pipeline.create(options);
     PCollection<String> written = p.apply(Create.of(lines).withCoder(StringUtf8Coder.of()))
-        .apply(WriteSortedLines.to(out.toString()).withSortKey(line -> line.substring(line.indexOf('"') + 1)));
+        .apply(WriteSortedLines.to(out.toString()).withSortKey(line -> line.substring(line.indexOf('"') + 1))
+            .withRunChars(runChars));
     PAssert.that(written).containsInAnyOrder(out.toString());
     p.run().waitUntilFinish();
   }
@@ -68,5 +73,26 @@ class WriteSortedLinesTest {
     Path out = dir.resolve("empty.jsonl");
     run(List.of(), out, 2);
     assertEquals(0, Files.size(out));
+  }
+
+  /**
+   * One run per line: 3000 runs, more than the merger opens at once, so they merge in two levels.
+   * Same bytes as one run per bundle, and no run is left beside the file.
+   */
+  @Test
+  void spillingEveryLineGivesTheSameBytesAndLeavesNoRunsBehind() throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      lines.add("{\"m\":\"module-" + (i * 7919 % 1500) + "\",\"n\":\"é" + i % 7 + "\"}");
+    }
+    Path whole = dir.resolve("whole").resolve("m.jsonl");
+    Path spilled = dir.resolve("spilled").resolve("m.jsonl");
+    run(lines, whole, 2);
+    run(lines, spilled, 2, 1);
+    assertArrayEquals(Files.readAllBytes(whole), Files.readAllBytes(spilled));
+    assertEquals(3000, Files.readAllLines(spilled, StandardCharsets.UTF_8).size());
+    try (var left = Files.list(spilled.getParent())) {
+      assertEquals(List.of(spilled), left.toList());
+    }
   }
 }
