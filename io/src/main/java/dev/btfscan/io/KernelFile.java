@@ -25,6 +25,7 @@ public final class KernelFile {
   private final byte[] bytes;
   private final List<String> problems;
   private final long entry;
+  private final boolean digest;
 
   /**
    * @param entry the entry's ordinal in its package (0-based, archive order, every entry counted):
@@ -32,6 +33,11 @@ public final class KernelFile {
    */
   public KernelFile(String packageName, String path, String rawName, KernelFileKind kind, String release,
       String unsafeReason, long size, boolean duplicate, byte[] bytes, List<String> problems, long entry) {
+    this(packageName, path, rawName, kind, release, unsafeReason, size, duplicate, bytes, problems, entry, false);
+  }
+
+  private KernelFile(String packageName, String path, String rawName, KernelFileKind kind, String release,
+      String unsafeReason, long size, boolean duplicate, byte[] bytes, List<String> problems, long entry, boolean digest) {
     this.packageName = Objects.requireNonNull(packageName, "packageName");
     this.path = Objects.requireNonNull(path, "path");
     this.rawName = Objects.requireNonNull(rawName, "rawName");
@@ -43,6 +49,29 @@ public final class KernelFile {
     this.bytes = bytes;
     this.problems = List.copyOf(problems);
     this.entry = entry;
+    this.digest = digest;
+  }
+
+  /**
+   * The same file with its bytes replaced by a digest of them (see {@link
+   * KernelPackageIO.Read#withKernelImageDigest}): what downstream steps keep of an image instead of
+   * its megabytes. Only the reader makes digests, so a package's own bytes are never taken for one.
+   */
+  public KernelFile withDigest(byte[] digestBytes) {
+    return new KernelFile(packageName, path, rawName, kind, release, unsafeReason, size, duplicate,
+        Objects.requireNonNull(digestBytes, "digestBytes"), problems, entry, true);
+  }
+
+  /** Whether {@link #bytes()} is a digest made by the reader rather than the bytes as stored. */
+  public boolean isDigest() {
+    return digest;
+  }
+
+  /** Coder's constructor: every field, the digest flag included. */
+  static KernelFile decoded(String packageName, String path, String rawName, KernelFileKind kind, String release,
+      String unsafeReason, long size, boolean duplicate, byte[] bytes, List<String> problems, long entry, boolean digest) {
+    return new KernelFile(packageName, path, rawName, kind, release, unsafeReason, size, duplicate, bytes, problems, entry,
+        digest);
   }
 
   /** The entry's ordinal in its package: 0-based, in archive order, every entry counted. */
@@ -114,6 +143,7 @@ public final class KernelFile {
     KernelFile that = (KernelFile) o;
     return size == that.size
         && entry == that.entry
+        && digest == that.digest
         && duplicate == that.duplicate
         && packageName.equals(that.packageName)
         && path.equals(that.path)
@@ -128,13 +158,13 @@ public final class KernelFile {
   @Override
   public int hashCode() {
     return Objects.hash(packageName, path, rawName, kind, release, unsafeReason, size, duplicate,
-        Arrays.hashCode(bytes), problems, entry);
+        Arrays.hashCode(bytes), problems, entry, digest);
   }
 
   @Override
   public String toString() {
     return "KernelFile{" + packageName + ":" + path + " #" + entry + " " + kind + " release=" + release + " size=" + size
-        + (bytes == null ? " (not read)" : "") + (duplicate ? " duplicate" : "")
+        + (bytes == null ? " (not read)" : "") + (digest ? " digest" : "") + (duplicate ? " duplicate" : "")
         + (unsafeReason == null ? "" : " unsafe=" + unsafeReason) + (problems.isEmpty() ? "" : " problems=" + problems)
         + "}";
   }

@@ -17,7 +17,7 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 /** Deterministic field-by-field encoding of {@link KernelFile}; a version byte leads. */
 public final class KernelFileCoder extends CustomCoder<KernelFile> {
   private static final long serialVersionUID = 1L;
-  private static final int VERSION = 2;
+  private static final int VERSION = 3;
   private static final KernelFileCoder INSTANCE = new KernelFileCoder();
 
   public static KernelFileCoder of() {
@@ -44,6 +44,7 @@ public final class KernelFileCoder extends CustomCoder<KernelFile> {
     Wire.writeBytes(out, value.bytes());
     Wire.writeStrings(out, value.problems());
     out.writeLong(value.entry());
+    out.writeBoolean(value.isDigest());
     out.flush();
   }
 
@@ -64,7 +65,9 @@ public final class KernelFileCoder extends CustomCoder<KernelFile> {
     boolean duplicate = in.readBoolean();
     byte[] bytes = Wire.readBytes(in);
     List<String> problems = Wire.readStrings(in);
-    return new KernelFile(packageName, path, rawName, kind, release, unsafe, size, duplicate, bytes, problems, in.readLong());
+    long entry = in.readLong();
+    return KernelFile.decoded(packageName, path, rawName, kind, release, unsafe, size, duplicate, bytes, problems, entry,
+        in.readBoolean());
   }
 
   @Override

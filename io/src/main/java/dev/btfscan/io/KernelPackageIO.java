@@ -1,7 +1,9 @@
 package dev.btfscan.io;
 
+import dev.btfscan.io.sink.RunSpiller;
 import dev.btfscan.io.compress.DecompressionLimits;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -37,10 +39,14 @@ public final class KernelPackageIO {
   /** Modules and kernel image candidates, spread across workers. */
   public static final TupleTag<KernelFile> KERNEL_FILES = new TupleTag<KernelFile>("kernelFiles") {};
   /**
-   * Report lines of modules a {@link LocalAnalysis} judged while their package was read, keyed by
-   * the report file they belong to; empty without one.
+   * The report lines of modules a {@link LocalAnalysis} judged while their package was read, as
+   * sorted runs the reader spilled with that report's {@link RunSpiller}: (report, run path), for
+   * the report's {@link dev.btfscan.io.sink.WriteSortedLines#mergeRuns()}. Empty without one. The
+   * lines themselves never become elements: the DirectRunner runs the steps that would consume
+   * them only once its workers are done reading packages, so every package's lines waited in
+   * memory until the last package was read (10 MB of heap per Debian kernel package).
    */
-  public static final TupleTag<KV<String, String>> LOCAL_ROWS = new TupleTag<KV<String, String>>("localRows") {};
+  public static final TupleTag<KV<String, String>> LOCAL_RUNS = new TupleTag<KV<String, String>>("localRuns") {};
   /** One summary per package (or per unmatched input). */
   public static final TupleTag<PackageSummary> SUMMARIES = new TupleTag<PackageSummary>("summaries") {};
 
@@ -63,7 +69,7 @@ public final class KernelPackageIO {
 
   /** Reads with a 256 MiB entry cap and {@link DecompressionLimits#defaults()} for payloads. */
   public static Read read() {
-    return new Read(DEFAULT_MAX_ENTRY_BYTES, DecompressionLimits.defaults(), null, null);
+    return new Read(DEFAULT_MAX_ENTRY_BYTES, DecompressionLimits.defaults(), null, null, Map.of(), null);
   }
 
   /** The read transform; configure with {@code withX}, each returning a modified copy. */
@@ -73,13 +79,17 @@ public final class KernelPackageIO {
     private final DecompressionLimits payloadLimits;
     private final SerializableFunction<byte[], byte[]> moduleBytes;
     private final LocalAnalysis localAnalysis;
+    private final Map<String, RunSpiller> localReports;
+    private final SerializableFunction<KernelFile, byte[]> imageDigest;
 
     private Read(long maxEntryBytes, DecompressionLimits payloadLimits, SerializableFunction<byte[], byte[]> moduleBytes,
-        LocalAnalysis localAnalysis) {
+        LocalAnalysis localAnalysis, Map<String, RunSpiller> localReports, SerializableFunction<KernelFile, byte[]> imageDigest) {
       this.maxEntryBytes = maxEntryBytes;
       this.payloadLimits = payloadLimits;
       this.moduleBytes = moduleBytes;
       this.localAnalysis = localAnalysis;
+      this.localReports = localReports;
+      this.imageDigest = imageDigest;
     }
 
     /** Module/image entries above this size are emitted with a problem and no bytes. */
@@ -88,12 +98,12 @@ public final class KernelPackageIO {
         throw new IllegalArgumentException("maxEntryBytes must be between 0 and " + MAX_ENTRY_BYTES_LIMIT + ", got "
             + maxEntryBytes);
       }
-      return new Read(maxEntryBytes, payloadLimits, moduleBytes, localAnalysis);
+      return new Read(maxEntryBytes, payloadLimits, moduleBytes, localAnalysis, localReports, imageDigest);
     }
 
     /** Limits for decompressing whole payloads (data.tar, rpm cpio, compressed tar). */
     public Read withPayloadLimits(DecompressionLimits payloadLimits) {
-      return new Read(maxEntryBytes, Objects.requireNonNull(payloadLimits, "payloadLimits"), moduleBytes, localAnalysis);
+      return new Read(maxEntryBytes, Objects.requireNonNull(payloadLimits, "payloadLimits"), moduleBytes, localAnalysis, localReports, imageDigest);
     }
 
     /**
@@ -103,15 +113,29 @@ public final class KernelPackageIO {
      * input for anything it does not understand.
      */
     public Read withModuleBytes(SerializableFunction<byte[], byte[]> moduleBytes) {
-      return new Read(maxEntryBytes, payloadLimits, Objects.requireNonNull(moduleBytes, "moduleBytes"), localAnalysis);
+      return new Read(maxEntryBytes, payloadLimits, Objects.requireNonNull(moduleBytes, "moduleBytes"), localAnalysis, localReports, imageDigest);
+    }
+
+    /**
+     * Applied to every kernel image read whole, after a {@link LocalAnalysis} saw it: a non-null
+     * result replaces the image's bytes ({@link KernelFile#withDigest}), null keeps them. Lets the
+     * caller do the image's work in the reader and send on only what it keeps of it (the scan
+     * writes the vmlinux BTF out and keeps a reference): on the DirectRunner, what a reader emits
+     * waits in memory until every package has been read, and an image is megabytes.
+     */
+    public Read withKernelImageDigest(SerializableFunction<KernelFile, byte[]> digest) {
+      return new Read(maxEntryBytes, payloadLimits, moduleBytes, localAnalysis, localReports,
+          Objects.requireNonNull(digest, "digest"));
     }
 
     /**
      * Lets {@code analysis} judge modules while their package is read (see {@link LocalAnalysis});
-     * the modules it judges leave only as lines in {@link #LOCAL_ROWS}.
+     * the modules it judges leave only as lines, spilled as sorted runs with {@code reports}' spiller
+     * of the report each line names, in {@link #LOCAL_RUNS}.
      */
-    public Read withLocalAnalysis(LocalAnalysis analysis) {
-      return new Read(maxEntryBytes, payloadLimits, moduleBytes, Objects.requireNonNull(analysis, "analysis"));
+    public Read withLocalAnalysis(LocalAnalysis analysis, Map<String, RunSpiller> reports) {
+      return new Read(maxEntryBytes, payloadLimits, moduleBytes, Objects.requireNonNull(analysis, "analysis"),
+          Map.copyOf(reports), imageDigest);
     }
 
     public long maxEntryBytes() {
@@ -132,8 +156,8 @@ public final class KernelPackageIO {
           .apply("Name Packages", new NamePackages())
           .apply("Spread Packages", Reshuffle.viaRandomKey());
       PCollectionTuple read = locations.apply("Read Packages",
-          ParDo.of(new ReadPackageFn(maxEntryBytes, payloadLimits, moduleBytes, localAnalysis))
-              .withOutputTags(KERNEL_FILES, TupleTagList.of(SUMMARIES).and(LOCAL_ROWS)));
+          ParDo.of(new ReadPackageFn(maxEntryBytes, payloadLimits, moduleBytes, localAnalysis, localReports, imageDigest))
+              .withOutputTags(KERNEL_FILES, TupleTagList.of(SUMMARIES).and(LOCAL_RUNS)));
       // One package yields thousands of modules in one bundle; spread them for the BTF stages.
       PCollection<KernelFile> files = read.get(KERNEL_FILES).setCoder(KernelFileCoder.of())
           .apply("Spread Kernel Files", new SpreadKernelFiles(SPREAD_SHARDS));
@@ -141,9 +165,9 @@ public final class KernelPackageIO {
           .of(matched.get(MatchPackagesFn.UNMATCHED).setCoder(PackageSummaryCoder.of()))
           .and(read.get(SUMMARIES).setCoder(PackageSummaryCoder.of()))
           .apply("Collect Summaries", Flatten.pCollections());
-      PCollection<KV<String, String>> rows = read.get(LOCAL_ROWS)
+      PCollection<KV<String, String>> rows = read.get(LOCAL_RUNS)
           .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
-      return PCollectionTuple.of(KERNEL_FILES, files).and(SUMMARIES, summaries).and(LOCAL_ROWS, rows);
+      return PCollectionTuple.of(KERNEL_FILES, files).and(SUMMARIES, summaries).and(LOCAL_RUNS, rows);
     }
   }
 }

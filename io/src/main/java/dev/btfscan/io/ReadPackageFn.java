@@ -10,13 +10,18 @@ import dev.btfscan.io.pkg.PackageEntry;
 import dev.btfscan.io.pkg.PackageFormat;
 import dev.btfscan.io.pkg.PackageReadException;
 import dev.btfscan.io.pkg.PackageReader;
+import dev.btfscan.io.sink.RunSpiller;
+import dev.btfscan.io.sink.WriteSortedLines;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -36,6 +41,8 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
   private final DecompressionLimits payloadLimits;
   private final SerializableFunction<byte[], byte[]> moduleBytes;
   private final LocalAnalysis localAnalysis;
+  private final Map<String, RunSpiller> localReports;
+  private final SerializableFunction<KernelFile, byte[]> imageDigest;
 
   private final Counter packages = Metrics.counter(ReadPackageFn.class, "packages");
   private final Counter failedPackages = Metrics.counter(ReadPackageFn.class, "failedPackages");
@@ -48,13 +55,17 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
   /**
    * @param moduleBytes applied to each non-duplicate module's bytes as read, or null
    * @param localAnalysis judges modules as they are read where it can, or null
+   * @param localReports the spiller of each report {@code localAnalysis} writes lines of
+   * @param imageDigest what to send on instead of a kernel image's bytes (null: the bytes), or null
    */
   ReadPackageFn(long maxEntryBytes, DecompressionLimits payloadLimits, SerializableFunction<byte[], byte[]> moduleBytes,
-      LocalAnalysis localAnalysis) {
+      LocalAnalysis localAnalysis, Map<String, RunSpiller> localReports, SerializableFunction<KernelFile, byte[]> imageDigest) {
     this.maxEntryBytes = maxEntryBytes;
     this.payloadLimits = payloadLimits;
     this.moduleBytes = moduleBytes;
     this.localAnalysis = localAnalysis;
+    this.localReports = localReports;
+    this.imageDigest = imageDigest;
   }
 
   @ProcessElement
@@ -62,7 +73,7 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
     packages.inc();
     String location = named.getKey();
     String name = named.getValue();
-    Emitter emitter = new Emitter(name, out.get(KernelPackageIO.KERNEL_FILES), out.get(KernelPackageIO.LOCAL_ROWS),
+    Emitter emitter = new Emitter(name, out.get(KernelPackageIO.KERNEL_FILES), out.get(KernelPackageIO.LOCAL_RUNS),
         localAnalysis == null ? null : localAnalysis.open(name));
     List<String> problems = new ArrayList<>();
     String format;
@@ -145,23 +156,47 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
   private final class Emitter implements EntryVisitor, LocalAnalysis.Output {
     private final String packageName;
     private final OutputReceiver<KernelFile> out;
-    private final OutputReceiver<KV<String, String>> rows;
+    private final OutputReceiver<KV<String, String>> runs;
     private final LocalAnalysis.Session session;
     long entries;
     long modules;
     long images;
 
-    Emitter(String packageName, OutputReceiver<KernelFile> out, OutputReceiver<KV<String, String>> rows,
+    Emitter(String packageName, OutputReceiver<KernelFile> out, OutputReceiver<KV<String, String>> runs,
         LocalAnalysis.Session session) {
       this.packageName = packageName;
       this.out = out;
-      this.rows = rows;
+      this.runs = runs;
       this.session = session;
     }
 
+    /** Lines of the package's judged modules, by report, until they are spilled as runs. */
+    private final Map<String, List<String>> lines = new TreeMap<>();
+    private long lineChars;
+
     @Override
     public void line(String report, String line) {
-      rows.output(KV.of(report, line));
+      if (!localReports.containsKey(report)) {
+        throw new IllegalStateException("no spiller for report " + report);
+      }
+      lines.computeIfAbsent(report, r -> new ArrayList<>()).add(line);
+      lineChars += line.length();
+      if (lineChars >= WriteSortedLines.RUN_CHARS) {
+        spillLines();
+      }
+    }
+
+    /** Writes each report's lines as a sorted run; a failure to write is the run's, not the package's. */
+    private void spillLines() {
+      for (Map.Entry<String, List<String>> e : lines.entrySet()) {
+        try {
+          runs.output(KV.of(e.getKey(), localReports.get(e.getKey()).spill(e.getValue())));
+        } catch (IOException x) {
+          throw new UncheckedIOException("cannot spill the " + e.getKey() + " lines of " + packageName, x);
+        }
+      }
+      lines.clear();
+      lineChars = 0;
     }
 
     @Override
@@ -173,6 +208,7 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
       if (session != null) {
         session.finish(this);
       }
+      spillLines();
     }
 
     @Override
@@ -252,14 +288,21 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
       KernelFile file = new KernelFile(packageName, entry.path(), entry.rawName(), kind,
           KernelFiles.releaseFromPath(entry.path()), entry.unsafeReason(), entry.size(), entry.isDuplicate(), data,
           problems, entries - 1);
-      if (session == null) {
+      if (kind == KernelFileKind.KERNEL_IMAGE) {
+        if (session != null) {
+          session.kernelImage(file);
+        }
+        out.output(digested(file)); // its kernels.jsonl row and the side input for other packages
+      } else if (session == null) {
         out.output(file);
-      } else if (kind == KernelFileKind.KERNEL_IMAGE) {
-        session.kernelImage(file);
-        out.output(file); // its kernels.jsonl row and the side input for other packages
       } else {
         session.module(file, this);
       }
+    }
+
+    private KernelFile digested(KernelFile image) {
+      byte[] digest = imageDigest == null || image.bytes() == null ? null : imageDigest.apply(image);
+      return digest == null ? image : image.withDigest(digest);
     }
 
     private void count() {

@@ -2,6 +2,8 @@ package dev.btfscan.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.btfscan.io.pkg.KernelFileKind;
 import java.nio.charset.StandardCharsets;
@@ -26,12 +28,15 @@ class ElementCodersTest {
 
   @Test
   void kernelFileRoundTripsIncludingNullsAndLongStrings() throws Exception {
-    for (KernelFile f : List.of(MODULE, UNREAD)) {
+    KernelFile digest = UNREAD.withDigest(new byte[] {9, 8});
+    for (KernelFile f : List.of(MODULE, UNREAD, digest)) {
       byte[] encoded = CoderUtils.encodeToByteArray(KernelFileCoder.of(), f);
       assertEquals(f, CoderUtils.decodeFromByteArray(KernelFileCoder.of(), encoded));
       // deterministic: the same value always gives the same bytes
       assertArrayEquals(encoded, CoderUtils.encodeToByteArray(KernelFileCoder.of(), CoderUtils.clone(KernelFileCoder.of(), f)));
     }
+    assertTrue(CoderUtils.clone(KernelFileCoder.of(), digest).isDigest());
+    assertFalse(CoderUtils.clone(KernelFileCoder.of(), UNREAD).isDigest());
   }
 
   @Test

@@ -121,6 +121,68 @@ class KernelPackageIOTest {
     assertEquals(4, counter(result, "kernelImages"));
   }
 
+  /** Judges every module with one line; never holds or passes on any. */
+  private static final class JudgeEverything implements LocalAnalysis {
+    @Override
+    public Session open(String packageName) {
+      return new Session() {
+        @Override
+        public void kernelImage(KernelFile image) {}
+
+        @Override
+        public void module(KernelFile module, Output out) {
+          out.line("modules", "judged " + module.packageName() + ":" + module.path());
+        }
+
+        @Override
+        public void finish(Output out) {}
+      };
+    }
+  }
+
+  /**
+   * What the reader sends on when it does the work itself: each kernel image as the caller's
+   * digest, and the judged modules' lines as sorted runs of their report, never as elements.
+   */
+  @Test
+  void judgedLinesLeaveAsRunsAndImagesAsDigests() throws IOException {
+    write("in/linux-image.deb", TestPackages.deb(ENTRIES, Compression.XZ));
+    write("in/kernel-core.rpm", TestPackages.rpm(ENTRIES, Compression.ZSTD));
+    Path report = dir.resolve("out/modules.jsonl");
+    dev.btfscan.io.sink.WriteSortedLines modules = dev.btfscan.io.sink.WriteSortedLines.to(report.toString());
+
+    Pipeline p = pipeline();
+    PCollectionTuple out = p.apply(Create.of(dir.resolve("in").toString() + "/*"))
+        .apply(KernelPackageIO.read()
+            .withLocalAnalysis(new JudgeEverything(), java.util.Map.of("modules", modules.runSpiller()))
+            .withKernelImageDigest(image -> ("digest of " + new String(image.bytes(), StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8)));
+    PAssert.that(out.get(KernelPackageIO.KERNEL_FILES)).satisfies(files -> {
+      List<String> seen = new ArrayList<>();
+      for (KernelFile f : files) {
+        assertTrue(f.isDigest(), f.toString());
+        seen.add(f.packageName() + " " + new String(f.bytes(), StandardCharsets.UTF_8));
+      }
+      seen.sort(null);
+      assertEquals(List.of("kernel-core.rpm digest of kernel image", "linux-image.deb digest of kernel image"), seen);
+      return null;
+    });
+    out.get(KernelPackageIO.LOCAL_RUNS)
+        .apply(org.apache.beam.sdk.transforms.Values.create())
+        .apply(modules.mergeRuns());
+    p.run().waitUntilFinish();
+
+    assertEquals(List.of(
+        "judged kernel-core.rpm:lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko",
+        "judged kernel-core.rpm:lib/modules/6.1.0-13-amd64/kernel/net/key/af-key.ko.xz",
+        "judged linux-image.deb:lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko",
+        "judged linux-image.deb:lib/modules/6.1.0-13-amd64/kernel/net/key/af-key.ko.xz"),
+        Files.readAllLines(report, StandardCharsets.UTF_8));
+    try (var left = Files.list(report.getParent())) {
+      assertEquals(List.of(report), left.toList(), "the runs are gone once merged");
+    }
+  }
+
   @Test
   void truncatedPackageKeepsEarlierEntriesTheCutModuleAndReportsWhere() throws IOException {
     byte[] big = new byte[400_000];

@@ -139,7 +139,10 @@ public final class ScanPipeline {
     return (int) Math.max(1, Math.min(Math.min(cores, packages), maxHeap / ParallelDecodeSlots.HEAP_PER_PACKAGE));
   }
 
-  /** The report rows as collections, for tests to assert on before they are written. */
+  /**
+   * The report rows as collections, for tests to assert on before they are written: the rows of
+   * the pipeline's way only (those judged in the reader reach the reports as spilled runs).
+   */
   record Rows(PCollection<String> modules, PCollection<String> mismatches, PCollection<String> kernels) {}
 
   /** Adds the scan to {@code p}, writing every report under {@code staging}. */
@@ -151,15 +154,20 @@ public final class ScanPipeline {
     String root = staging.endsWith("/") ? staging : staging + "/";
     BlobWriter blobs = new BlobWriter(root);
     String againstKey = againstFile != null ? AGAINST_FILE_KEY : config.against();
+    WriteSortedLines modulesReport = WriteSortedLines.to(root + MODULES);
+    WriteSortedLines mismatchesReport = WriteSortedLines.to(root + MISMATCHES);
     KernelPackageIO.Read reader = KernelPackageIO.read().withMaxEntryBytes(config.maxEntryBytes())
         // Modules that cannot be judged in the reader wait for the vmlinux side input, complete only
         // when every package is read: the reader keeps of each .ko only what the analysis reads.
-        .withModuleBytes(ModuleSlimmer::slim);
+        .withModuleBytes(ModuleSlimmer::slim)
+        // and of each kernel image only its outcome: the BTF is written out in the reader.
+        .withKernelImageDigest(ExtractKernelBtfFn.readerDigest(blobs));
     if (againstKey == null && judgeInReader) {
       // A package that carries its modules' vmlinux has them judged as it is read (those listed
       // before the vmlinux at its end), so they never wait: memory follows the packages being
       // read, however many the run reads.
-      reader = reader.withLocalAnalysis(new JudgeWhileReading(config.normalization(), config.rebase(), blobs));
+      reader = reader.withLocalAnalysis(new JudgeWhileReading(config.normalization(), config.rebase(), blobs),
+          Map.of(ScanTags.MODULES_REPORT, modulesReport.runSpiller(), ScanTags.MISMATCHES_REPORT, mismatchesReport.runSpiller()));
     }
     PCollectionTuple read = p
         .apply("Inputs", Create.of(config.inputs()).withCoder(StringUtf8Coder.of()))
@@ -195,16 +203,19 @@ public final class ScanPipeline {
         .apply("Analyze modules", ParDo.of(new AnalyzeModuleFn(baseView, knownView, againstKey, config.normalization(), config.rebase(), blobs))
             .withSideInputs(baseView, knownView)
             .withOutputTags(ScanTags.MODULE_ROWS, TupleTagList.of(ScanTags.MISMATCH_ROWS)));
-    PCollection<KV<String, String>> judgedInReader = read.get(KernelPackageIO.LOCAL_ROWS);
-    PCollection<String> moduleRows = PCollectionList.of(modules.get(ScanTags.MODULE_ROWS))
-        .and(linesOf(judgedInReader, ScanTags.MODULES_REPORT, "modules"))
-        .apply("All module rows", Flatten.pCollections());
-    PCollection<String> mismatchRows = PCollectionList.of(modules.get(ScanTags.MISMATCH_ROWS))
-        .and(linesOf(judgedInReader, ScanTags.MISMATCHES_REPORT, "mismatches"))
-        .apply("All mismatch rows", Flatten.pCollections());
-
-    moduleRows.apply("Write modules", WriteSortedLines.to(root + MODULES));
-    mismatchRows.apply("Write mismatches", WriteSortedLines.to(root + MISMATCHES));
+    // The rows judged in the reader arrive as sorted runs it spilled (KernelPackageIO.LOCAL_RUNS),
+    // merged with the runs of the pipeline's rows into each report.
+    PCollection<KV<String, String>> judgedInReader = read.get(KernelPackageIO.LOCAL_RUNS);
+    PCollection<String> moduleRows = modules.get(ScanTags.MODULE_ROWS);
+    PCollection<String> mismatchRows = modules.get(ScanTags.MISMATCH_ROWS);
+    PCollectionList.of(moduleRows.apply("Spill modules", modulesReport.spillRuns()))
+        .and(runsOf(judgedInReader, ScanTags.MODULES_REPORT, "modules"))
+        .apply("All module runs", Flatten.pCollections())
+        .apply("Write modules", modulesReport.mergeRuns());
+    PCollectionList.of(mismatchRows.apply("Spill mismatches", mismatchesReport.spillRuns()))
+        .and(runsOf(judgedInReader, ScanTags.MISMATCHES_REPORT, "mismatches"))
+        .apply("All mismatch runs", Flatten.pCollections())
+        .apply("Write mismatches", mismatchesReport.mergeRuns());
     kernels.get(ScanTags.KERNEL_ROWS).apply("Write kernels", WriteSortedLines.to(root + KERNELS));
     read.get(KernelPackageIO.SUMMARIES)
         .apply("Package rows", ParDo.of(new PackageRowFn()))
@@ -212,11 +223,11 @@ public final class ScanPipeline {
     return new Rows(moduleRows, mismatchRows, kernels.get(ScanTags.KERNEL_ROWS));
   }
 
-  /** The lines of one report among the rows judged in the reader. */
-  private static PCollection<String> linesOf(PCollection<KV<String, String>> rows, String report, String name) {
-    return rows
+  /** The runs of one report among those the reader spilled. */
+  private static PCollection<String> runsOf(PCollection<KV<String, String>> runs, String report, String name) {
+    return runs
         .apply("Judged in reader: " + name, Filter.by((KV<String, String> kv) -> kv.getKey().equals(report)))
-        .apply("Lines: " + name, Values.create());
+        .apply("Runs: " + name, Values.create());
   }
 
   /** Names the build a split module came from: a scanned vmlinux's (types, strings). */

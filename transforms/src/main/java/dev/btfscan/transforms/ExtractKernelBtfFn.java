@@ -1,16 +1,16 @@
 package dev.btfscan.transforms;
 
 import dev.btfscan.io.KernelFile;
-import dev.btfscan.report.Json;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 
 /**
- * Gets the vmlinux BTF out of one kernel image ({@link KernelImageBtf}), writes it as a blob, and
- * emits a reference to that blob keyed by release and by package and release for the modules to
- * share, plus its {@code kernels.jsonl} row.
+ * Gets the vmlinux BTF out of one kernel image ({@link KernelImageBtf}) and writes it as a blob,
+ * unless the package reader did both already ({@link StoredKernelImage#digester}); emits a
+ * reference to that blob keyed by release and by package and release for the modules to share,
+ * plus the image's {@code kernels.jsonl} row.
  */
 public final class ExtractKernelBtfFn extends DoFn<KernelFile, String> {
   private static final long serialVersionUID = 1L;
@@ -23,24 +23,24 @@ public final class ExtractKernelBtfFn extends DoFn<KernelFile, String> {
     this.blobs = blobs;
   }
 
+  /** What the package reader sends on instead of an image: the image's work, done there. */
+  public static org.apache.beam.sdk.transforms.SerializableFunction<KernelFile, byte[]> readerDigest(BlobWriter blobs) {
+    return StoredKernelImage.digester(blobs);
+  }
+
   @ProcessElement
   public void process(ProcessContext c) {
     KernelFile f = c.element();
     images.inc();
-    KernelImageBtf x = KernelImageBtf.extract(f);
-    String stored = null;
-    if (x.kernel() == null) {
+    StoredKernelImage image = f.isDigest() ? StoredKernelImage.decode(f.bytes()) : StoredKernelImage.of(f, blobs);
+    if (!image.hasBtf()) {
       failed.inc();
-    } else {
-      stored = blobs.write(x.blobPath(), x.kernel().btf());
     }
-    KernelBtf matchable = x.matchable();
-    if (matchable != null) {
-      // By reference to the blob just written: see KernelBtf for why the side input holds no bytes.
-      KernelBtf k = matchable.storedAt(stored);
+    KernelBtf k = image.matchable();
+    if (k != null) {
       c.output(ScanTags.KERNEL_BTF, KV.of(k.release(), k));
       c.output(ScanTags.OWN_KERNEL_BTF, KV.of(BaseSource.ownKey(f.packageName(), k.release()), k));
     }
-    c.output(Json.line(x.row()));
+    c.output(image.row());
   }
 }

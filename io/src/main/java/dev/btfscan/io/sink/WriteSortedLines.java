@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileSystems;
@@ -41,7 +40,7 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
   private static final long serialVersionUID = 1L;
 
   /** Characters of lines one bundle buffers before it spills them as a run. */
-  static final long RUN_CHARS = 8L << 20;
+  public static final long RUN_CHARS = 8L << 20;
 
   private final String path;
   private final SerializableFunction<String, String> sortKey;
@@ -71,23 +70,75 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
   /** The hidden directory beside {@code path} that holds its runs while it is written. */
   static String runsDirectory(String path) {
     ResourceId file = FileSystems.matchNewResource(path, false);
-    return file.getCurrentDirectory().resolve("." + file.getFilename() + ".runs", 
+    return file.getCurrentDirectory().resolve("." + file.getFilename() + ".runs",
         org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions.RESOLVE_DIRECTORY).toString();
+  }
+
+  /** Writes sorted runs of this file from outside the transform; see {@link #mergeRuns()}. */
+  public RunSpiller runSpiller() {
+    return new RunSpiller(runsDirectory(path), sortKey);
   }
 
   @Override
   public PCollection<String> expand(PCollection<String> lines) {
-    if (!(lines.getWindowingStrategy().getWindowFn() instanceof GlobalWindows)) {
+    return lines.apply("Spill sorted runs", spillRuns()).apply("Merge runs", mergeRuns());
+  }
+
+  /** The first half: lines in, the paths of the sorted runs they were spilled to out. */
+  public PTransform<PCollection<String>, PCollection<String>> spillRuns() {
+    return new SpillRuns(runSpiller(), runChars);
+  }
+
+  /**
+   * The second half: the paths of sorted runs in (from {@link #spillRuns()} or a {@link
+   * #runSpiller()}), the file written from them out (its path, once).
+   */
+  public PTransform<PCollection<String>, PCollection<String>> mergeRuns() {
+    return new MergeRuns(path, sortKey);
+  }
+
+  static final class SpillRuns extends PTransform<PCollection<String>, PCollection<String>> {
+    private static final long serialVersionUID = 1L;
+    private final RunSpiller spiller;
+    private final long runChars;
+
+    SpillRuns(RunSpiller spiller, long runChars) {
+      this.spiller = spiller;
+      this.runChars = runChars;
+    }
+
+    @Override
+    public PCollection<String> expand(PCollection<String> lines) {
+      requireGlobalWindow(lines);
+      return lines.apply("Spill", ParDo.of(new SpillFn(spiller, runChars))).setCoder(StringUtf8Coder.of());
+    }
+  }
+
+  static final class MergeRuns extends PTransform<PCollection<String>, PCollection<String>> {
+    private static final long serialVersionUID = 1L;
+    private final String path;
+    private final SerializableFunction<String, String> sortKey;
+
+    MergeRuns(String path, SerializableFunction<String, String> sortKey) {
+      this.path = path;
+      this.sortKey = sortKey;
+    }
+
+    @Override
+    public PCollection<String> expand(PCollection<String> runs) {
+      requireGlobalWindow(runs);
+      return runs
+          .apply("Gather runs", Combine.globally(new GatherFn()))
+          .setCoder(ListCoder.of(StringUtf8Coder.of()))
+          .apply("Merge", ParDo.of(new MergeFn(path, runsDirectory(path), sortKey)))
+          .setCoder(StringUtf8Coder.of());
+    }
+  }
+
+  private static void requireGlobalWindow(PCollection<String> c) {
+    if (!(c.getWindowingStrategy().getWindowFn() instanceof GlobalWindows)) {
       throw new IllegalArgumentException("WriteSortedLines writes one file of a bounded, globally windowed collection");
     }
-    String runs = runsDirectory(path);
-    return lines
-        .apply("Spill sorted runs", ParDo.of(new SpillFn(runs, sortKey, runChars)))
-        .setCoder(StringUtf8Coder.of())
-        .apply("Gather runs", Combine.globally(new GatherFn()))
-        .setCoder(ListCoder.of(StringUtf8Coder.of()))
-        .apply("Merge runs", ParDo.of(new MergeFn(path, runs, sortKey)))
-        .setCoder(StringUtf8Coder.of());
   }
 
   static Comparator<String> order(SerializableFunction<String, String> sortKey) {
@@ -97,15 +148,13 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
 
   /** Buffers a bundle's lines, spills them sorted as runs; emits each run's path. */
   static final class SpillFn extends DoFn<String, String> {
-    private final String runs;
-    private final SerializableFunction<String, String> sortKey;
+    private final RunSpiller spiller;
     private final long runChars;
     private transient List<String> buffer;
     private transient long buffered;
 
-    SpillFn(String runs, SerializableFunction<String, String> sortKey, long runChars) {
-      this.runs = runs;
-      this.sortKey = sortKey;
+    SpillFn(RunSpiller spiller, long runChars) {
+      this.spiller = spiller;
       this.runChars = runChars;
     }
 
@@ -131,11 +180,8 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
       }
     }
 
-    /** A retried bundle writes a run of its own name; only runs whose paths were emitted are merged. */
     private String spill() throws IOException {
-      buffer.sort(order(sortKey));
-      String run = runs + UUID.randomUUID() + ".run";
-      SortedRun.write(run, buffer);
+      String run = spiller.spill(buffer);
       buffer = new ArrayList<>();
       buffered = 0;
       return run;

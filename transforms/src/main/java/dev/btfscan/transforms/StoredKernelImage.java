@@ -1,0 +1,79 @@
+package dev.btfscan.transforms;
+
+import dev.btfscan.io.KernelFile;
+import dev.btfscan.report.Json;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+
+/**
+ * A kernel image once its work is done: the vmlinux BTF written as a blob, its {@code
+ * kernels.jsonl} row, and the reference to the blob modules are matched against. Small, so it is
+ * what the package reader sends on instead of the image ({@link #digester}): an image is
+ * megabytes, and on the DirectRunner what a reader emits waits until every package is read.
+ *
+ * @param row the {@code kernels.jsonl} line
+ * @param hasBtf whether the image yielded BTF at all
+ * @param matchable the vmlinux modules can be matched with (a blob reference), or {@code null}
+ */
+record StoredKernelImage(String row, boolean hasBtf, KernelBtf matchable) {
+  private static final int VERSION = 1;
+
+  /** Extracts the image's BTF ({@link KernelImageBtf}), writes it as a blob and keeps a reference. */
+  static StoredKernelImage of(KernelFile image, BlobWriter blobs) {
+    KernelImageBtf x = KernelImageBtf.extract(image);
+    String stored = x.kernel() == null ? null : blobs.write(x.blobPath(), x.kernel().btf());
+    KernelBtf matchable = x.matchable();
+    // By reference to the blob just written: see KernelBtf for why the side input holds no bytes.
+    return new StoredKernelImage(Json.line(x.row()), x.kernel() != null, matchable == null ? null : matchable.storedAt(stored));
+  }
+
+  /** The reader's digest of an image: the image's work done there, its outcome encoded. */
+  static SerializableFunction<KernelFile, byte[]> digester(BlobWriter blobs) {
+    return image -> of(image, blobs).encode();
+  }
+
+  byte[] encode() {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      DataOutputStream out = new DataOutputStream(bytes);
+      out.writeByte(VERSION);
+      byte[] line = row.getBytes(StandardCharsets.UTF_8);
+      out.writeInt(line.length);
+      out.write(line);
+      out.writeBoolean(hasBtf);
+      out.writeBoolean(matchable != null);
+      if (matchable != null) {
+        KernelBtf.Coder.INSTANCE.encode(matchable, out);
+      }
+      out.flush();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // in memory: cannot happen
+    }
+  }
+
+  /** The outcome of an image the reader digested: what {@link #of} gave there. */
+  static StoredKernelImage decode(byte[] digest) {
+    try {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(digest));
+      int version = in.readUnsignedByte();
+      if (version != VERSION) {
+        throw new IOException("unknown kernel image digest version " + version);
+      }
+      byte[] line = new byte[in.readInt()];
+      in.readFully(line);
+      boolean hasBtf = in.readBoolean();
+      KernelBtf matchable = in.readBoolean() ? KernelBtf.Coder.INSTANCE.decode(in) : null;
+      return new StoredKernelImage(new String(line, StandardCharsets.UTF_8), hasBtf, matchable);
+    } catch (IOException e) {
+      // Digests are the reader's own: a bad one is a bug or a mismatched worker, never input.
+      throw new IllegalStateException("damaged kernel image digest", e);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package dev.btfscan.transforms;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.btfscan.fixtures.Fixtures;
+import dev.btfscan.io.KernelFile;
+import dev.btfscan.io.pkg.KernelFileKind;
+import dev.btfscan.report.Json;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An image's work done in the reader gives the kernel step exactly what doing it there would. */
+class StoredKernelImageTest {
+  private static final String R53 = "6.1.0-53-cloud-amd64";
+
+  @TempDir Path out;
+
+  private static KernelFile image(String path, byte[] bytes) {
+    return new KernelFile("p.deb", path, path, KernelFileKind.KERNEL_IMAGE, R53, null, bytes.length, false, bytes,
+        List.of(), 4);
+  }
+
+  @Test
+  void theDigestCarriesTheRowAndABlobReferenceNotTheBtf() throws Exception {
+    BlobWriter blobs = new BlobWriter(out.toString());
+    KernelFile vmlinux = image("boot/vmlinux-" + R53 + ".btf.xz", Fixtures.bytes("kernels/" + R53 + ".btf.xz"));
+
+    byte[] digest = ExtractKernelBtfFn.readerDigest(blobs).apply(vmlinux);
+    StoredKernelImage inReader = StoredKernelImage.decode(digest);
+    StoredKernelImage downstream = StoredKernelImage.of(vmlinux, blobs);
+
+    assertEquals(downstream, new StoredKernelImage(inReader.row(), inReader.hasBtf(), inReader.matchable()));
+    assertEquals(downstream.row(), inReader.row());
+    assertTrue(digest.length < 2048, "a digest of " + digest.length + " bytes");
+    KernelBtf k = inReader.matchable();
+    assertNull(k.btf());
+    assertEquals(95057, k.types());
+    assertArrayEquals(Files.readAllBytes(Path.of(k.blob())), k.bytes());
+    assertEquals(Json.parse(inReader.row()).path("sha256").asText(), k.sha256());
+  }
+
+  @Test
+  void anImageWithoutBtfKeepsItsRowAndReasonInTheDigest() {
+    BlobWriter blobs = new BlobWriter(out.toString());
+    KernelFile junk = image("boot/vmlinuz-" + R53, "not a kernel".getBytes(StandardCharsets.UTF_8));
+    StoredKernelImage inReader = StoredKernelImage.decode(ExtractKernelBtfFn.readerDigest(blobs).apply(junk));
+    assertFalse(inReader.hasBtf());
+    assertNull(inReader.matchable());
+    assertEquals(StoredKernelImage.of(junk, blobs).row(), inReader.row());
+    assertFalse(Json.parse(inReader.row()).path("problems").isEmpty());
+  }
+}
