@@ -238,8 +238,11 @@ public final class ScanPipeline {
   /** The summary, from the rows as written. */
   static Summary summarize(Path staging) throws IOException {
     Summary s = new Summary();
-    for (String line : Files.readAllLines(staging.resolve(MODULES), StandardCharsets.UTF_8)) {
-      s.addModule(Json.parse(line));
+    // Line by line: the summary keeps counts, and a distro-wide modules.jsonl is gigabytes.
+    try (java.io.BufferedReader modules = Files.newBufferedReader(staging.resolve(MODULES), StandardCharsets.UTF_8)) {
+      for (String line = modules.readLine(); line != null; line = modules.readLine()) {
+        s.addModule(Json.parse(line));
+      }
     }
     for (String line : Files.readAllLines(staging.resolve(KERNELS), StandardCharsets.UTF_8)) {
       s.addKernel(Json.parse(line));
