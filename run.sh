@@ -90,6 +90,7 @@ case "$cmd" in
     ;;
   bench)
     shift
+    "$ROOT/fixtures/scripts/install-tools.sh" --bench
     build
     exec "$ROOT/bench/run-bench.sh" "$@"
     ;;
