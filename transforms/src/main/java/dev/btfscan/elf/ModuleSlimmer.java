@@ -37,7 +37,7 @@ public final class ModuleSlimmer {
         return stored;
       }
       byte[] slim = write(stored, t);
-      if (slim.length >= stored.length || !sameImage(t, stored, slim)) {
+      if (slim.length >= stored.length || !sameImage(t, slim)) {
         return stored;
       }
       return slim;
@@ -118,17 +118,16 @@ public final class ModuleSlimmer {
    * Reads back as the original: the same header fields, the same bytes of every kept section, and
    * the same verdict on how they are stored.
    */
-  private static boolean sameImage(ElfSectionTable a, byte[] original, byte[] slim) throws ElfFormatException {
+  private static boolean sameImage(ElfSectionTable a, byte[] slim) throws ElfFormatException {
     ElfSectionTable b = ElfSectionTable.read(slim);
-    if (!ModuleImage.from(slim).btfNotAsStored().equals(ModuleImage.from(original).btfNotAsStored())) {
-      return false;
-    }
     if (a.elfClass() != b.elfClass() || !a.order().equals(b.order()) || a.type() != b.type()
         || a.machine() != b.machine()) {
       return false;
     }
     for (String name : KEPT) {
-      if (!Arrays.equals(a.bytes(name).orElse(null), b.bytes(name).orElse(null))) {
+      // A section stored compressed or as NOBITS makes the module invalid: the slim copy must say so too.
+      if (!a.find(name).flatMap(a::notAsStored).equals(b.find(name).flatMap(b::notAsStored))
+          || !Arrays.equals(a.bytes(name).orElse(null), b.bytes(name).orElse(null))) {
         return false;
       }
     }
