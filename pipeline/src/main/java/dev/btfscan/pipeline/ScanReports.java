@@ -47,7 +47,12 @@ final class ScanReports {
       diff = BaselineDiff.compare(baseline, rows.modules());
       Files.write(staging.resolve(BASELINE), diff.lines(), StandardCharsets.UTF_8);
     }
-    Files.writeString(staging.resolve(HTML), HtmlReport.render(rows, diff, baselineName), StandardCharsets.UTF_8);
-    Files.writeString(staging.resolve(MARKDOWN), MarkdownReport.render(rows, diff, baselineName), StandardCharsets.UTF_8);
+    // Written as they are rendered: the page of a large scan is never held whole.
+    try (java.io.Writer html = Files.newBufferedWriter(staging.resolve(HTML), StandardCharsets.UTF_8)) {
+      HtmlReport.render(rows, diff, baselineName, html);
+    }
+    try (java.io.Writer markdown = Files.newBufferedWriter(staging.resolve(MARKDOWN), StandardCharsets.UTF_8)) {
+      MarkdownReport.render(rows, diff, baselineName, markdown);
+    }
   }
 }

@@ -10,9 +10,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * {@code report.html}: one self-contained page (inline CSS, inline vanilla JS, inline SVG; nothing
@@ -46,13 +44,21 @@ public final class HtmlReport {
    * @param baselineName how to name that scan on the page (its OUT), or {@code null}
    */
   public static String render(ScanRows rows, BaselineDiff baseline, String baselineName) {
-    StringBuilder h = new StringBuilder(64 * 1024 + rows.modules().size() * 600);
-    List<ObjectNode> modules = rows.modules();
-    Set<String> verdictSet = new TreeSet<>();
-    modules.forEach(r -> verdictSet.add(r.path("verdict").asText()));
-    List<String> verdicts = Verdicts.ordered(verdictSet);
-    Map<String, Map<String, Long>> byPackage = packages(rows);
-    Map<String, Map<String, Long>> byRelease = Verdicts.countBy(modules, "release");
+    return ReportOut.toText(h -> render(rows, baseline, baselineName, h));
+  }
+
+  /** As {@link #render(ScanRows, BaselineDiff, String)}, written to {@code out} as it is made. */
+  public static void render(ScanRows rows, BaselineDiff baseline, String baselineName, java.io.Writer out)
+      throws java.io.IOException {
+    ReportOut.render(out, h -> render(rows, baseline, baselineName, h));
+  }
+
+  private static void render(ScanRows rows, BaselineDiff baseline, String baselineName, ReportOut h) {
+    ModuleCounts counts = ModuleCounts.of(rows.modules());
+    long moduleCount = counts.total();
+    List<String> verdicts = Verdicts.ordered(counts.verdicts().keySet());
+    Map<String, Map<String, Long>> byPackage = packages(counts, rows);
+    Map<String, Map<String, Long>> byRelease = counts.byRelease();
 
     h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     h.append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src '")
@@ -60,18 +66,17 @@ public final class HtmlReport {
     h.append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     h.append("<title>btf-scan report</title>\n<style>").append(STYLE).append("</style>\n</head>\n<body>\n");
     h.append("<h1>btf-scan report</h1>\n");
-    h.append("<p class=\"totals\">").append(modules.size()).append(plural(modules.size(), " module", " modules"))
+    h.append("<p class=\"totals\">").append(moduleCount).append(plural(moduleCount, " module", " modules"))
         .append(" in ").append(byPackage.size()).append(plural(byPackage.size(), " package", " packages"))
         .append(", ").append(rows.kernels().size()).append(plural(rows.kernels().size(), " kernel image", " kernel images"))
         .append(", ").append(byRelease.size()).append(plural(byRelease.size(), " release", " releases")).append(".</p>\n");
 
     h.append("<section id=\"verdicts\">\n<h2>Verdicts</h2>\n<table class=\"counts\"><thead><tr><th>verdict</th><th>modules</th></tr></thead><tbody>\n");
-    Map<String, Long> totals = new TreeMap<>();
-    modules.forEach(r -> totals.merge(r.path("verdict").asText(), 1L, Long::sum));
+    Map<String, Long> totals = counts.verdicts();
     for (String v : verdicts) {
       h.append("<tr><td>").append(badge(v)).append("</td><td class=\"n\">").append(totals.get(v)).append("</td></tr>\n");
     }
-    h.append("</tbody><tfoot><tr><td>all</td><td class=\"n\">").append(modules.size()).append("</td></tr></tfoot></table>\n</section>\n");
+    h.append("</tbody><tfoot><tr><td>all</td><td class=\"n\">").append(moduleCount).append("</td></tr></tfoot></table>\n</section>\n");
 
     h.append("<section id=\"chart\">\n<h2>Verdicts per package</h2>\n");
     chart(h, byPackage, verdicts);
@@ -87,9 +92,8 @@ public final class HtmlReport {
       baselineSection(h, baseline, baselineName);
     }
 
-    moduleTable(h, rows, verdicts);
+    moduleTable(h, rows, moduleCount, verdicts);
     h.append("<script>").append(SCRIPT).append("</script>\n</body>\n</html>\n");
-    return h.toString();
   }
 
   /** Escapes text for HTML element content and double- or single-quoted attribute values. */
@@ -119,13 +123,13 @@ public final class HtmlReport {
   }
 
   /** Per package, with packages that held no module (a kernel image alone) as empty rows. */
-  private static Map<String, Map<String, Long>> packages(ScanRows rows) {
-    Map<String, Map<String, Long>> m = Verdicts.countBy(rows.modules(), "package");
+  private static Map<String, Map<String, Long>> packages(ModuleCounts counts, ScanRows rows) {
+    Map<String, Map<String, Long>> m = new TreeMap<>(counts.byPackage());
     rows.packages().forEach(p -> m.computeIfAbsent(p.path("package").asText(), k -> new TreeMap<>()));
     return m;
   }
 
-  private static void countTable(StringBuilder h, String what, Map<String, Map<String, Long>> counts, List<String> verdicts) {
+  private static void countTable(ReportOut h, String what, Map<String, Map<String, Long>> counts, List<String> verdicts) {
     h.append("<table class=\"counts\"><thead><tr><th>").append(what).append("</th><th>modules</th>");
     for (String v : verdicts) {
       h.append("<th>").append(badge(v)).append("</th>");
@@ -154,7 +158,7 @@ public final class HtmlReport {
   static final int LABEL_CHARS = 50; // ~7 px each at 12 px: fits LABEL_WIDTH
 
   /** Stacked horizontal bars, one {@code <g class="bar">} per package, scaled to the largest. */
-  private static void chart(StringBuilder h, Map<String, Map<String, Long>> byPackage, List<String> verdicts) {
+  private static void chart(ReportOut h, Map<String, Map<String, Long>> byPackage, List<String> verdicts) {
     long max = 1;
     for (Map<String, Long> c : byPackage.values()) {
       max = Math.max(max, c.values().stream().mapToLong(Long::longValue).sum());
@@ -203,7 +207,7 @@ public final class HtmlReport {
     h.append("</svg>\n");
   }
 
-  private static void baselineSection(StringBuilder h, BaselineDiff d, String name) {
+  private static void baselineSection(ReportOut h, BaselineDiff d, String name) {
     h.append("<section id=\"baseline\">\n<h2>Since the baseline</h2>\n<p>Compared with ")
         .append(name == null ? "an earlier scan" : "<code>" + escape(name) + "</code>").append(": ");
     List<String> parts = new ArrayList<>();
@@ -243,9 +247,8 @@ public final class HtmlReport {
     h.append("</section>\n");
   }
 
-  private static void moduleTable(StringBuilder h, ScanRows rows, List<String> verdicts) {
+  private static void moduleTable(ReportOut h, ScanRows rows, long n, List<String> verdicts) {
     Map<String, ObjectNode> why = rows.mismatchesByKey();
-    int n = rows.modules().size();
     h.append("<section id=\"modules\">\n<h2>Modules</h2>\n<div class=\"controls\">")
         .append("<label>Filter <input id=\"filter\" type=\"search\" placeholder=\"module, package, path, problem\" autocomplete=\"off\"></label> ")
         .append("<label>Verdict <select id=\"verdict\"><option value=\"\">all</option>");
@@ -303,7 +306,7 @@ public final class HtmlReport {
     return b.toString();
   }
 
-  private static void explanation(StringBuilder h, JsonNode row, JsonNode mismatch) {
+  private static void explanation(ReportOut h, JsonNode row, JsonNode mismatch) {
     List<String> problems = texts(row.path("problems"));
     List<String> notes = texts(row.path("notes"));
     if (!problems.isEmpty()) {

@@ -32,18 +32,27 @@ public final class MarkdownReport {
    * @param baselineName how to name that scan (its OUT), or {@code null}
    */
   public static String render(ScanRows rows, BaselineDiff baseline, String baselineName) {
-    StringBuilder m = new StringBuilder();
+    return ReportOut.toText(m -> render(rows, baseline, baselineName, m));
+  }
+
+  /** As {@link #render(ScanRows, BaselineDiff, String)}, written to {@code out} as it is made. */
+  public static void render(ScanRows rows, BaselineDiff baseline, String baselineName, java.io.Writer out)
+      throws java.io.IOException {
+    ReportOut.render(out, m -> render(rows, baseline, baselineName, m));
+  }
+
+  private static void render(ScanRows rows, BaselineDiff baseline, String baselineName, ReportOut m) {
     List<ObjectNode> modules = rows.modules();
-    Map<String, Long> totals = new TreeMap<>();
-    modules.forEach(r -> totals.merge(r.path("verdict").asText(), 1L, Long::sum));
+    ModuleCounts tally = ModuleCounts.of(modules);
+    long moduleCount = tally.total();
+    Map<String, Long> totals = tally.verdicts();
     List<String> verdicts = Verdicts.ordered(totals.keySet());
-    Set<String> packages = new TreeSet<>();
-    modules.forEach(r -> packages.add(r.path("package").asText()));
+    Set<String> packages = new TreeSet<>(tally.byPackage().keySet());
     rows.packages().forEach(p -> packages.add(p.path("package").asText()));
-    Map<String, Map<String, Long>> byRelease = Verdicts.countBy(modules, "release");
+    Map<String, Map<String, Long>> byRelease = tally.byRelease();
 
     m.append("# btf-scan report\n\n");
-    m.append(modules.size()).append(modules.size() == 1 ? " module" : " modules").append(" in ")
+    m.append(moduleCount).append(moduleCount == 1 ? " module" : " modules").append(" in ")
         .append(packages.size()).append(packages.size() == 1 ? " package" : " packages").append(", ")
         .append(rows.kernels().size()).append(rows.kernels().size() == 1 ? " kernel image" : " kernel images").append(", ")
         .append(byRelease.size()).append(byRelease.size() == 1 ? " release" : " releases").append(".\n\n");
@@ -52,7 +61,7 @@ public final class MarkdownReport {
     for (String v : verdicts) {
       m.append("| ").append(text(v)).append(" | ").append(totals.get(v)).append(" |\n");
     }
-    m.append("| **all** | **").append(modules.size()).append("** |\n\n");
+    m.append("| **all** | **").append(moduleCount).append("** |\n\n");
 
     if (!byRelease.isEmpty()) {
       m.append("## Per release\n\n| release | modules |");
@@ -120,7 +129,6 @@ public final class MarkdownReport {
       }
       more(m, changes.size(), "baseline.jsonl");
     }
-    return m.toString();
   }
 
   /**
@@ -160,7 +168,7 @@ public final class MarkdownReport {
     return line.length() <= MAX_REASON ? line : line.substring(0, MAX_REASON - 1) + "\u2026";
   }
 
-  private static void more(StringBuilder m, int total, String where) {
+  private static void more(ReportOut m, int total, String where) {
     if (total > MAX_LISTED) {
       m.append("- and ").append(total - MAX_LISTED).append(" more (see ").append(where).append(")\n");
     }

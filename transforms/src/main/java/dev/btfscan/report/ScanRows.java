@@ -18,8 +18,14 @@ import java.util.Map;
 public record ScanRows(List<ObjectNode> modules, List<ObjectNode> mismatches, List<ObjectNode> kernels,
     List<ObjectNode> packages) {
 
+  /**
+   * A {@code modules.jsonl} up to this size is parsed into memory (about 37,000 rows, 135 MB of
+   * heap); a larger one is read again for each pass of the reports ({@link StreamedRows}).
+   */
+  static final long MODULES_IN_MEMORY_BYTES = 32L << 20;
+
   public ScanRows {
-    modules = List.copyOf(modules);
+    modules = modules instanceof StreamedRows ? modules : List.copyOf(modules);
     mismatches = List.copyOf(mismatches);
     kernels = List.copyOf(kernels);
     packages = List.copyOf(packages);
@@ -27,7 +33,15 @@ public record ScanRows(List<ObjectNode> modules, List<ObjectNode> mismatches, Li
 
   /** Reads the rows under {@code dir}; a missing file is no rows of that kind. */
   public static ScanRows read(Path dir) throws IOException {
-    return new ScanRows(lines(dir.resolve("modules.jsonl")), lines(dir.resolve("mismatches.jsonl")),
+    return read(dir, MODULES_IN_MEMORY_BYTES);
+  }
+
+  /** As {@link #read(Path)}, the module rows streamed when their file is over {@code inMemoryBytes}. */
+  static ScanRows read(Path dir, long inMemoryBytes) throws IOException {
+    Path modules = dir.resolve("modules.jsonl");
+    List<ObjectNode> moduleRows = Files.exists(modules) && Files.size(modules) > inMemoryBytes
+        ? new StreamedRows(modules) : lines(modules);
+    return new ScanRows(moduleRows, lines(dir.resolve("mismatches.jsonl")),
         lines(dir.resolve("kernels.jsonl")), lines(dir.resolve("packages.jsonl")));
   }
 

@@ -59,13 +59,4 @@ final class Verdicts {
   static String cssClass(String label) {
     return rank(label) < Verdict.values().length ? "v-" + label : "v-other";
   }
-
-  /** Counts of one field of the rows, per verdict: {@code field value -> verdict -> modules}. */
-  static Map<String, Map<String, Long>> countBy(List<? extends com.fasterxml.jackson.databind.JsonNode> rows, String field) {
-    Map<String, Map<String, Long>> m = new TreeMap<>();
-    for (var r : rows) {
-      m.computeIfAbsent(r.path(field).asText(""), k -> new TreeMap<>()).merge(r.path("verdict").asText(), 1L, Long::sum);
-    }
-    return m;
-  }
 }
