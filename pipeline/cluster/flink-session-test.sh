@@ -48,10 +48,11 @@ parallelism.default: 2
 taskmanager.cpu.cores: 2
 taskmanager.memory.framework.heap.size: 128m
 taskmanager.memory.task.heap.size: 1024m
-# Managed memory feeds the batch sorters, and kernel images travel as single records: with 64m
-# the sorter refused records above 2.3 MB ("The record exceeds the maximum size of a sort
-# buffer"); 512m carries the Debian 53 cloud package's images.
-taskmanager.memory.managed.size: 512m
+# Managed memory feeds the batch sorters, whose buffers bound a record's size: when kernel images
+# travelled as single records, 64m refused those above 2.3 MB ("The record exceeds the maximum
+# size of a sort buffer") and 512m carried the Debian 53 cloud package's. Images now travel as
+# digests of under 2 KB; FLINK_MANAGED (default 512m) tries other sizes.
+taskmanager.memory.managed.size: ${FLINK_MANAGED:-512m}
 taskmanager.memory.framework.off-heap.size: 128m
 taskmanager.memory.task.off-heap.size: 0m
 taskmanager.memory.network.min: 256m
