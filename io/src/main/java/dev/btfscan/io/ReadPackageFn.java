@@ -158,6 +158,9 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
     private final OutputReceiver<KernelFile> out;
     private final OutputReceiver<KV<String, String>> runs;
     private final LocalAnalysis.Session session;
+    /** Lines of the package's judged modules, by report, until they are spilled as runs. */
+    private final Map<String, List<String>> lines = new TreeMap<>();
+    private long lineChars;
     long entries;
     long modules;
     long images;
@@ -169,10 +172,6 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
       this.runs = runs;
       this.session = session;
     }
-
-    /** Lines of the package's judged modules, by report, until they are spilled as runs. */
-    private final Map<String, List<String>> lines = new TreeMap<>();
-    private long lineChars;
 
     @Override
     public void line(String report, String line) {

@@ -222,7 +222,11 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
     }
   }
 
-  /** Merges the runs into the file, then deletes the runs' directory (runs of failed bundles too). */
+  /**
+   * Merges the runs into the file, then deletes the runs' directory (runs of failed bundles too).
+   * A merge retried after that deletion finds its runs gone and fails the job: never a file made
+   * of fewer runs.
+   */
   static final class MergeFn extends DoFn<List<String>, String> {
     private final String path;
     private final String runs;
