@@ -54,12 +54,19 @@ public final class KernelFile {
 
   /**
    * The same file with its bytes replaced by a digest of them (see {@link
-   * KernelPackageIO.Read#withKernelImageDigest}): what downstream steps keep of an image instead of
-   * its megabytes. Only the reader makes digests, so a package's own bytes are never taken for one.
+   * KernelPackageIO.Read#withKernelImageDigest} and {@link KernelPackageIO.Read#withPassedOnModuleDigest}):
+   * what downstream steps keep of a file instead of its bytes. Only the reader makes digests, so a
+   * package's own bytes are never taken for one.
    */
   public KernelFile withDigest(byte[] digestBytes) {
     return new KernelFile(packageName, path, rawName, kind, release, unsafeReason, size, duplicate,
         Objects.requireNonNull(digestBytes, "digestBytes"), problems, entry, true);
+  }
+
+  /** The same file with {@code restored} as its bytes again, no longer a digest (what a digest stood for). */
+  public KernelFile withBytes(byte[] restored) {
+    return new KernelFile(packageName, path, rawName, kind, release, unsafeReason, size, duplicate, restored, problems,
+        entry, false);
   }
 
   /** Whether {@link #bytes()} is a digest made by the reader rather than the bytes as stored. */

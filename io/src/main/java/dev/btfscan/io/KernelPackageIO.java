@@ -69,7 +69,7 @@ public final class KernelPackageIO {
 
   /** Reads with a 256 MiB entry cap and {@link DecompressionLimits#defaults()} for payloads. */
   public static Read read() {
-    return new Read(DEFAULT_MAX_ENTRY_BYTES, DecompressionLimits.defaults(), null, null, Map.of(), null);
+    return new Read(DEFAULT_MAX_ENTRY_BYTES, DecompressionLimits.defaults(), null, null, Map.of(), null, null);
   }
 
   /** The read transform; configure with {@code withX}, each returning a modified copy. */
@@ -81,15 +81,18 @@ public final class KernelPackageIO {
     private final LocalAnalysis localAnalysis;
     private final Map<String, RunSpiller> localReports;
     private final SerializableFunction<KernelFile, byte[]> imageDigest;
+    private final SerializableFunction<KernelFile, byte[]> moduleDigest;
 
     private Read(long maxEntryBytes, DecompressionLimits payloadLimits, SerializableFunction<byte[], byte[]> moduleBytes,
-        LocalAnalysis localAnalysis, Map<String, RunSpiller> localReports, SerializableFunction<KernelFile, byte[]> imageDigest) {
+        LocalAnalysis localAnalysis, Map<String, RunSpiller> localReports, SerializableFunction<KernelFile, byte[]> imageDigest,
+        SerializableFunction<KernelFile, byte[]> moduleDigest) {
       this.maxEntryBytes = maxEntryBytes;
       this.payloadLimits = payloadLimits;
       this.moduleBytes = moduleBytes;
       this.localAnalysis = localAnalysis;
       this.localReports = localReports;
       this.imageDigest = imageDigest;
+      this.moduleDigest = moduleDigest;
     }
 
     /** Module/image entries above this size are emitted with a problem and no bytes. */
@@ -98,12 +101,12 @@ public final class KernelPackageIO {
         throw new IllegalArgumentException("maxEntryBytes must be between 0 and " + MAX_ENTRY_BYTES_LIMIT + ", got "
             + maxEntryBytes);
       }
-      return new Read(maxEntryBytes, payloadLimits, moduleBytes, localAnalysis, localReports, imageDigest);
+      return new Read(maxEntryBytes, payloadLimits, moduleBytes, localAnalysis, localReports, imageDigest, moduleDigest);
     }
 
     /** Limits for decompressing whole payloads (data.tar, rpm cpio, compressed tar). */
     public Read withPayloadLimits(DecompressionLimits payloadLimits) {
-      return new Read(maxEntryBytes, Objects.requireNonNull(payloadLimits, "payloadLimits"), moduleBytes, localAnalysis, localReports, imageDigest);
+      return new Read(maxEntryBytes, Objects.requireNonNull(payloadLimits, "payloadLimits"), moduleBytes, localAnalysis, localReports, imageDigest, moduleDigest);
     }
 
     /**
@@ -113,7 +116,7 @@ public final class KernelPackageIO {
      * input for anything it does not understand.
      */
     public Read withModuleBytes(SerializableFunction<byte[], byte[]> moduleBytes) {
-      return new Read(maxEntryBytes, payloadLimits, Objects.requireNonNull(moduleBytes, "moduleBytes"), localAnalysis, localReports, imageDigest);
+      return new Read(maxEntryBytes, payloadLimits, Objects.requireNonNull(moduleBytes, "moduleBytes"), localAnalysis, localReports, imageDigest, moduleDigest);
     }
 
     /**
@@ -125,6 +128,17 @@ public final class KernelPackageIO {
      */
     public Read withKernelImageDigest(SerializableFunction<KernelFile, byte[]> digest) {
       return new Read(maxEntryBytes, payloadLimits, moduleBytes, localAnalysis, localReports,
+          Objects.requireNonNull(digest, "digest"), moduleDigest);
+    }
+
+    /**
+     * Applied to every module the reader sends on (every module read, or with a {@link
+     * LocalAnalysis} those it passed on): a non-null result replaces the module's bytes ({@link
+     * KernelFile#withDigest}). Such modules wait for the vmlinux of every package; the scan
+     * stores their bytes outside the heap meanwhile and sends on where.
+     */
+    public Read withPassedOnModuleDigest(SerializableFunction<KernelFile, byte[]> digest) {
+      return new Read(maxEntryBytes, payloadLimits, moduleBytes, localAnalysis, localReports, imageDigest,
           Objects.requireNonNull(digest, "digest"));
     }
 
@@ -135,7 +149,7 @@ public final class KernelPackageIO {
      */
     public Read withLocalAnalysis(LocalAnalysis analysis, Map<String, RunSpiller> reports) {
       return new Read(maxEntryBytes, payloadLimits, moduleBytes, Objects.requireNonNull(analysis, "analysis"),
-          Map.copyOf(reports), imageDigest);
+          Map.copyOf(reports), imageDigest, moduleDigest);
     }
 
     public long maxEntryBytes() {
@@ -156,7 +170,7 @@ public final class KernelPackageIO {
           .apply("Name Packages", new NamePackages())
           .apply("Spread Packages", Reshuffle.viaRandomKey());
       PCollectionTuple read = locations.apply("Read Packages",
-          ParDo.of(new ReadPackageFn(maxEntryBytes, payloadLimits, moduleBytes, localAnalysis, localReports, imageDigest))
+          ParDo.of(new ReadPackageFn(maxEntryBytes, payloadLimits, moduleBytes, localAnalysis, localReports, imageDigest, moduleDigest))
               .withOutputTags(KERNEL_FILES, TupleTagList.of(SUMMARIES).and(LOCAL_RUNS)));
       // One package yields thousands of modules in one bundle; spread them for the BTF stages.
       PCollection<KernelFile> files = read.get(KERNEL_FILES).setCoder(KernelFileCoder.of())

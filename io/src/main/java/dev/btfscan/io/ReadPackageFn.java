@@ -43,6 +43,7 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
   private final LocalAnalysis localAnalysis;
   private final Map<String, RunSpiller> localReports;
   private final SerializableFunction<KernelFile, byte[]> imageDigest;
+  private final SerializableFunction<KernelFile, byte[]> moduleDigest;
 
   private final Counter packages = Metrics.counter(ReadPackageFn.class, "packages");
   private final Counter failedPackages = Metrics.counter(ReadPackageFn.class, "failedPackages");
@@ -57,15 +58,18 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
    * @param localAnalysis judges modules as they are read where it can, or null
    * @param localReports the spiller of each report {@code localAnalysis} writes lines of
    * @param imageDigest what to send on instead of a kernel image's bytes (null: the bytes), or null
+   * @param moduleDigest what to send on instead of a module's bytes (null: the bytes), or null
    */
   ReadPackageFn(long maxEntryBytes, DecompressionLimits payloadLimits, SerializableFunction<byte[], byte[]> moduleBytes,
-      LocalAnalysis localAnalysis, Map<String, RunSpiller> localReports, SerializableFunction<KernelFile, byte[]> imageDigest) {
+      LocalAnalysis localAnalysis, Map<String, RunSpiller> localReports, SerializableFunction<KernelFile, byte[]> imageDigest,
+      SerializableFunction<KernelFile, byte[]> moduleDigest) {
     this.maxEntryBytes = maxEntryBytes;
     this.payloadLimits = payloadLimits;
     this.moduleBytes = moduleBytes;
     this.localAnalysis = localAnalysis;
     this.localReports = localReports;
     this.imageDigest = imageDigest;
+    this.moduleDigest = moduleDigest;
   }
 
   @ProcessElement
@@ -200,7 +204,7 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
 
     @Override
     public void passOn(KernelFile module) {
-      out.output(module);
+      out.output(digested(module, moduleDigest));
     }
 
     void finish() {
@@ -291,17 +295,17 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
         if (session != null) {
           session.kernelImage(file);
         }
-        out.output(digested(file)); // its kernels.jsonl row and the side input for other packages
+        out.output(digested(file, imageDigest)); // its kernels.jsonl row and the side input for other packages
       } else if (session == null) {
-        out.output(file);
+        passOn(file);
       } else {
         session.module(file, this);
       }
     }
 
-    private KernelFile digested(KernelFile image) {
-      byte[] digest = imageDigest == null || image.bytes() == null ? null : imageDigest.apply(image);
-      return digest == null ? image : image.withDigest(digest);
+    private KernelFile digested(KernelFile file, SerializableFunction<KernelFile, byte[]> digester) {
+      byte[] digest = digester == null || file.bytes() == null ? null : digester.apply(file);
+      return digest == null ? file : file.withDigest(digest);
     }
 
     private void count() {

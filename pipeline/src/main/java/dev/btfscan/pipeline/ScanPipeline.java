@@ -88,6 +88,7 @@ public final class ScanPipeline {
       build(p, config, againstFile, dir.staging().toString(), judgeInReader);
       PipelineResult result = p.run();
       Progress.follow(result, config.quiet() ? null : err);
+      dir.deleteScratch(AnalyzeModuleFn.WAITING_SCRATCH);
       summary = summarize(dir.staging());
       Files.writeString(dir.staging().resolve(SUMMARY),
           Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(summary.toJson()) + "\n", StandardCharsets.UTF_8);
@@ -161,7 +162,9 @@ public final class ScanPipeline {
         // when every package is read: the reader keeps of each .ko only what the analysis reads.
         .withModuleBytes(ModuleSlimmer::slim)
         // and of each kernel image only its outcome: the BTF is written out in the reader.
-        .withKernelImageDigest(ExtractKernelBtfFn.readerDigest(blobs));
+        .withKernelImageDigest(ExtractKernelBtfFn.readerDigest(blobs))
+        // and of each module that waits for the side input only where its bytes are stored.
+        .withPassedOnModuleDigest(AnalyzeModuleFn.waitingDigest(blobs));
     if (againstKey == null && judgeInReader) {
       // A package that carries its modules' vmlinux has them judged as it is read (those listed
       // before the vmlinux at its end), so they never wait: memory follows the packages being

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.btfscan.analysis.Normalization;
 import dev.btfscan.fixtures.Fixtures;
 import dev.btfscan.report.Json;
+import dev.btfscan.transforms.AnalyzeModuleFn;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -159,5 +160,16 @@ class ScanPipelineTest {
     assertEquals(1689866, row.path("built_against").path("strings").asLong(), "the 47 build's vmlinux string length");
     assertEquals(1, ScanFixtures.lines(o, ScanPipeline.MISMATCHES).size());
     assertEquals(Gates.GATE_TRIPPED, r.exitCode(), "--fail-on mismatch trips after the outputs are written");
+    // af_key waited for the --against kernel with its bytes in the scratch directory, gone now
+    assertFalse(Files.exists(o.resolve(AnalyzeModuleFn.WAITING_SCRATCH)), "no scratch left in OUT");
+  }
+
+  @Test
+  void outHoldsOnlyTheReportsAndTheBlobs() throws Exception {
+    try (var names = Files.list(out)) {
+      assertEquals(List.of("blobs", "kernels.jsonl", "mismatches.jsonl", "modules.jsonl", "packages.jsonl", "report.html",
+          "report.md", "summary.json"), names.map(p -> p.getFileName().toString()).sorted().toList(),
+          "no runs of the reports, no waiting modules' scratch");
+    }
   }
 }

@@ -45,9 +45,20 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, String> {
     this.blobs = blobs;
   }
 
+  /** What the package reader sends on instead of a waiting module's bytes: where it stored them. */
+  public static org.apache.beam.sdk.transforms.SerializableFunction<KernelFile, byte[]> waitingDigest(BlobWriter blobs) {
+    return WaitingModule.digester(blobs);
+  }
+
+  /** The scratch directory, under the output's staging directory, of the waiting modules' bytes. */
+  public static final String WAITING_SCRATCH = WaitingModule.SCRATCH;
+
   @ProcessElement
   public void process(ProcessContext c) {
     KernelFile f = c.element();
+    if (f.isDigest()) {
+      f = WaitingModule.restore(f);
+    }
     moduleBytes.inc(f.size());
     ModuleAnalysis.Outcome out = analysis.analyze(f, new SideInputBases(c.sideInput(bases), againstKey), c.sideInput(scanned));
     ModuleRows.count(out);

@@ -71,6 +71,15 @@ public final class OutputDirectory {
     return p;
   }
 
+  /**
+   * Deletes a scratch directory the run kept inside the staging directory (files that stood in
+   * for elements while the pipeline ran), before {@link #commit}: none of it is output.
+   */
+  public void deleteScratch(String name) throws IOException {
+    checkOpen();
+    deleteTree(resolve(name));
+  }
+
   /** Moves the staged tree to the target, replacing an older one. Call once, after the run succeeded. */
   public void commit() throws IOException {
     checkOpen();

@@ -1,0 +1,60 @@
+package dev.btfscan.transforms;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.btfscan.io.KernelFile;
+import dev.btfscan.io.pkg.KernelFileKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A module waiting for the side input keeps its bytes in a scratch file, and gets them back exactly. */
+class WaitingModuleTest {
+  @TempDir Path out;
+
+  private static KernelFile module(int size) {
+    byte[] bytes = new byte[size];
+    new Random(size).nextBytes(bytes);
+    return new KernelFile("kernel-modules.rpm", "lib/modules/6.1.0/kernel/x.ko", "./lib/modules/6.1.0/kernel/x.ko",
+        KernelFileKind.MODULE, "6.1.0", null, size, false, bytes, List.of("a problem it had"), 17);
+  }
+
+  @Test
+  void aWaitingModuleTravelsAsAReferenceAndComesBackAsRead() {
+    KernelFile m = module(300_000);
+    byte[] digest = WaitingModule.digester(new BlobWriter(out.toString())).apply(m);
+    assertTrue(digest.length < 300, "a digest of " + digest.length + " bytes");
+    KernelFile waiting = m.withDigest(digest);
+    assertTrue(waiting.isDigest());
+
+    KernelFile restored = WaitingModule.restore(waiting);
+    assertFalse(restored.isDigest());
+    assertEquals(m, restored);
+    assertArrayEquals(m.bytes(), restored.bytes());
+  }
+
+  @Test
+  void aSmallModuleWaitsInMemory() {
+    assertNull(WaitingModule.digester(new BlobWriter(out.toString())).apply(module(WaitingModule.MIN_BYTES - 1)));
+    assertFalse(Files.exists(out.resolve(WaitingModule.SCRATCH)));
+  }
+
+  @Test
+  void aScratchFileThatChangedFailsTheRunNotTheModule() throws Exception {
+    KernelFile m = module(4096);
+    KernelFile waiting = m.withDigest(WaitingModule.digester(new BlobWriter(out.toString())).apply(m));
+    try (var files = Files.list(out.resolve(WaitingModule.SCRATCH))) {
+      Files.write(files.findFirst().orElseThrow(), new byte[] {1, 2, 3});
+    }
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> WaitingModule.restore(waiting));
+    assertTrue(e.getMessage().contains("no longer holds"), e.getMessage());
+  }
+}
