@@ -29,8 +29,8 @@ build() {
 # what the packages being read at once hold in flight (xz blocks, one vmlinux, the modules of a
 # package that lists them before its vmlinux), not what the whole input holds: at most ~440 MB after
 # a GC with two 68 MB Debian packages read at once, one per core. So 200 MB plus 220 MB per core
-# (640 MB on 2 cores); the DirectRunner reads no more packages at once than the heap allows. Raise it
-# with JAVA_OPTS for runs whose modules mostly come without their vmlinux (they wait for every package).
+# (640 MB on 2 cores); the DirectRunner reads no more packages at once than the heap allows. Modules
+# that wait for another package's vmlinux wait on disk, so the heap does not grow with them.
 # -XX:TieredStopAtLevel=1: the C1 compiler only. C2 spent 4 s of CPU compiling during a 4023-module
 # scan (14 s of CPU in all) and did not pay that back even over five packages (20,115 modules: 28 s
 # of user CPU with C1 only, 35 s with C2); for much longer runs, drop it through JAVA_OPTS.
