@@ -9,6 +9,7 @@ import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PCollectionView;
 
 /**
@@ -18,6 +19,9 @@ import org.apache.beam.sdk.values.PCollectionView;
  */
 public final class AnalyzeModuleFn extends DoFn<KernelFile, String> {
   private static final long serialVersionUID = 1L;
+
+  /** The scratch directory, under the output's staging directory, of the waiting modules' bytes. */
+  public static final String WAITING_SCRATCH = WaitingModule.SCRATCH;
 
   private final Counter moduleBytes = Metrics.counter(AnalyzeModuleFn.class, "module-bytes");
   private final PCollectionView<Map<String, KernelBtf>> bases;
@@ -46,12 +50,9 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, String> {
   }
 
   /** What the package reader sends on instead of a waiting module's bytes: where it stored them. */
-  public static org.apache.beam.sdk.transforms.SerializableFunction<KernelFile, byte[]> waitingDigest(BlobWriter blobs) {
+  public static SerializableFunction<KernelFile, byte[]> waitingDigest(BlobWriter blobs) {
     return WaitingModule.digester(blobs);
   }
-
-  /** The scratch directory, under the output's staging directory, of the waiting modules' bytes. */
-  public static final String WAITING_SCRATCH = WaitingModule.SCRATCH;
 
   @ProcessElement
   public void process(ProcessContext c) {

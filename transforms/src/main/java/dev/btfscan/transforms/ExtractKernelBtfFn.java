@@ -4,6 +4,7 @@ import dev.btfscan.io.KernelFile;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.KV;
 
 /**
@@ -24,7 +25,7 @@ public final class ExtractKernelBtfFn extends DoFn<KernelFile, String> {
   }
 
   /** What the package reader sends on instead of an image: the image's work, done there. */
-  public static org.apache.beam.sdk.transforms.SerializableFunction<KernelFile, byte[]> readerDigest(BlobWriter blobs) {
+  public static SerializableFunction<KernelFile, byte[]> readerDigest(BlobWriter blobs) {
     return StoredKernelImage.digester(blobs);
   }
 
