@@ -78,24 +78,36 @@ public final class MarkdownReport {
       m.append('\n');
     }
 
-    List<ObjectNode> attention = modules.stream()
-        .filter(r -> Verdicts.ATTENTION.contains(r.path("verdict").asText()))
-        .sorted(java.util.Comparator.comparing((ObjectNode r) -> Verdicts.rank(r.path("verdict").asText()))
-            .thenComparing(r -> r.path("release").asText())
-            .thenComparing(r -> r.path("module").asText())
-            .thenComparing(ScanRows::key))
-        .toList();
-    m.append("## Mismatched or invalid modules (").append(attention.size()).append(")\n\n");
+    // The first MAX_LISTED in this order, kept while counting: a cross-build scan may put every module here.
+    java.util.Comparator<ObjectNode> order = java.util.Comparator
+        .comparing((ObjectNode r) -> Verdicts.rank(r.path("verdict").asText()))
+        .thenComparing(r -> r.path("release").asText())
+        .thenComparing(r -> r.path("module").asText())
+        .thenComparing(ScanRows::key);
+    java.util.PriorityQueue<ObjectNode> firsts = new java.util.PriorityQueue<>(order.reversed());
+    int attentionCount = 0;
+    for (ObjectNode r : modules) {
+      if (Verdicts.ATTENTION.contains(r.path("verdict").asText())) {
+        attentionCount++;
+        firsts.add(r);
+        if (firsts.size() > MAX_LISTED) {
+          firsts.poll();
+        }
+      }
+    }
+    List<ObjectNode> attention = new ArrayList<>(firsts);
+    attention.sort(order);
+    m.append("## Mismatched or invalid modules (").append(attentionCount).append(")\n\n");
     if (attention.isEmpty()) {
       m.append("None.\n");
     } else {
       Map<String, ObjectNode> why = rows.mismatchesByKey();
-      for (ObjectNode r : attention.subList(0, Math.min(attention.size(), MAX_LISTED))) {
+      for (ObjectNode r : attention) {
         m.append("- **").append(text(r.path("verdict").asText())).append("** ").append(code(r.path("module").asText()))
             .append(" (").append(text(r.path("release").asText())).append(", ").append(text(r.path("package").asText()))
             .append("): ").append(text(reason(r, why.get(ScanRows.key(r))))).append('\n');
       }
-      more(m, attention.size(), "mismatches.jsonl and modules.jsonl");
+      more(m, attentionCount, "mismatches.jsonl and modules.jsonl");
     }
 
     if (baseline != null) {

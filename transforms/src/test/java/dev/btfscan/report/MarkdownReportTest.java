@@ -50,6 +50,29 @@ class MarkdownReportTest {
     assertTrue(text.contains("`m24`") && !text.contains("`m25`"));
   }
 
+  /** The rows arrive in file order, not the list's: the list still shows the first in its own order. */
+  @Test
+  void theCappedListIsTheFirstInVerdictReleaseAndNameOrderWhateverTheRowOrder() {
+    List<ObjectNode> modules = new ArrayList<>();
+    for (int i = MarkdownReport.MAX_LISTED + 6; i >= 0; i--) {
+      modules.add(ReportSamples.module("p.deb", String.format("m%02d.ko", i), String.format("m%02d", i), "6.1.0-47",
+          "mismatch", "built against another base"));
+    }
+    // an older release sorts first, wherever its row is
+    modules.add(MarkdownReport.MAX_LISTED, ReportSamples.module("q.deb", "z.ko", "z", "6.1.0-40", "mismatch", "another base"));
+    String text = MarkdownReport.render(new ScanRows(modules, List.of(), List.of(), List.of()), null, null);
+    List<String> listed = text.lines().filter(l -> l.startsWith("- **")).map(l -> l.substring(0, l.indexOf(" (")))
+        .toList();
+    List<String> want = new ArrayList<>();
+    want.add("- **mismatch** `z`");
+    for (int i = 0; i < MarkdownReport.MAX_LISTED - 1; i++) {
+      want.add(String.format("- **mismatch** `m%02d`", i));
+    }
+    assertEquals(want, listed);
+    assertTrue(text.contains("## Mismatched or invalid modules (" + (MarkdownReport.MAX_LISTED + 8) + ")"), text);
+    assertTrue(text.contains("- and 8 more (see mismatches.jsonl and modules.jsonl)\n"), text);
+  }
+
   @Test
   void aReasonIsTheFirstProblemWhenNoReferencesWereResolvedAndIsCapped() {
     ObjectNode row = ReportSamples.module("p.deb", "a.ko", "a", "r", "invalid", "x".repeat(300), "second");
