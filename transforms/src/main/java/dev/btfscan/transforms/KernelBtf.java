@@ -5,10 +5,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.CustomCoder;
-import org.apache.beam.sdk.io.FileSystems;
 
 /**
  * The raw BTF of one vmlinux, as shared with every module of its release (side input).
@@ -50,39 +48,16 @@ public record KernelBtf(String release, String source, String sha256, long types
   }
 
   /**
-   * The BTF bytes: in memory, or read back from the blob and checked against {@link #sha256}.
-   *
-   * @throws StoredBtfUnreadable when the blob cannot be read or no longer holds those bytes: the
-   *     scan's own output changed under it, which fails the run rather than any one module
+   * The BTF bytes: in memory, or read back from the blob and checked against {@link #sha256}
+   * ({@link StoredBytes#read}, whose failure fails the run rather than any one module).
    */
   public byte[] bytes() {
-    if (btf != null) {
-      return btf;
-    }
-    byte[] read;
-    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchSingleFileSpec(blob).resourceId()))) {
-      read = in.readAllBytes();
-    } catch (IOException e) {
-      throw new StoredBtfUnreadable("cannot read back the vmlinux BTF of " + source + " from " + blob, e);
-    }
-    if (!Sha256.hex(read).equals(sha256)) {
-      throw new StoredBtfUnreadable("the blob " + blob + " no longer holds the vmlinux BTF of " + source, null);
-    }
-    return read;
+    return btf != null ? btf : StoredBytes.read(blob, sha256, "the vmlinux BTF of " + source);
   }
 
   /** The fingerprint split modules built on this vmlinux carry: read once, at extraction. */
   public dev.btfscan.analysis.KnownKernel fingerprint() {
     return new dev.btfscan.analysis.KnownKernel(release, source, types, strings);
-  }
-
-  /** A vmlinux's stored BTF could not be read back: the run fails, no module is blamed. */
-  public static final class StoredBtfUnreadable extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    StoredBtfUnreadable(String message, Throwable cause) {
-      super(message, cause);
-    }
   }
 
   /** A compact, deterministic coder: no Java serialization on the wire. */

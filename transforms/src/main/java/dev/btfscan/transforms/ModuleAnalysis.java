@@ -100,7 +100,7 @@ final class ModuleAnalysis implements Serializable {
           ? BlobPaths.ofDuplicate(release, f.packageName(), f.path(), Sha256.hex(f.bytes()).substring(0, 12))
           : BlobPaths.of(release, f.packageName(), f.path());
       return Outcome.of(at, r, blob);
-    } catch (KernelBtf.StoredBtfUnreadable e) {
+    } catch (StoredBytes.Unreadable e) {
       throw e; // the scan's own output, not the module, is at fault
     } catch (Exception e) {
       // Damaged input (or a bug) becomes a row with its reason, never a failed bundle.

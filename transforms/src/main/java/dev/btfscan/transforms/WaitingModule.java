@@ -6,11 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
-import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 
 /**
@@ -70,15 +67,7 @@ final class WaitingModule {
     } catch (IOException e) {
       throw new IllegalStateException("damaged digest of waiting module " + digested, e);
     }
-    byte[] read;
-    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchSingleFileSpec(path).resourceId()))) {
-      read = in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read back the waiting module " + digested.path() + " from " + path, e);
-    }
-    if (!Sha256.hex(read).equals(sha)) {
-      throw new IllegalStateException("the scratch file " + path + " no longer holds the module " + digested.path());
-    }
+    byte[] read = StoredBytes.read(path, sha, "the waiting module " + digested.packageName() + ":" + digested.path());
     return digested.withBytes(read);
   }
 }

@@ -68,11 +68,11 @@ class KernelBtfTest {
     KernelBtf stored = inMemory("6.1.0", btf).storedAt(blob);
 
     Files.write(Path.of(blob), vmlinuxWithInt("lnt"));
-    KernelBtf.StoredBtfUnreadable changed = assertThrows(KernelBtf.StoredBtfUnreadable.class, stored::bytes);
+    StoredBytes.Unreadable changed = assertThrows(StoredBytes.Unreadable.class, stored::bytes);
     assertTrue(changed.getMessage().contains("no longer holds"), changed.getMessage());
 
     Files.delete(Path.of(blob));
-    KernelBtf.StoredBtfUnreadable gone = assertThrows(KernelBtf.StoredBtfUnreadable.class, stored::bytes);
+    StoredBytes.Unreadable gone = assertThrows(StoredBytes.Unreadable.class, stored::bytes);
     assertTrue(gone.getMessage().contains("cannot read back"), gone.getMessage());
   }
 

@@ -54,7 +54,7 @@ class WaitingModuleTest {
     try (var files = Files.list(out.resolve(WaitingModule.SCRATCH))) {
       Files.write(files.findFirst().orElseThrow(), new byte[] {1, 2, 3});
     }
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> WaitingModule.restore(waiting));
+    StoredBytes.Unreadable e = assertThrows(StoredBytes.Unreadable.class, () -> WaitingModule.restore(waiting));
     assertTrue(e.getMessage().contains("no longer holds"), e.getMessage());
   }
 }
