@@ -54,8 +54,8 @@ public final class HtmlReport {
   }
 
   private static void render(ScanRows rows, BaselineDiff baseline, String baselineName, ReportOut h) {
-    ModuleCounts counts = ModuleCounts.of(rows.modules());
-    long moduleCount = counts.total();
+    Summary counts = Summary.ofModules(rows.modules());
+    long moduleCount = counts.modules();
     List<String> verdicts = Verdicts.ordered(counts.verdicts().keySet());
     Map<String, Map<String, Long>> byPackage = packages(counts, rows);
     Map<String, Map<String, Long>> byRelease = counts.byRelease();
@@ -123,7 +123,7 @@ public final class HtmlReport {
   }
 
   /** Per package, with packages that held no module (a kernel image alone) as empty rows. */
-  private static Map<String, Map<String, Long>> packages(ModuleCounts counts, ScanRows rows) {
+  private static Map<String, Map<String, Long>> packages(Summary counts, ScanRows rows) {
     Map<String, Map<String, Long>> m = new TreeMap<>(counts.byPackage());
     rows.packages().forEach(p -> m.computeIfAbsent(p.path("package").asText(), k -> new TreeMap<>()));
     return m;

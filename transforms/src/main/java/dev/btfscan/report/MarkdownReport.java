@@ -43,8 +43,8 @@ public final class MarkdownReport {
 
   private static void render(ScanRows rows, BaselineDiff baseline, String baselineName, ReportOut m) {
     List<ObjectNode> modules = rows.modules();
-    ModuleCounts tally = ModuleCounts.of(modules);
-    long moduleCount = tally.total();
+    Summary tally = Summary.ofModules(modules);
+    long moduleCount = tally.modules();
     Map<String, Long> totals = tally.verdicts();
     List<String> verdicts = Verdicts.ordered(totals.keySet());
     Set<String> packages = new TreeSet<>(tally.byPackage().keySet());

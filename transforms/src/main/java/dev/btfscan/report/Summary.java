@@ -62,6 +62,28 @@ public final class Summary {
     return verdicts.getOrDefault(verdict, 0L);
   }
 
+  /** Modules per verdict, sorted by verdict. */
+  Map<String, Long> verdicts() {
+    return java.util.Collections.unmodifiableMap(verdicts);
+  }
+
+  /** Per package (sorted), modules per verdict. */
+  Map<String, Map<String, Long>> byPackage() {
+    return java.util.Collections.unmodifiableMap(byPackage);
+  }
+
+  /** Per release (sorted, "" for none), modules per verdict. */
+  Map<String, Map<String, Long>> byRelease() {
+    return java.util.Collections.unmodifiableMap(byRelease);
+  }
+
+  /** The module rows counted in one pass (the reports' counts: one pass, as their rows may be streamed). */
+  static Summary ofModules(Iterable<? extends JsonNode> modules) {
+    Summary s = new Summary();
+    modules.forEach(s::addModule);
+    return s;
+  }
+
   public ObjectNode toJson() {
     ObjectNode o = Json.object();
     o.put("modules", modules);
