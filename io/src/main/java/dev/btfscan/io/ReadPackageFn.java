@@ -163,8 +163,7 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
     private final OutputReceiver<KV<String, String>> runs;
     private final LocalAnalysis.Session session;
     /** Lines of the package's judged modules, by report, until they are spilled as runs. */
-    private final Map<String, List<String>> lines = new TreeMap<>();
-    private long lineChars;
+    private final Map<String, RunSpiller.Buffer> lines = new TreeMap<>();
     long entries;
     long modules;
     long images;
@@ -179,27 +178,27 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
 
     @Override
     public void line(String report, String line) {
-      if (!localReports.containsKey(report)) {
+      RunSpiller spiller = localReports.get(report);
+      if (spiller == null) {
         throw new IllegalStateException("no spiller for report " + report);
       }
-      lines.computeIfAbsent(report, r -> new ArrayList<>()).add(line);
-      lineChars += line.length();
-      if (lineChars >= WriteSortedLines.RUN_CHARS) {
-        spillLines();
+      RunSpiller.Buffer buffer = lines.computeIfAbsent(report, r -> spiller.buffer(WriteSortedLines.RUN_CHARS));
+      try {
+        emitRun(report, buffer.add(line));
+      } catch (IOException e) {
+        throw cannotSpill(report, e);
       }
     }
 
-    /** Writes each report's lines as a sorted run; a failure to write is the run's, not the package's. */
-    private void spillLines() {
-      for (Map.Entry<String, List<String>> e : lines.entrySet()) {
-        try {
-          runs.output(KV.of(e.getKey(), localReports.get(e.getKey()).spill(e.getValue())));
-        } catch (IOException x) {
-          throw new UncheckedIOException("cannot spill the " + e.getKey() + " lines of " + packageName, x);
-        }
+    private void emitRun(String report, String run) {
+      if (run != null) {
+        runs.output(KV.of(report, run));
       }
-      lines.clear();
-      lineChars = 0;
+    }
+
+    /** A failure to write a run is the scan's, not the package's. */
+    private UncheckedIOException cannotSpill(String report, IOException e) {
+      return new UncheckedIOException("cannot spill the " + report + " lines of " + packageName, e);
     }
 
     @Override
@@ -211,7 +210,13 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
       if (session != null) {
         session.finish(this);
       }
-      spillLines();
+      for (Map.Entry<String, RunSpiller.Buffer> e : lines.entrySet()) {
+        try {
+          emitRun(e.getKey(), e.getValue().flush());
+        } catch (IOException x) {
+          throw cannotSpill(e.getKey(), x);
+        }
+      }
     }
 
     @Override

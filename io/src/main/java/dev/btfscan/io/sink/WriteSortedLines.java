@@ -150,8 +150,7 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
   static final class SpillFn extends DoFn<String, String> {
     private final RunSpiller spiller;
     private final long runChars;
-    private transient List<String> buffer;
-    private transient long buffered;
+    private transient RunSpiller.Buffer buffer;
 
     SpillFn(RunSpiller spiller, long runChars) {
       this.spiller = spiller;
@@ -160,31 +159,23 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
 
     @StartBundle
     public void start() {
-      buffer = new ArrayList<>();
-      buffered = 0;
+      buffer = spiller.buffer(runChars);
     }
 
     @ProcessElement
     public void process(@Element String line, OutputReceiver<String> out) throws IOException {
-      buffer.add(line);
-      buffered += line.length();
-      if (buffered >= runChars) {
-        out.output(spill());
+      String run = buffer.add(line);
+      if (run != null) {
+        out.output(run);
       }
     }
 
     @FinishBundle
     public void finish(FinishBundleContext c) throws IOException {
-      if (!buffer.isEmpty()) {
-        c.output(spill(), BoundedWindow.TIMESTAMP_MIN_VALUE, GlobalWindow.INSTANCE);
+      String run = buffer.flush();
+      if (run != null) {
+        c.output(run, BoundedWindow.TIMESTAMP_MIN_VALUE, GlobalWindow.INSTANCE);
       }
-    }
-
-    private String spill() throws IOException {
-      String run = spiller.spill(buffer);
-      buffer = new ArrayList<>();
-      buffered = 0;
-      return run;
     }
   }
 
