@@ -5,8 +5,6 @@ import dev.btfscan.btf.BaseIndex;
 import dev.btfscan.btf.Btf;
 import dev.btfscan.btf.BtfFormatException;
 import dev.btfscan.btf.BtfParser;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -25,26 +23,10 @@ final class BaseCache {
   static final int CAPACITY = 16;
   static final long MAX_BYTES = 128L << 20;
 
-  private static final LinkedHashMap<String, KernelBase> CACHE = new LinkedHashMap<>(CAPACITY, 0.75f, true);
-  private static long cachedBytes;
+  private static final BoundedCache<String, KernelBase> CACHE =
+      new BoundedCache<>(CAPACITY, MAX_BYTES, base -> base.btf().availableLength());
 
   private BaseCache() {}
-
-  /** Oldest first, but never the newest: a base larger than the bound is still used once. */
-  private static void evictBeyondBounds() {
-    Iterator<KernelBase> eldest = CACHE.values().iterator();
-    while ((CACHE.size() > CAPACITY || cachedBytes > MAX_BYTES) && CACHE.size() > 1) {
-      cachedBytes -= eldest.next().btf().availableLength();
-      eldest.remove();
-    }
-  }
-
-  /** How many bases and raw BTF bytes the cache holds now (tests). */
-  static long[] held() {
-    synchronized (CACHE) {
-      return new long[] {CACHE.size(), cachedBytes};
-    }
-  }
 
   private static final Map<Btf, BaseIndex> INDEXES = new java.util.WeakHashMap<>();
 
@@ -56,21 +38,17 @@ final class BaseCache {
   }
 
   static KernelBase get(KernelBtf kernel) throws BtfFormatException {
-    synchronized (CACHE) {
-      KernelBase hit = CACHE.get(kernel.sha256());
-      if (hit != null) {
-        return new KernelBase(kernel.release(), kernel.source(), hit.btf());
-      }
+    KernelBase hit = CACHE.get(kernel.sha256());
+    if (hit == null) {
+      // Parse outside the cache's lock: two threads may race on a new base, and both results are equal.
+      Btf btf = BtfParser.parse(kernel.bytes());
+      hit = CACHE.putIfAbsent(kernel.sha256(), new KernelBase(kernel.release(), kernel.source(), btf));
     }
-    // Parse outside the lock: two threads may race on a new base, and both results are equal.
-    Btf btf = BtfParser.parse(kernel.bytes());
-    KernelBase base = new KernelBase(kernel.release(), kernel.source(), btf);
-    synchronized (CACHE) {
-      if (CACHE.putIfAbsent(kernel.sha256(), base) == null) {
-        cachedBytes += btf.availableLength();
-        evictBeyondBounds();
-      }
-    }
-    return base;
+    return new KernelBase(kernel.release(), kernel.source(), hit.btf());
+  }
+
+  /** How many bases the cache holds now (tests). */
+  static int size() {
+    return CACHE.size();
   }
 }
