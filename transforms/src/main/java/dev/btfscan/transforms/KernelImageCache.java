@@ -8,12 +8,13 @@ import java.util.zip.CRC32;
 
 /**
  * What a kernel image holds, once per worker JVM and image content: the package reader extracts a
- * package's vmlinux to judge its modules, and the kernel step extracts the same image again for its
- * row and the side input. Decompressing a vmlinuz is the costly part (an xz bzImage takes most of a
- * second); finding the image again costs a CRC32 and one comparison of its bytes (a hash of 8 MB
- * with SHA-256 took a fifth of the reader's samples, and an image's identity must not rest on a
- * checksum a hostile package can collide). On a runner that sends the image to another worker the
- * second extraction simply happens there.
+ * package's vmlinux to judge its modules, and right after, on the same thread, again for the
+ * digest it sends on instead of the image (its row, its blob; {@link StoredKernelImage}); the
+ * kernel step extracts an image itself only when it came without a digest. Decompressing a vmlinuz
+ * is the costly part (an xz bzImage takes most of a second); finding the image again costs a CRC32
+ * and one comparison of its bytes (a hash of 8 MB with SHA-256 took a fifth of the reader's
+ * samples, and an image's identity must not rest on a checksum a hostile package can collide),
+ * and the second extraction parses the BTF again (half a millisecond for a vmlinux).
  */
 final class KernelImageCache {
   /** A couple of images: each entry holds an image and its vmlinux BTF (a few MB each). */

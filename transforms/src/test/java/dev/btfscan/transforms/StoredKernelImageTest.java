@@ -37,8 +37,7 @@ class StoredKernelImageTest {
     StoredKernelImage inReader = StoredKernelImage.decode(digest);
     StoredKernelImage downstream = StoredKernelImage.of(vmlinux, blobs);
 
-    assertEquals(downstream, new StoredKernelImage(inReader.row(), inReader.hasBtf(), inReader.matchable()));
-    assertEquals(downstream.row(), inReader.row());
+    assertEquals(downstream, inReader, "the same row, and the same reference to the same blob");
     assertTrue(digest.length < 2048, "a digest of " + digest.length + " bytes");
     KernelBtf k = inReader.matchable();
     assertNull(k.btf());
