@@ -106,7 +106,8 @@ public final class KernelPackageIO {
 
     /** Limits for decompressing whole payloads (data.tar, rpm cpio, compressed tar). */
     public Read withPayloadLimits(DecompressionLimits payloadLimits) {
-      return new Read(maxEntryBytes, Objects.requireNonNull(payloadLimits, "payloadLimits"), moduleBytes, localAnalysis, localReports, imageDigest, moduleDigest);
+      return new Read(maxEntryBytes, Objects.requireNonNull(payloadLimits, "payloadLimits"), moduleBytes, localAnalysis,
+          localReports, imageDigest, moduleDigest);
     }
 
     /**
@@ -116,7 +117,8 @@ public final class KernelPackageIO {
      * input for anything it does not understand.
      */
     public Read withModuleBytes(SerializableFunction<byte[], byte[]> moduleBytes) {
-      return new Read(maxEntryBytes, payloadLimits, Objects.requireNonNull(moduleBytes, "moduleBytes"), localAnalysis, localReports, imageDigest, moduleDigest);
+      return new Read(maxEntryBytes, payloadLimits, Objects.requireNonNull(moduleBytes, "moduleBytes"), localAnalysis,
+          localReports, imageDigest, moduleDigest);
     }
 
     /**

@@ -33,10 +33,6 @@ final class ReportOut {
     return write(Long.toString(n));
   }
 
-  ReportOut append(double d) {
-    return write(Double.toString(d));
-  }
-
   ReportOut append(Object o) {
     return write(String.valueOf(o));
   }

@@ -25,6 +25,7 @@ public record ScanRows(List<ObjectNode> modules, List<ObjectNode> mismatches, Li
   static final long MODULES_IN_MEMORY_BYTES = 32L << 20;
 
   public ScanRows {
+    // Streamed rows are immutable already, and copying would read them all into memory.
     modules = modules instanceof StreamedRows ? modules : List.copyOf(modules);
     mismatches = List.copyOf(mismatches);
     kernels = List.copyOf(kernels);

@@ -1,5 +1,6 @@
 package dev.btfscan.io.sink;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -58,7 +59,7 @@ final class RunMerger {
       }
       level = next;
     }
-    try (OutputStream os = new java.io.BufferedOutputStream(Channels.newOutputStream(
+    try (OutputStream os = new BufferedOutputStream(Channels.newOutputStream(
         FileSystems.create(FileSystems.matchNewResource(path, false), MimeTypes.TEXT)), 64 << 10)) {
       mergeInto(level, line -> {
         os.write(line.getBytes(StandardCharsets.UTF_8));

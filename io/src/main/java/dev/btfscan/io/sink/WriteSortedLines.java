@@ -11,6 +11,7 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.MoveOptions;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -70,8 +71,8 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
   /** The hidden directory beside {@code path} that holds its runs while it is written. */
   static String runsDirectory(String path) {
     ResourceId file = FileSystems.matchNewResource(path, false);
-    return file.getCurrentDirectory().resolve("." + file.getFilename() + ".runs",
-        org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions.RESOLVE_DIRECTORY).toString();
+    return file.getCurrentDirectory().resolve("." + file.getFilename() + ".runs", StandardResolveOptions.RESOLVE_DIRECTORY)
+        .toString();
   }
 
   /** Writes sorted runs of this file from outside the transform; see {@link #mergeRuns()}. */
