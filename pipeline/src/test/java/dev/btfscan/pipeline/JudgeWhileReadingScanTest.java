@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.btfscan.fixtures.Fixtures;
 import dev.btfscan.report.Json;
+import dev.btfscan.transforms.AnalyzeModuleFn;
 import dev.btfscan.transforms.JudgeWhileReading;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -101,6 +102,13 @@ class JudgeWhileReadingScanTest {
     // at the end): 7. split47 and af_key_from_47 were built on 47 (attribution and rebasing look at
     // every input); the 47 module's vmlinux is in another package. kernel-last.tar: both, at its end.
     assertEquals(7 + 2, counter(result, "modules-judged-in-reader"));
+    // The others waited for every package's vmlinux with their bytes on disk (the scan deletes
+    // the scratch at its end; this pipeline alone does not).
+    long waiting = counter(result, AnalyzeModuleFn.class, "modules-waiting-on-disk");
+    assertTrue(waiting >= 2, "split47 and af_key_from_47 at least: " + waiting);
+    try (var stored = Files.list(staging.resolve(AnalyzeModuleFn.WAITING_SCRATCH))) {
+      assertEquals(waiting, stored.count());
+    }
 
     Map<String, String> verdicts = new TreeMap<>();
     for (String line : Files.readAllLines(staging.resolve(ScanPipeline.MODULES), StandardCharsets.UTF_8)) {
@@ -125,9 +133,13 @@ class JudgeWhileReadingScanTest {
   }
 
   private static long counter(PipelineResult result, String name) {
+    return counter(result, JudgeWhileReading.class, name);
+  }
+
+  private static long counter(PipelineResult result, Class<?> namespace, String name) {
     long n = 0;
     for (MetricResult<Long> c : result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named(JudgeWhileReading.class, name)).build()).getCounters()) {
+        .addNameFilter(MetricNameFilter.named(namespace, name)).build()).getCounters()) {
       n += c.getAttempted();
     }
     return n;

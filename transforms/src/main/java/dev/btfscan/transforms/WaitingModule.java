@@ -8,6 +8,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 
 /**
@@ -27,6 +29,7 @@ final class WaitingModule {
    */
   static final int MIN_BYTES = 2 << 10;
   private static final int VERSION = 1;
+  private static final Counter STORED = Metrics.counter(AnalyzeModuleFn.class, "modules-waiting-on-disk");
 
   private WaitingModule() {}
 
@@ -40,6 +43,7 @@ final class WaitingModule {
     String name = SCRATCH + "/" + Sha256.hex((module.packageName() + '\0' + module.entry())
         .getBytes(StandardCharsets.UTF_8)).substring(0, 32) + ".ko";
     String path = blobs.write(name, module.bytes());
+    STORED.inc();
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       DataOutputStream out = new DataOutputStream(bytes);
