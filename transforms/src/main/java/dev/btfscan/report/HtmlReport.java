@@ -248,7 +248,6 @@ public final class HtmlReport {
   }
 
   private static void moduleTable(ReportOut h, ScanRows rows, long n, List<String> verdicts) {
-    Map<String, ObjectNode> why = rows.mismatchesByKey();
     h.append("<section id=\"modules\">\n<h2>Modules</h2>\n<div class=\"controls\">")
         .append("<label>Filter <input id=\"filter\" type=\"search\" placeholder=\"module, package, path, problem\" autocomplete=\"off\"></label> ")
         .append("<label>Verdict <select id=\"verdict\"><option value=\"\">all</option>");
@@ -264,7 +263,8 @@ public final class HtmlReport {
           .append("\" tabindex=\"0\" title=\"sort\">").append(titles.get(c)).append("</th>");
     }
     h.append("<th>Explanation</th></tr></thead>\n<tbody>\n");
-    for (ObjectNode r : rows.modules()) {
+    for (ScanRows.Explained x : rows.explained()) {
+      ObjectNode r = x.row();
       String verdict = r.path("verdict").asText();
       h.append("<tr data-verdict=\"").append(escape(verdict)).append("\">");
       h.append("<td data-sort=\"").append(escape(r.path("module").asText())).append("\"><span class=\"mod\">")
@@ -280,7 +280,7 @@ public final class HtmlReport {
       h.append("<td class=\"n\" data-sort=\"").append(t).append("\">").append(t < 0 ? "" : Long.toString(t)).append("</td>");
       h.append("<td>").append(builtAgainst(r.path("built_against"))).append("</td>");
       h.append("<td class=\"why\">");
-      explanation(h, r, why.get(ScanRows.key(r)));
+      explanation(h, r, x.mismatch());
       h.append("</td></tr>\n");
     }
     h.append("</tbody></table>\n</section>\n");

@@ -78,34 +78,35 @@ public final class MarkdownReport {
       m.append('\n');
     }
 
-    // The first MAX_LISTED in this order, kept while counting: a cross-build scan may put every module here.
-    java.util.Comparator<ObjectNode> order = java.util.Comparator
-        .comparing((ObjectNode r) -> Verdicts.rank(r.path("verdict").asText()))
-        .thenComparing(r -> r.path("release").asText())
-        .thenComparing(r -> r.path("module").asText())
-        .thenComparing(ScanRows::key);
-    java.util.PriorityQueue<ObjectNode> firsts = new java.util.PriorityQueue<>(order.reversed());
+    // The first MAX_LISTED in this order, kept while counting, each with its mismatch row: a
+    // cross-build scan may put every module here.
+    java.util.Comparator<ScanRows.Explained> order = java.util.Comparator
+        .comparing((ScanRows.Explained x) -> Verdicts.rank(x.row().path("verdict").asText()))
+        .thenComparing(x -> x.row().path("release").asText())
+        .thenComparing(x -> x.row().path("module").asText())
+        .thenComparing(x -> ScanRows.key(x.row()));
+    java.util.PriorityQueue<ScanRows.Explained> firsts = new java.util.PriorityQueue<>(order.reversed());
     int attentionCount = 0;
-    for (ObjectNode r : modules) {
-      if (Verdicts.ATTENTION.contains(r.path("verdict").asText())) {
+    for (ScanRows.Explained x : rows.explained()) {
+      if (Verdicts.ATTENTION.contains(x.row().path("verdict").asText())) {
         attentionCount++;
-        firsts.add(r);
+        firsts.add(x);
         if (firsts.size() > MAX_LISTED) {
           firsts.poll();
         }
       }
     }
-    List<ObjectNode> attention = new ArrayList<>(firsts);
+    List<ScanRows.Explained> attention = new ArrayList<>(firsts);
     attention.sort(order);
     m.append("## Mismatched or invalid modules (").append(attentionCount).append(")\n\n");
     if (attention.isEmpty()) {
       m.append("None.\n");
     } else {
-      Map<String, ObjectNode> why = rows.mismatchesByKey();
-      for (ObjectNode r : attention) {
+      for (ScanRows.Explained x : attention) {
+        ObjectNode r = x.row();
         m.append("- **").append(text(r.path("verdict").asText())).append("** ").append(code(r.path("module").asText()))
             .append(" (").append(text(r.path("release").asText())).append(", ").append(text(r.path("package").asText()))
-            .append("): ").append(text(reason(r, why.get(ScanRows.key(r))))).append('\n');
+            .append("): ").append(text(reason(r, x.mismatch()))).append('\n');
       }
       more(m, attentionCount, "mismatches.jsonl and modules.jsonl");
     }

@@ -16,7 +16,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Reports of a scan too large to parse into memory read its modules again per pass, to the same bytes. */
+/**
+ * Reports of a scan too large to parse into memory read its modules and mismatch rows again per
+ * pass, to the same bytes.
+ */
 class StreamedRowsTest {
   @TempDir Path out;
 
@@ -36,11 +39,14 @@ class StreamedRowsTest {
   }
 
   @Test
-  void streamedModulesRenderTheSameReportsAsModulesInMemory() throws IOException {
+  void streamedRowsRenderTheSameReportsAsRowsInMemory() throws IOException {
     written();
     ScanRows inMemory = ScanRows.read(out);
-    ScanRows streamed = ScanRows.read(out, 0);
+    ScanRows streamed = ScanRows.read(out, 0, 0);
     assertInstanceOf(StreamedRows.class, streamed.modules());
+    assertInstanceOf(StreamedRows.class, streamed.mismatches());
+    assertEquals(1, inMemory.mismatches().size());
+    assertEquals(inMemory.mismatches(), streamed.mismatches());
     assertEquals(inMemory.modules(), streamed.modules());
     assertEquals(inMemory.modules().size(), streamed.modules().size());
 
