@@ -1,6 +1,7 @@
 package dev.btfscan.io.sink;
 
 import java.io.BufferedOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -42,6 +43,21 @@ final class RunMerger {
 
   /** Writes the merge of {@code runs} to {@code path}; an empty list writes an empty file. */
   void merge(List<String> runs, String path) throws IOException {
+    try (Merged merged = open(runs);
+        OutputStream os = new BufferedOutputStream(Channels.newOutputStream(
+            FileSystems.create(FileSystems.matchNewResource(path, false), MimeTypes.TEXT)), 64 << 10)) {
+      for (String line = merged.next(); line != null; line = merged.next()) {
+        os.write(line.getBytes(StandardCharsets.UTF_8));
+        os.write('\n');
+      }
+    }
+  }
+
+  /**
+   * The merge of {@code runs}, read a line at a time. More than {@code fanIn} runs are first merged
+   * into intermediate runs under {@code scratch}, {@code fanIn} at a time, until no more are left.
+   */
+  Merged open(List<String> runs) throws IOException {
     List<String> level = new ArrayList<>(runs);
     while (level.size() > fanIn) {
       List<String> next = new ArrayList<>();
@@ -52,55 +68,67 @@ final class RunMerger {
           continue;
         }
         String merged = scratch + "merged-" + UUID.randomUUID() + ".run";
-        try (SortedRun.Writer w = new SortedRun.Writer(merged)) {
-          mergeInto(group, w::add);
+        try (Merged m = new Merged(group); SortedRun.Writer w = new SortedRun.Writer(merged)) {
+          for (String line = m.next(); line != null; line = m.next()) {
+            w.add(line);
+          }
         }
         next.add(merged);
       }
       level = next;
     }
-    try (OutputStream os = new BufferedOutputStream(Channels.newOutputStream(
-        FileSystems.create(FileSystems.matchNewResource(path, false), MimeTypes.TEXT)), 64 << 10)) {
-      mergeInto(level, line -> {
-        os.write(line.getBytes(StandardCharsets.UTF_8));
-        os.write('\n');
-      });
-    }
-  }
-
-  private interface LineSink {
-    void accept(String line) throws IOException;
+    return new Merged(level);
   }
 
   /** One open run and its current line. */
   private record Head(String line, SortedRun.Reader run) {}
 
-  private void mergeInto(List<String> runs, LineSink sink) throws IOException {
-    PriorityQueue<Head> heads = new PriorityQueue<>(Math.max(1, runs.size()), (a, b) -> order.compare(a.line(), b.line()));
-    List<SortedRun.Reader> open = new ArrayList<>();
-    try {
-      for (String path : runs) {
-        SortedRun.Reader r = new SortedRun.Reader(path);
-        open.add(r);
-        String first = r.next();
-        if (first != null) {
-          heads.add(new Head(first, r));
+  /** The lines of at most {@code fanIn} open runs, in order; closing closes the runs. */
+  final class Merged implements Closeable {
+    private final PriorityQueue<Head> heads;
+    private final List<SortedRun.Reader> open = new ArrayList<>();
+    private String previous;
+
+    private Merged(List<String> runs) throws IOException {
+      heads = new PriorityQueue<>(Math.max(1, runs.size()), (a, b) -> order.compare(a.line(), b.line()));
+      try {
+        for (String path : runs) {
+          SortedRun.Reader r = new SortedRun.Reader(path);
+          open.add(r);
+          String first = r.next();
+          if (first != null) {
+            heads.add(new Head(first, r));
+          }
         }
+      } catch (IOException | RuntimeException e) {
+        try {
+          close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
       }
-      String previous = null;
-      while (!heads.isEmpty()) {
-        Head h = heads.poll();
-        if (previous != null && order.compare(previous, h.line()) > 0) {
-          throw new IOException("a run is out of order: " + h.line() + " after " + previous);
-        }
-        previous = h.line();
-        sink.accept(h.line());
-        String next = h.run().next();
-        if (next != null) {
-          heads.add(new Head(next, h.run()));
-        }
+    }
+
+    /** The next line of the merge, or {@code null} after the last. */
+    String next() throws IOException {
+      Head h = heads.poll();
+      if (h == null) {
+        return null;
       }
-    } finally {
+      if (previous != null && order.compare(previous, h.line()) > 0) {
+        throw new IOException("a run is out of order: " + h.line() + " after " + previous);
+      }
+      previous = h.line();
+      String next = h.run().next();
+      if (next != null) {
+        heads.add(new Head(next, h.run()));
+      }
+      return h.line();
+    }
+
+    @Override
+    public void close() throws IOException {
       IOException first = null;
       for (SortedRun.Reader r : open) {
         try {
