@@ -79,7 +79,13 @@ public final class ScanPipeline {
   /** @param judgeInReader whether packages may judge their modules as they are read (tests compare both ways) */
   static int run(ScanConfig config, PipelineOptions options, PrintStream out, PrintStream err, boolean judgeInReader)
       throws IOException {
-    ScanReports reports = ScanReports.prepare(config.baseline());
+    try (ScanReports reports = ScanReports.prepare(config.baseline())) {
+      return run(config, options, out, err, judgeInReader, reports);
+    }
+  }
+
+  private static int run(ScanConfig config, PipelineOptions options, PrintStream out, PrintStream err,
+      boolean judgeInReader, ScanReports reports) throws IOException {
     KernelBtf againstFile = AgainstKernel.load(config.against());
     OutputDirectory dir = OutputDirectory.prepare(Path.of(config.output()));
     Summary summary;

@@ -127,6 +127,26 @@ class ScanReportsTest {
   }
 
   @Test
+  void theBaselineIsComparedThroughScratchRunsThatAreGoneOnceTheReportsAre() throws Exception {
+    Path scratch = Files.createDirectories(tmp.resolve("scratch"));
+    Path staging = Files.createDirectories(tmp.resolve("staging"));
+    for (String f : List.of("modules.jsonl", "mismatches.jsonl", "kernels.jsonl", "packages.jsonl")) {
+      Files.copy(after.resolve(f), staging.resolve(f));
+    }
+    try (ScanReports reports = ScanReports.prepare(before.toString(), scratch)) {
+      try (Stream<Path> s = Files.walk(scratch)) {
+        assertTrue(s.anyMatch(f -> f.toString().endsWith(".run")), "the baseline waits sorted on disk");
+      }
+      reports.write(staging);
+    }
+    assertArrayEquals(Files.readAllBytes(after.resolve(ScanReports.BASELINE)), Files.readAllBytes(staging.resolve(ScanReports.BASELINE)));
+    assertArrayEquals(Files.readAllBytes(after.resolve(ScanReports.HTML)), Files.readAllBytes(staging.resolve(ScanReports.HTML)));
+    try (Stream<Path> s = Files.list(scratch)) {
+      assertEquals(List.of(), s.toList(), "no scratch left");
+    }
+  }
+
+  @Test
   void aBaselineThatIsNotAScanOutputFailsBeforeAnyWorkAndLeavesNothingBehind() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("wrong-baseline"));
     Path out = dir.resolve("out");

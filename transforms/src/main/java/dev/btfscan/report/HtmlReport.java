@@ -35,7 +35,7 @@ public final class HtmlReport {
       List.of("module", "release", "package", "verdict", "btf", "types", "built_against");
 
   /** Rows of the baseline table shown; the rest are in baseline.jsonl. */
-  static final int BASELINE_ROWS = 500;
+  static final int BASELINE_ROWS = BaselineDiff.LISTED;
 
   /**
    * Renders the page.
@@ -240,8 +240,8 @@ public final class HtmlReport {
             .append(escape(r.path("matched_by").asText(""))).append("</td></tr>\n");
       }
       h.append("</tbody></table>\n");
-      if (changes.size() > BASELINE_ROWS) {
-        h.append("<p>and ").append(changes.size() - BASELINE_ROWS).append(" more: see baseline.jsonl</p>\n");
+      if (d.changeCount() > BASELINE_ROWS) {
+        h.append("<p>and ").append(d.changeCount() - BASELINE_ROWS).append(" more: see baseline.jsonl</p>\n");
       }
     }
     h.append("</section>\n");

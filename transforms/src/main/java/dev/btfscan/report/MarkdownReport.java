@@ -139,7 +139,7 @@ public final class MarkdownReport {
         }
         m.append('\n');
       }
-      more(m, changes.size(), "baseline.jsonl");
+      more(m, baseline.changeCount(), "baseline.jsonl");
     }
   }
 
@@ -180,7 +180,7 @@ public final class MarkdownReport {
     return line.length() <= MAX_REASON ? line : line.substring(0, MAX_REASON - 1) + "\u2026";
   }
 
-  private static void more(ReportOut m, int total, String where) {
+  private static void more(ReportOut m, long total, String where) {
     if (total > MAX_LISTED) {
       m.append("- and ").append(total - MAX_LISTED).append(" more (see ").append(where).append(")\n");
     }

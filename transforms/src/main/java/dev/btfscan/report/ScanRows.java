@@ -62,15 +62,16 @@ public record ScanRows(List<ObjectNode> modules, List<ObjectNode> mismatches, Li
   }
 
   /**
-   * The module rows of an earlier scan's OUT, for {@code --baseline}; the directory must hold a
+   * The module rows of an earlier scan's OUT, for {@code --baseline}, read from its file each pass
+   * (every row is parsed once here, so a damaged line fails now); the directory must hold a
    * {@code modules.jsonl}.
    */
-  public static List<ObjectNode> readModules(Path out) throws IOException {
+  public static List<ObjectNode> modulesOf(Path out) throws IOException {
     Path f = out.resolve("modules.jsonl");
     if (!Files.isRegularFile(f)) {
       throw new IOException("baseline " + out + " is not a scan's output directory: no modules.jsonl in it");
     }
-    return lines(f);
+    return new StreamedRows(f);
   }
 
   /** The identity of a module row within one scan: its package and its path inside it. */
