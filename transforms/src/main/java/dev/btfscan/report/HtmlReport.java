@@ -38,6 +38,13 @@ public final class HtmlReport {
   static final int BASELINE_ROWS = BaselineDiff.LISTED;
 
   /**
+   * Affected references listed per module; the rest are in mismatches.jsonl (up to 200 each). A
+   * scan against another build explains every module, and listing all of them made the 5-copy
+   * page 205 MB, more than a browser opens.
+   */
+  static final int AFFECTED_SHOWN = 10;
+
+  /**
    * Renders the page.
    *
    * @param baseline the comparison with an earlier scan, or {@code null}
@@ -335,7 +342,12 @@ public final class HtmlReport {
     if (affected.isArray() && affected.size() > 0) {
       h.append("<details><summary>").append(affected.size()).append(" affected reference")
           .append(affected.size() == 1 ? "" : "s").append("</summary><ul class=\"affected\">");
+      int shown = 0;
       for (JsonNode a : affected) {
+        if (shown++ == AFFECTED_SHOWN) {
+          h.append("<li>and ").append(affected.size() - AFFECTED_SHOWN).append(" more in mismatches.jsonl</li>");
+          break;
+        }
         h.append("<li><code>[").append(a.path("id").asLong()).append("] ").append(escape(a.path("type").asText()))
             .append("</code> <b>").append(escape(a.path("status").asText())).append("</b>");
         if (a.has("new_id")) {

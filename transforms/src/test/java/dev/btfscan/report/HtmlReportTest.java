@@ -113,6 +113,24 @@ class HtmlReportTest {
   }
 
   @Test
+  void aModuleWithManyAffectedReferencesListsTheFirstTenAndPointsAtTheRest() {
+    ObjectNode row = ReportSamples.module("k.deb", "lib/modules/r/m.ko", "m", "r", "mismatch");
+    ObjectNode why = ReportSamples.mismatch(row);
+    com.fasterxml.jackson.databind.node.ArrayNode affected = why.with("references").putArray("affected");
+    for (int i = 0; i < 25; i++) {
+      ObjectNode a = affected.addObject();
+      a.put("id", 1000 + i);
+      a.put("type", "STRUCT 's" + i + "'");
+      a.put("status", "gone");
+    }
+    String page = HtmlReport.render(new ScanRows(List.of(row), List.of(why), List.of(), List.of()), null, null);
+    assertTrue(page.contains("<summary>25 affected references</summary>"));
+    assertEquals(HtmlReport.AFFECTED_SHOWN, count(page, "</code> <b>gone</b>"));
+    assertTrue(page.contains("[1009] STRUCT &#39;s9&#39;") && !page.contains("[1010]"));
+    assertTrue(page.contains("<li>and 15 more in mismatches.jsonl</li>"));
+  }
+
+  @Test
   void theTableOffersEverySortableColumnAndAVerdictFilterOfThePresentVerdicts() {
     for (String c : HtmlReport.COLUMNS) {
       assertTrue(PAGE.contains("<th data-col=\"" + c + "\""), c);
