@@ -64,6 +64,8 @@ public final class ScanPipeline {
   public static final String MISMATCHES = "mismatches.jsonl";
   public static final String PACKAGES = "packages.jsonl";
   public static final String SUMMARY = "summary.json";
+  /** The reports the pipeline writes with {@link WriteSortedLines}. */
+  static final List<String> SORTED_REPORTS = List.of(MODULES, MISMATCHES, KERNELS, PACKAGES);
 
   private ScanPipeline() {}
 
@@ -95,6 +97,10 @@ public final class ScanPipeline {
       PipelineResult result = p.run();
       Progress.follow(result, config.quiet() ? null : err);
       dir.deleteScratch(AnalyzeModuleFn.WAITING_SCRATCH);
+      for (String report : SORTED_REPORTS) {
+        // kept by the pipeline until now: a merge run again must find its runs
+        WriteSortedLines.deleteRuns(dir.staging().resolve(report).toString());
+      }
       summary = summarize(dir.staging());
       Files.writeString(dir.staging().resolve(SUMMARY),
           Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(summary.toJson()) + "\n", StandardCharsets.UTF_8);

@@ -30,9 +30,13 @@ import org.apache.beam.sdk.values.PCollection;
  * <p>Memory does not grow with the lines: each bundle sorts its lines and spills them as a run
  * ({@link SortedRun}, at most {@link #RUN_CHARS} characters buffered per bundle) into a hidden
  * directory beside the file; only the runs' paths are gathered, and one worker merges the runs into
- * the file ({@link RunMerger}) and deletes them. A distro-wide scan writes millions of rows; gathered
- * in memory as before, each cost a worker about 1 KB until the run ended. The runs' directory must
- * be on a filesystem every worker and the merging one share, like the file itself.
+ * the file ({@link RunMerger}). A distro-wide scan writes millions of rows; gathered in memory as
+ * before, each cost a worker about 1 KB until the run ended. The runs' directory must be on a
+ * filesystem every worker and the merging one share, like the file itself.
+ *
+ * <p>The runs outlive the merge: a runner may run a merge again (a lost worker, a retried stage)
+ * after it finished once, and it must find the same runs. Once the pipeline is done, the caller
+ * deletes them with {@link #deleteRuns(String)}.
  *
  * <p>The file is written even when the input is empty (zero bytes), so a report always exists.
  * Output: the path written, once, for sequencing.
@@ -215,9 +219,8 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
   }
 
   /**
-   * Merges the runs into the file, then deletes the runs' directory (runs of failed bundles too).
-   * A merge retried after that deletion finds its runs gone and fails the job: never a file made
-   * of fewer runs.
+   * Merges the runs into the file, which it writes whole, so a merge run again writes the same
+   * bytes from the same runs. The runs stay for that; {@link #deleteRuns(String)} removes them.
    */
   static final class MergeFn extends DoFn<List<String>, String> {
     private final String path;
@@ -236,13 +239,20 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
       List<String> sorted = new ArrayList<>(runPaths);
       sorted.sort(Comparator.naturalOrder());
       new RunMerger(order(sortKey), runs).merge(sorted, path);
-      deleteRuns(runs);
       out.output(path);
     }
   }
 
+  /**
+   * Deletes the runs of the file at {@code path} (those of failed bundles and of merges run again
+   * too), and their directory: for the caller, once the pipeline that wrote the file is done.
+   */
+  public static void deleteRuns(String path) throws IOException {
+    deleteRunsDirectory(runsDirectory(path));
+  }
+
   /** Deletes every file in {@code runs} and the directory itself where the filesystem has one. */
-  static void deleteRuns(String runs) throws IOException {
+  private static void deleteRunsDirectory(String runs) throws IOException {
     MatchResult match = FileSystems.match(runs + "*", EmptyMatchTreatment.ALLOW);
     List<ResourceId> files = new ArrayList<>();
     if (match.status() == MatchResult.Status.OK) {

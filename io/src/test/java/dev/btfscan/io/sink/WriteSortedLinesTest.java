@@ -2,6 +2,7 @@ package dev.btfscan.io.sink;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.PCollection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,10 +79,10 @@ class WriteSortedLinesTest {
 
   /**
    * One run per line: 3000 runs, more than the merger opens at once, so they merge in two levels.
-   * Same bytes as one run per bundle, and no run is left beside the file.
+   * Same bytes as one run per bundle; the runs stay until the caller deletes them.
    */
   @Test
-  void spillingEveryLineGivesTheSameBytesAndLeavesNoRunsBehind() throws IOException {
+  void spillingEveryLineGivesTheSameBytesAndTheRunsStayUntilDeleted() throws IOException {
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < 3000; i++) {
       lines.add("{\"m\":\"module-" + (i * 7919 % 1500) + "\",\"n\":\"é" + i % 7 + "\"}");
@@ -91,8 +93,48 @@ class WriteSortedLinesTest {
     run(lines, spilled, 2, 1);
     assertArrayEquals(Files.readAllBytes(whole), Files.readAllBytes(spilled));
     assertEquals(3000, Files.readAllLines(spilled, StandardCharsets.UTF_8).size());
+    Path runs = spilled.resolveSibling(".m.jsonl.runs");
+    try (var kept = Files.list(runs)) {
+      assertTrue(kept.count() >= 3000, "every bundle's run is still there for a merge run again");
+    }
+    WriteSortedLines.deleteRuns(spilled.toString());
     try (var left = Files.list(spilled.getParent())) {
       assertEquals(List.of(spilled), left.toList());
     }
+  }
+
+  /**
+   * A runner may run the merge again after it finished (a lost worker, a retried stage): it finds
+   * the same runs and writes the same file, instead of failing the job for runs it deleted.
+   */
+  @Test
+  void aMergeRunAgainWritesTheSameFileFromTheSameRuns() throws IOException {
+    Path out = dir.resolve("again").resolve("m.jsonl");
+    String runs = WriteSortedLines.runsDirectory(out.toString());
+    RunSpiller spiller = WriteSortedLines.to(out.toString()).runSpiller();
+    List<String> paths = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      paths.add(spiller.spill(new ArrayList<>(List.of("b" + i, "a" + (i * 37 % 100)))));
+    }
+    WriteSortedLines.MergeFn merge = new WriteSortedLines.MergeFn(out.toString(), runs, line -> line);
+    List<String> written = new ArrayList<>();
+    DoFn.OutputReceiver<String> receiver = new DoFn.OutputReceiver<>() {
+      @Override
+      public void output(String path) {
+        written.add(path);
+      }
+
+      @Override
+      public void outputWithTimestamp(String path, org.joda.time.Instant timestamp) {
+        written.add(path);
+      }
+    };
+    merge.process(paths, receiver);
+    byte[] first = Files.readAllBytes(out);
+    Files.writeString(out, "half a file from an attempt that died\n");
+    merge.process(paths, receiver);
+    assertArrayEquals(first, Files.readAllBytes(out));
+    assertEquals(List.of(out.toString(), out.toString()), written);
+    assertEquals(200, Files.readAllLines(out).size());
   }
 }
