@@ -1,6 +1,5 @@
 package dev.btfscan.pipeline;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.btfscan.analysis.KnownKernel;
 import dev.btfscan.elf.ModuleSlimmer;
 import dev.btfscan.io.KernelFile;
@@ -8,6 +7,7 @@ import dev.btfscan.io.KernelPackageIO;
 import dev.btfscan.io.compress.ParallelDecodeSlots;
 import dev.btfscan.io.pkg.KernelFileKind;
 import dev.btfscan.report.Json;
+import dev.btfscan.report.ScanRows;
 import dev.btfscan.report.Summary;
 import dev.btfscan.transforms.AnalyzeModuleFn;
 import dev.btfscan.transforms.BlobWriter;
@@ -23,7 +23,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.direct.DirectOptions;
@@ -101,10 +100,12 @@ public final class ScanPipeline {
         // kept by the pipeline until now: a merge run again must find its runs
         WriteSortedLines.deleteRuns(dir.staging().resolve(report).toString());
       }
-      summary = summarize(dir.staging());
+      // Every report is made from the rows as written, read once here (or per pass when large).
+      ScanRows rows = ScanRows.read(dir.staging());
+      summary = rows.summary();
       Files.writeString(dir.staging().resolve(SUMMARY),
           Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(summary.toJson()) + "\n", StandardCharsets.UTF_8);
-      reports.write(dir.staging());
+      reports.write(dir.staging(), rows);
     } catch (IOException | RuntimeException e) {
       // A failed run leaves the previous OUT as it was and no staging directory behind; the
       // failure reported is the run's, not the clean-up's.
@@ -251,27 +252,6 @@ public final class ScanPipeline {
   }
 
   /** The summary, from the rows as written. */
-  static Summary summarize(Path staging) throws IOException {
-    Summary s = new Summary();
-    // Line by line: the summary keeps counts, and a distro-wide modules.jsonl is gigabytes.
-    try (java.io.BufferedReader modules = Files.newBufferedReader(staging.resolve(MODULES), StandardCharsets.UTF_8)) {
-      for (String line = modules.readLine(); line != null; line = modules.readLine()) {
-        s.addModule(Json.parse(line));
-      }
-    }
-    for (String line : Files.readAllLines(staging.resolve(KERNELS), StandardCharsets.UTF_8)) {
-      s.addKernel(Json.parse(line));
-    }
-    for (String line : Files.readAllLines(staging.resolve(PACKAGES), StandardCharsets.UTF_8)) {
-      JsonNode p = Json.parse(line);
-      List<String> problems = new ArrayList<>();
-      p.path("problems").forEach(x -> problems.add(x.asText()));
-      s.addPackage(p.path("package").asText(), p.path("location").asText(""), p.path("format").asText(), p.path("entries").asLong(),
-          p.path("modules").asLong(), problems);
-    }
-    return s;
-  }
-
   /**
    * Two images of one release (a vmlinuz and a raw .btf, or the same package twice): keep the one
    * whose source sorts first, so the choice never depends on arrival order.

@@ -59,7 +59,11 @@ final class ScanReports implements Closeable {
 
   /** Writes the reports into {@code staging}, from the rows already there. */
   void write(Path staging) throws IOException {
-    ScanRows rows = ScanRows.read(staging);
+    write(staging, ScanRows.read(staging));
+  }
+
+  /** Writes the reports into {@code staging} from {@code rows}, read from there. */
+  void write(Path staging, ScanRows rows) throws IOException {
     BaselineDiff diff = null;
     if (baseline != null) {
       try (BaselineDiff.Side now = BaselineDiff.Side.of(rows.modules(), scratch);

@@ -140,7 +140,7 @@ public record ScanRows(List<ObjectNode> modules, List<ObjectNode> mismatches, Li
     return true;
   }
 
-  /** The same counts as {@code summary.json}, from these rows. */
+  /** The counts of {@code summary.json}, which the driver writes from these rows. */
   public Summary summary() {
     Summary s = new Summary();
     modules.forEach(s::addModule);
