@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +28,7 @@ public record ScanRows(List<ObjectNode> modules, List<ObjectNode> mismatches, Li
    * A {@code mismatches.jsonl} up to this size is parsed into memory; a larger one is read again
    * for each pass. Its rows are the module rows plus their evidence (about 11 KB of JSON each in a
    * scan against another build), so the file outgrows {@code modules.jsonl} and a heap of parsed
-   * rows soon after: five packages scanned {@code --against} another build wrote 140 MB of them,
+   * rows soon after: five packages scanned {@code --against} another build wrote 137 MB of them,
    * which held in memory ran the driver out of its 640 MB heap.
    */
   static final long MISMATCHES_IN_MEMORY_BYTES = 8L << 20;
@@ -94,9 +95,9 @@ public record ScanRows(List<ObjectNode> modules, List<ObjectNode> mismatches, Li
    * @throws IllegalStateException from the iteration, at its end, when a mismatch row is left
    */
   public Iterable<Explained> explained() {
-    return () -> new java.util.Iterator<>() {
-      private final java.util.Iterator<ObjectNode> rows = modules.iterator();
-      private final java.util.Iterator<ObjectNode> why = mismatches.iterator();
+    return () -> new Iterator<>() {
+      private final Iterator<ObjectNode> rows = modules.iterator();
+      private final Iterator<ObjectNode> why = mismatches.iterator();
       private ObjectNode pending = why.hasNext() ? why.next() : null;
       private int paired;
 
@@ -131,7 +132,7 @@ public record ScanRows(List<ObjectNode> modules, List<ObjectNode> mismatches, Li
     if (mismatch.size() != row.size() + 1 || !mismatch.has("references") || row.has("references")) {
       return false;
     }
-    for (java.util.Iterator<Map.Entry<String, JsonNode>> f = row.fields(); f.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> f = row.fields(); f.hasNext(); ) {
       Map.Entry<String, JsonNode> e = f.next();
       if (!e.getValue().equals(mismatch.get(e.getKey()))) {
         return false;
