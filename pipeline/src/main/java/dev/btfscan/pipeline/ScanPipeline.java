@@ -98,7 +98,7 @@ public final class ScanPipeline {
       dir.deleteScratch(AnalyzeModuleFn.WAITING_SCRATCH);
       for (String report : SORTED_REPORTS) {
         // kept by the pipeline until now: a merge run again must find its runs
-        WriteSortedLines.deleteRuns(dir.staging().resolve(report).toString());
+        dir.deleteScratch(WriteSortedLines.runsDirectoryName(report));
       }
       // Every report is made from the rows as written, read once here (or per pass when large).
       ScanRows rows = ScanRows.read(dir.staging());

@@ -164,6 +164,30 @@ class ScanPipelineTest {
     assertFalse(Files.exists(o.resolve(AnalyzeModuleFn.WAITING_SCRATCH)), "no scratch left in OUT");
   }
 
+  /**
+   * OUT is a path, not a pattern: a name with '[', '*', '?' or braces failed every scan into it
+   * (DirectoryNotEmptyException), because the reports' runs were listed for deletion through a glob
+   * match that found none. The runs, a vmlinux blob and a waiting module are all read back here.
+   */
+  @Test
+  void anOutWhoseNameLooksLikeAGlobIsAPathLikeAnyOther() throws Exception {
+    Path tree = tmp.resolve("glob-tree/lib/modules/6.1.0-47-cloud-amd64/kernel/net/key");
+    Files.createDirectories(tree);
+    Files.copy(Fixtures.path("modules/6.1.0-47-cloud-amd64/af_key.ko"), tree.resolve("af_key.ko"));
+    List<String> inputs = List.of(tmp.resolve("glob-tree").toString(), Fixtures.path("kernels").toString());
+    Path plain = tmp.resolve("glob-plain");
+    Path globby = tmp.resolve("nightly [1] *?{a,b}");
+    assertEquals(0, ScanFixtures.run(ScanFixtures.config(inputs, plain), 2).exitCode());
+    assertEquals(0, ScanFixtures.run(ScanFixtures.config(inputs, globby), 2).exitCode());
+    List<String> rows = ScanFixtures.lines(globby, ScanPipeline.MODULES);
+    assertEquals(ScanFixtures.lines(plain, ScanPipeline.MODULES), rows);
+    assertTrue(rows.get(0).contains("\"module\":\"af_key\"") && rows.get(0).contains("\"verdict\":\"ok\""), rows.get(0));
+    try (var names = Files.list(globby)) {
+      assertEquals(List.of("blobs", "kernels.jsonl", "mismatches.jsonl", "modules.jsonl", "packages.jsonl", "report.html",
+          "report.md", "summary.json"), names.map(f -> f.getFileName().toString()).sorted().toList());
+    }
+  }
+
   @Test
   void outHoldsOnlyTheReportsAndTheBlobs() throws Exception {
     try (var names = Files.list(out)) {

@@ -20,7 +20,8 @@ public final class StoredBytes {
    */
   static byte[] read(String path, String sha256, String what) {
     byte[] read;
-    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchSingleFileSpec(path).resourceId()))) {
+    // A path, not a pattern: OUT may hold '[', '*' or '?', which a match would take for a glob.
+    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(path, false)))) {
       read = in.readAllBytes();
     } catch (IOException e) {
       throw new Unreadable("cannot read back " + what + " from " + path, e);

@@ -61,7 +61,7 @@ final class SortedRun {
     Reader(String path) throws IOException {
       this.path = path;
       in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(
-          FileSystems.open(FileSystems.matchSingleFileSpec(path).resourceId())), BUFFER));
+          FileSystems.open(FileSystems.matchNewResource(path, false))), BUFFER)); // a path, not a glob
     }
 
     /** The next line, or {@code null} after the last. */

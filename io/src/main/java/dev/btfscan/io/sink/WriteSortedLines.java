@@ -8,9 +8,6 @@ import java.util.Objects;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
-import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.io.fs.MoveOptions;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.transforms.Combine;
@@ -36,7 +33,7 @@ import org.apache.beam.sdk.values.PCollection;
  *
  * <p>The runs outlive the merge: a runner may run a merge again (a lost worker, a retried stage)
  * after it finished once, and it must find the same runs. Once the pipeline is done, the caller
- * deletes them with {@link #deleteRuns(String)}.
+ * deletes their directory ({@link #runsDirectoryName}).
  *
  * <p>The file is written even when the input is empty (zero bytes), so a report always exists.
  * Output: the path written, once, for sequencing.
@@ -75,8 +72,16 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
   /** The hidden directory beside {@code path} that holds its runs while it is written. */
   static String runsDirectory(String path) {
     ResourceId file = FileSystems.matchNewResource(path, false);
-    return file.getCurrentDirectory().resolve("." + file.getFilename() + ".runs", StandardResolveOptions.RESOLVE_DIRECTORY)
+    return file.getCurrentDirectory().resolve(runsDirectoryName(file.getFilename()), StandardResolveOptions.RESOLVE_DIRECTORY)
         .toString();
+  }
+
+  /**
+   * The name of the directory, beside a file named {@code fileName}, that holds its runs: for the
+   * caller to delete once the pipeline is done (see the class comment).
+   */
+  public static String runsDirectoryName(String fileName) {
+    return "." + fileName + ".runs";
   }
 
   /** Writes sorted runs of this file from outside the transform; see {@link #mergeRuns()}. */
@@ -220,7 +225,7 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
 
   /**
    * Merges the runs into the file, which it writes whole, so a merge run again writes the same
-   * bytes from the same runs. The runs stay for that; {@link #deleteRuns(String)} removes them.
+   * bytes from the same runs. The runs stay for that; the caller deletes them after the pipeline.
    */
   static final class MergeFn extends DoFn<List<String>, String> {
     private final String path;
@@ -241,26 +246,5 @@ public final class WriteSortedLines extends PTransform<PCollection<String>, PCol
       new RunMerger(order(sortKey), runs).merge(sorted, path);
       out.output(path);
     }
-  }
-
-  /**
-   * Deletes the runs of the file at {@code path} (those of failed bundles and of merges run again
-   * too), and their directory: for the caller, once the pipeline that wrote the file is done.
-   */
-  public static void deleteRuns(String path) throws IOException {
-    deleteRunsDirectory(runsDirectory(path));
-  }
-
-  /** Deletes every file in {@code runs} and the directory itself where the filesystem has one. */
-  private static void deleteRunsDirectory(String runs) throws IOException {
-    MatchResult match = FileSystems.match(runs + "*", EmptyMatchTreatment.ALLOW);
-    List<ResourceId> files = new ArrayList<>();
-    if (match.status() == MatchResult.Status.OK) {
-      for (MatchResult.Metadata m : match.metadata()) {
-        files.add(m.resourceId());
-      }
-    }
-    FileSystems.delete(files, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
-    FileSystems.delete(List.of(FileSystems.matchNewResource(runs, true)), MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
   }
 }
