@@ -23,14 +23,19 @@ final class BeamTreeSource implements TreeSource {
   public List<TreeFile> files() throws IOException {
     MatchResult match = FileSystems.match(directory + "**", EmptyMatchTreatment.ALLOW);
     List<TreeFile> files = new ArrayList<>();
+    List<String> ownOutputs = new ArrayList<>(); // directories holding the marker, '/'-terminated
     for (MatchResult.Metadata m : match.metadata()) {
       if (m.resourceId().isDirectory()) {
         continue;
       }
       String id = m.resourceId().toString();
       String relative = id.startsWith(directory) ? id.substring(directory.length()) : m.resourceId().getFilename();
+      if (relative.equals(OWN_OUTPUT_MARKER) || relative.endsWith("/" + OWN_OUTPUT_MARKER)) {
+        ownOutputs.add(relative.substring(0, relative.length() - OWN_OUTPUT_MARKER.length()));
+      }
       files.add(new TreeFile(relative, m.sizeBytes(), id));
     }
+    files.removeIf(f -> ownOutputs.stream().anyMatch(dir -> f.relativePath().startsWith(dir)));
     return files;
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.btfscan.io.compress.Compression;
 import dev.btfscan.io.pkg.KernelFileKind;
+import dev.btfscan.io.sink.WriteSortedLines;
 import dev.btfscan.io.testing.TestPackages;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -149,7 +150,7 @@ class KernelPackageIOTest {
     write("in/linux-image.deb", TestPackages.deb(ENTRIES, Compression.XZ));
     write("in/kernel-core.rpm", TestPackages.rpm(ENTRIES, Compression.ZSTD));
     Path report = dir.resolve("out/modules.jsonl");
-    dev.btfscan.io.sink.WriteSortedLines modules = dev.btfscan.io.sink.WriteSortedLines.to(report.toString());
+    WriteSortedLines modules = WriteSortedLines.to(report.toString());
 
     Pipeline p = pipeline();
     PCollectionTuple out = p.apply(Create.of(dir.resolve("in").toString() + "/*"))
@@ -178,8 +179,11 @@ class KernelPackageIOTest {
         "judged linux-image.deb:lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko",
         "judged linux-image.deb:lib/modules/6.1.0-13-amd64/kernel/net/key/af-key.ko.xz"),
         Files.readAllLines(report, StandardCharsets.UTF_8));
+    // The reader's runs sit with the report's own, kept for a merge run again until the caller
+    // (the scan's driver) deletes their directory.
     try (var left = Files.list(report.getParent())) {
-      assertEquals(List.of(report), left.toList(), "the runs are gone once merged");
+      assertEquals(List.of(report.resolveSibling(WriteSortedLines.runsDirectoryName("modules.jsonl")), report),
+          left.sorted().toList());
     }
   }
 

@@ -183,17 +183,39 @@ class ScanPipelineTest {
     assertEquals(ScanFixtures.lines(plain, ScanPipeline.MODULES), rows);
     assertTrue(rows.get(0).contains("\"module\":\"af_key\"") && rows.get(0).contains("\"verdict\":\"ok\""), rows.get(0));
     try (var names = Files.list(globby)) {
-      assertEquals(List.of("blobs", "kernels.jsonl", "mismatches.jsonl", "modules.jsonl", "packages.jsonl", "report.html",
-          "report.md", "summary.json"), names.map(f -> f.getFileName().toString()).sorted().toList());
+      assertEquals(List.of(".btf-scan-output", "blobs", "kernels.jsonl", "mismatches.jsonl", "modules.jsonl", "packages.jsonl",
+          "report.html", "report.md", "summary.json"), names.map(f -> f.getFileName().toString()).sorted().toList());
     }
+  }
+
+  /**
+   * OUT inside an input directory: the scan never reads its own output, neither the blobs and
+   * scratch files it is writing nor an earlier run's OUT there (each marked {@code .btf-scan-output}),
+   * so running it again gives the same rows.
+   */
+  @Test
+  void anOutInsideAnInputDirectoryIsNeverReadAsInput() throws Exception {
+    Path input = Files.createDirectories(tmp.resolve("with-out-inside"));
+    Files.copy(Fixtures.path("packages/deb/btfscan-fixture-image_6.1.0-53_amd64.xz.deb"), input.resolve("image.deb"));
+    Path tree = Files.createDirectories(input.resolve("lib/modules/6.1.0-47-cloud-amd64/kernel/net/key"));
+    Files.copy(Fixtures.path("modules/6.1.0-47-cloud-amd64/af_key.ko"), tree.resolve("af_key.ko")); // waits on disk
+    Path o = input.resolve("out");
+    assertEquals(0, ScanFixtures.run(ScanFixtures.config(List.of(input.toString()), o), 2).exitCode());
+    List<String> first = ScanFixtures.lines(o, ScanPipeline.MODULES);
+    List<String> firstKernels = ScanFixtures.lines(o, ScanPipeline.KERNELS);
+    assertEquals(4, first.size(), first.toString());
+    assertEquals(0, ScanFixtures.run(ScanFixtures.config(List.of(input.toString()), o), 2).exitCode());
+    assertEquals(first, ScanFixtures.lines(o, ScanPipeline.MODULES), "the first run's OUT was not read");
+    assertEquals(firstKernels, ScanFixtures.lines(o, ScanPipeline.KERNELS));
+    assertTrue(first.stream().noneMatch(l -> l.contains("out/") || l.contains(".staging-") || l.contains(".waiting")), first.toString());
   }
 
   @Test
   void outHoldsOnlyTheReportsAndTheBlobs() throws Exception {
     try (var names = Files.list(out)) {
-      assertEquals(List.of("blobs", "kernels.jsonl", "mismatches.jsonl", "modules.jsonl", "packages.jsonl", "report.html",
-          "report.md", "summary.json"), names.map(p -> p.getFileName().toString()).sorted().toList(),
-          "no runs of the reports, no waiting modules' scratch");
+      assertEquals(List.of(".btf-scan-output", "blobs", "kernels.jsonl", "mismatches.jsonl", "modules.jsonl", "packages.jsonl",
+          "report.html", "report.md", "summary.json"), names.map(p -> p.getFileName().toString()).sorted().toList(),
+          "the marker, no runs of the reports, no waiting modules' scratch");
     }
   }
 }

@@ -2,13 +2,14 @@ package dev.btfscan.io.pkg;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A directory on the local filesystem. Symlinks are listed, never followed, so a tree cannot loop
@@ -27,22 +28,32 @@ public final class LocalTreeSource implements TreeSource {
     List<TreeFile> out = new ArrayList<>();
     // The root itself may be a link (the user named it); nothing below it is followed.
     Path root = this.root.toRealPath();
-    try (Stream<Path> walk = Files.walk(root)) { // Files.walk follows no link unless told to
-      for (Path p : (Iterable<Path>) walk::iterator) {
-        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (a.isDirectory()) {
-          continue;
-        }
+    Files.walkFileTree(root, new SimpleFileVisitor<>() { // follows no link unless told to
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes a) {
+        // a btf-scan output (ours, being written, or an earlier one) is never input
+        return Files.exists(dir.resolve(OWN_OUTPUT_MARKER), LinkOption.NOFOLLOW_LINKS)
+            ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path p, BasicFileAttributes a) throws IOException {
         String rel = root.relativize(p).toString().replace(java.io.File.separatorChar, '/');
         if (a.isRegularFile()) {
           out.add(new TreeFile(rel, a.size(), p.toString()));
         } else if (a.isSymbolicLink()) {
           out.add(new TreeFile(rel, 0, p.toString(), EntryType.SYMLINK, Files.readSymbolicLink(p).toString()));
-        } else {
+        } else if (!a.isDirectory()) {
           out.add(new TreeFile(rel, 0, p.toString(), EntryType.OTHER, null));
         }
+        return FileVisitResult.CONTINUE;
       }
-    }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+        throw e; // as Files.walk did: an unreadable directory fails the tree, it is not skipped
+      }
+    });
     return out;
   }
 

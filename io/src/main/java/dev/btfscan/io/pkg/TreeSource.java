@@ -10,7 +10,18 @@ import java.util.List;
  * symlink (a tree must not loop, nor reach outside itself).
  */
 public interface TreeSource {
-  /** The files, with relative paths ({@code /}-separated), in any order; no directories. */
+  /**
+   * The file that marks a directory as a btf-scan output (OUT, its staging directory while a scan
+   * writes it, an old OUT being replaced): no tree lists anything in such a directory. A scan whose
+   * OUT lies inside one of its input directories would otherwise read its own blobs and scratch
+   * files, some while it writes them, and a second run would scan the first one's output.
+   */
+  String OWN_OUTPUT_MARKER = ".btf-scan-output";
+
+  /**
+   * The files, with relative paths ({@code /}-separated), in any order; no directories, and nothing
+   * under a directory that holds {@link #OWN_OUTPUT_MARKER}.
+   */
   List<TreeFile> files() throws IOException;
 
   /** Opens one file listed by {@link #files()}. */

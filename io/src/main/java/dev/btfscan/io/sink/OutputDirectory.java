@@ -1,6 +1,8 @@
 package dev.btfscan.io.sink;
 
+import dev.btfscan.io.pkg.TreeSource;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -23,6 +25,9 @@ import java.util.UUID;
  * OUT.
  */
 public final class OutputDirectory {
+  /** What {@link TreeSource#OWN_OUTPUT_MARKER} says, for whoever finds it in OUT. */
+  static final String MARKER_TEXT = "A btf-scan output directory: btf-scan reads nothing in it as input.\n";
+
   private final Path target;
   private final Path staging;
   private boolean finished;
@@ -45,6 +50,8 @@ public final class OutputDirectory {
     }
     Path staging = parent.resolve("." + absolute.getFileName() + ".staging-" + UUID.randomUUID());
     Files.createDirectory(staging);
+    // First, before any scan can walk it: a tree that holds OUT never lists what is in it.
+    Files.writeString(staging.resolve(TreeSource.OWN_OUTPUT_MARKER), MARKER_TEXT, StandardCharsets.UTF_8);
     return new OutputDirectory(absolute, staging);
   }
 
