@@ -39,6 +39,7 @@ class OutputReplacementTest {
   void aStaleFileInAnExistingOutIsGoneAfterTheRun() throws Exception {
     Path out = tmp.resolve("out");
     Files.createDirectories(out.resolve("blobs/modules/old"));
+    Files.writeString(out.resolve(".btf-scan-output"), "an earlier run's OUT\n");
     Files.writeString(out.resolve("stale.txt"), "from an earlier run");
     Files.writeString(out.resolve("blobs/modules/old/x.btf"), "old blob");
     Files.writeString(out.resolve(ScanPipeline.MODULES), "{\"stale\":true}\n");
@@ -72,6 +73,24 @@ class OutputReplacementTest {
       assertEquals(2, s.count(), "nothing of the dead run inside OUT");
     }
     assertEquals(List.of("out"), siblings(out), "the dead run's staging directory is removed");
+  }
+
+  /**
+   * {@code --output pkgs pkgs}: replacing OUT would delete the packages. Refused before any work,
+   * every file left where it was.
+   */
+  @Test
+  void aScanIntoAnInputDirectoryThatIsNoOutIsRefusedAndDeletesNothing() throws Exception {
+    Path pkgs = Files.createDirectories(tmp.resolve("pkgs"));
+    Files.copy(Fixtures.path("hostile/huge-declared.tar"), pkgs.resolve("huge-declared.tar"));
+    Files.writeString(pkgs.resolve("notes.txt"), "mine");
+    ScanConfig c = ScanFixtures.config(List.of(pkgs.toString()), pkgs);
+    java.io.IOException e = assertThrows(java.io.IOException.class, () -> ScanFixtures.run(c, 1));
+    assertTrue(e.getMessage().startsWith("output directory " + pkgs + " exists and is not a btf-scan output"), e.getMessage());
+    try (Stream<Path> s = Files.list(pkgs)) {
+      assertEquals(List.of("huge-declared.tar", "notes.txt"), s.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+    assertEquals(List.of("pkgs"), siblings(pkgs), "no staging directory");
   }
 
   /** Runs the pipeline to the end on the DirectRunner, then fails as a crashed job would. */

@@ -6,12 +6,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * Output directory OUT written through a hidden sibling staging directory
@@ -26,7 +30,8 @@ import java.util.UUID;
  */
 public final class OutputDirectory {
   /** What {@link TreeSource#OWN_OUTPUT_MARKER} says, for whoever finds it in OUT. */
-  static final String MARKER_TEXT = "A btf-scan output directory: btf-scan reads nothing in it as input.\n";
+  static final String MARKER_TEXT =
+      "A btf-scan output directory: btf-scan reads nothing in it as input, and the next scan into it replaces it whole.\n";
 
   private final Path target;
   private final Path staging;
@@ -48,12 +53,40 @@ public final class OutputDirectory {
     if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
       throw new IOException("output path exists and is not a directory: " + absolute);
     }
+    if (Files.isDirectory(absolute) && !replaceable(absolute)) {
+      // Committing replaces OUT whole and deletes what was there: `--output pkgs pkgs`, or a
+      // mistyped `--output ~`, would delete the user's files.
+      throw new IOException("output directory " + absolute + " exists and is not a btf-scan output (no "
+          + TreeSource.OWN_OUTPUT_MARKER + " in it); a scan replaces OUT whole, so it is left alone: choose a new or "
+          + "empty directory");
+    }
     Path staging = parent.resolve("." + absolute.getFileName() + ".staging-" + UUID.randomUUID());
     Files.createDirectory(staging);
     // First, before any scan can walk it: a tree that holds OUT never lists what is in it.
     Files.writeString(staging.resolve(TreeSource.OWN_OUTPUT_MARKER), MARKER_TEXT, StandardCharsets.UTF_8);
     return new OutputDirectory(absolute, staging);
   }
+
+  /**
+   * Whether committing may replace the existing directory {@code dir}: it is empty, or an earlier
+   * scan's OUT: it holds the marker, or (written before there was one) it holds modules.jsonl and
+   * summary.json and nothing but what a scan writes.
+   */
+  static boolean replaceable(Path dir) throws IOException {
+    if (Files.exists(dir.resolve(TreeSource.OWN_OUTPUT_MARKER), LinkOption.NOFOLLOW_LINKS)) {
+      return true;
+    }
+    List<String> names;
+    try (Stream<Path> s = Files.list(dir)) {
+      names = s.map(p -> p.getFileName().toString()).toList();
+    }
+    return names.isEmpty()
+        || names.contains("modules.jsonl") && names.contains("summary.json") && SCAN_NAMES.containsAll(names);
+  }
+
+  /** What a scan writes into OUT (an OUT written before the marker holds nothing else). */
+  private static final Set<String> SCAN_NAMES = Set.of("blobs", "modules.jsonl", "kernels.jsonl", "mismatches.jsonl",
+      "packages.jsonl", "summary.json", "report.html", "report.md", "baseline.jsonl");
 
   /** The final location. */
   public Path target() {

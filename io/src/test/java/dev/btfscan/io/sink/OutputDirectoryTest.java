@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.btfscan.io.pkg.TreeSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,10 +39,23 @@ class OutputDirectoryTest {
     assertEquals(List.of("out"), siblings());
   }
 
+  /** An earlier scan's OUT, as committed: marked, with whatever it held. */
+  private static Path earlierOut(Path out) throws IOException {
+    Files.createDirectories(out.resolve("blobs"));
+    Files.writeString(out.resolve(TreeSource.OWN_OUTPUT_MARKER), OutputDirectory.MARKER_TEXT);
+    return out;
+  }
+
+  @Test
+  void aCommittedOutIsMarkedAsABtfScanOutput() throws IOException {
+    OutputDirectory o = OutputDirectory.prepare(dir.resolve("out"));
+    o.commit();
+    assertEquals(OutputDirectory.MARKER_TEXT, Files.readString(dir.resolve("out").resolve(TreeSource.OWN_OUTPUT_MARKER)));
+  }
+
   @Test
   void commitReplacesAnOlderReportWhole() throws IOException {
-    Path out = dir.resolve("out");
-    Files.createDirectories(out.resolve("blobs"));
+    Path out = earlierOut(dir.resolve("out"));
     Files.writeString(out.resolve("stale.txt"), "old");
     OutputDirectory o = OutputDirectory.prepare(out);
     Files.writeString(o.resolve("report.jsonl"), "new\n", StandardCharsets.UTF_8);
@@ -53,8 +67,7 @@ class OutputDirectoryTest {
 
   @Test
   void anInterruptedRunLeavesTheOldOutputAndOnlyAHiddenStagingDir() throws IOException {
-    Path out = dir.resolve("out");
-    Files.createDirectories(out);
+    Path out = earlierOut(dir.resolve("out"));
     Files.writeString(out.resolve("report.jsonl"), "old\n");
     OutputDirectory o = OutputDirectory.prepare(out);
     Files.writeString(o.resolve("report.jsonl"), "half");
@@ -89,5 +102,36 @@ class OutputDirectoryTest {
     Files.writeString(file, "x");
     IOException e = assertThrows(IOException.class, () -> OutputDirectory.prepare(file));
     assertEquals("output path exists and is not a directory: " + file, e.getMessage());
+  }
+
+  /**
+   * A scan replaces OUT whole, deleting what was there: a directory that is no scan output (the
+   * inputs themselves, a home directory) is refused before anything is written, its files kept.
+   */
+  @Test
+  void aDirectoryThatIsNoScanOutputIsNeverReplaced() throws IOException {
+    Path home = Files.createDirectories(dir.resolve("home/precious"));
+    Files.writeString(home.resolve("thesis.txt"), "years of work");
+    Files.writeString(dir.resolve("home/modules.jsonl"), "{}"); // a stray report alone does not make an OUT
+    Files.writeString(dir.resolve("home/summary.json"), "{}");
+    IOException e = assertThrows(IOException.class, () -> OutputDirectory.prepare(dir.resolve("home")));
+    assertTrue(e.getMessage().contains("exists and is not a btf-scan output (no .btf-scan-output in it)"), e.getMessage());
+    assertEquals("years of work", Files.readString(home.resolve("thesis.txt")));
+    assertEquals(List.of("home"), siblings(), "no staging directory either");
+  }
+
+  @Test
+  void anEmptyDirectoryAndAnOutWrittenBeforeTheMarkerAreReplaced() throws IOException {
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    OutputDirectory.prepare(empty).commit();
+    assertTrue(Files.exists(empty.resolve(TreeSource.OWN_OUTPUT_MARKER)));
+
+    Path legacy = Files.createDirectories(dir.resolve("legacy/blobs"));
+    for (String f : List.of("modules.jsonl", "summary.json", "kernels.jsonl", "report.html")) {
+      Files.writeString(legacy.resolveSibling(f), "old");
+    }
+    OutputDirectory o = OutputDirectory.prepare(legacy.getParent());
+    o.commit();
+    assertFalse(Files.exists(legacy.resolveSibling("report.html")));
   }
 }
