@@ -87,6 +87,7 @@ public final class ScanPipeline {
 
   private static int run(ScanConfig config, PipelineOptions options, PrintStream out, PrintStream err,
       boolean judgeInReader, ScanReports reports) throws IOException {
+    refuseInputsInsideOut(config);
     KernelBtf againstFile = AgainstKernel.load(config.against());
     OutputDirectory dir = OutputDirectory.prepare(Path.of(config.output()));
     Summary summary;
@@ -120,6 +121,26 @@ public final class ScanPipeline {
     out.print(summary.toText());
     out.println("Reports in " + dir.target());
     return Gates.exitCode(summary, config.failOn(), err);
+  }
+
+  /**
+   * A scan replaces OUT whole at its end: an input inside OUT (packages kept in an earlier OUT)
+   * would be read, then deleted. Refused before any work. Inputs on other filesystems (a scheme)
+   * cannot lie inside OUT, which is local.
+   */
+  static void refuseInputsInsideOut(ScanConfig config) throws IOException {
+    Path out = Path.of(config.output()).toAbsolutePath().normalize();
+    for (String input : config.inputs()) {
+      if (input.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") && !input.startsWith("file://")) {
+        continue;
+      }
+      Path in = (input.startsWith("file://") ? Path.of(java.net.URI.create(input)) : Path.of(input))
+          .toAbsolutePath().normalize();
+      if (in.startsWith(out)) {
+        throw new IOException("input " + input + " lies inside OUT " + out + ", which the scan replaces whole at its "
+            + "end: choose an OUT outside the inputs");
+      }
+    }
   }
 
   static PipelineOptions options(ScanConfig config) {

@@ -76,21 +76,37 @@ class OutputReplacementTest {
   }
 
   /**
-   * {@code --output pkgs pkgs}: replacing OUT would delete the packages. Refused before any work,
-   * every file left where it was.
+   * {@code --output pkgs pkgs}, or an OUT that holds someone's files: replacing OUT would delete
+   * them. Refused before any work, every file left where it was.
    */
   @Test
   void aScanIntoAnInputDirectoryThatIsNoOutIsRefusedAndDeletesNothing() throws Exception {
     Path pkgs = Files.createDirectories(tmp.resolve("pkgs"));
     Files.copy(Fixtures.path("hostile/huge-declared.tar"), pkgs.resolve("huge-declared.tar"));
     Files.writeString(pkgs.resolve("notes.txt"), "mine");
-    ScanConfig c = ScanFixtures.config(List.of(pkgs.toString()), pkgs);
-    java.io.IOException e = assertThrows(java.io.IOException.class, () -> ScanFixtures.run(c, 1));
+    ScanConfig intoInput = ScanFixtures.config(List.of(pkgs.toString()), pkgs);
+    java.io.IOException e = assertThrows(java.io.IOException.class, () -> ScanFixtures.run(intoInput, 1));
+    assertTrue(e.getMessage().contains("lies inside OUT"), e.getMessage());
+    ScanConfig intoUserFiles = ScanFixtures.config(List.of(Fixtures.path("hostile/huge-declared.tar").toString()), pkgs);
+    e = assertThrows(java.io.IOException.class, () -> ScanFixtures.run(intoUserFiles, 1));
     assertTrue(e.getMessage().startsWith("output directory " + pkgs + " exists and is not a btf-scan output"), e.getMessage());
     try (Stream<Path> s = Files.list(pkgs)) {
       assertEquals(List.of("huge-declared.tar", "notes.txt"), s.map(p -> p.getFileName().toString()).sorted().toList());
     }
     assertEquals(List.of("pkgs"), siblings(pkgs), "no staging directory");
+  }
+
+  /** Packages kept inside an earlier OUT would be read, then deleted with it: refused. */
+  @Test
+  void anInputInsideOutIsRefusedAndDeletesNothing() throws Exception {
+    Path out = tmp.resolve("earlier-out");
+    ScanFixtures.run(config(out), 1);
+    Path kept = Files.createDirectories(out.resolve("kept"));
+    Files.copy(Fixtures.path("hostile/huge-declared.tar"), kept.resolve("huge-declared.tar"));
+    ScanConfig c = ScanFixtures.config(List.of(kept.resolve("huge-declared.tar").toString()), out);
+    java.io.IOException e = assertThrows(java.io.IOException.class, () -> ScanFixtures.run(c, 1));
+    assertTrue(e.getMessage().contains("lies inside OUT"), e.getMessage());
+    assertTrue(Files.exists(kept.resolve("huge-declared.tar")));
   }
 
   /** Runs the pipeline to the end on the DirectRunner, then fails as a crashed job would. */
