@@ -98,6 +98,12 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
       if (location.endsWith("/")) {
         f = PackageReader.readTree(name, TreeSources.of(location), emitter);
       } else {
+        String special = notARegularFile(location);
+        if (special != null) {
+          failedPackages.inc();
+          problems.add(special);
+          return "unknown";
+        }
         try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(location, false)))) {
           f = PackageReader.read(name, in, emitter, payloadLimits);
         }
@@ -113,6 +119,25 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
       problems.add("cannot read " + location + ": " + e);
       return "unknown";
     }
+  }
+
+  /**
+   * Why a local input named as a package is not opened, or null: a fifo would block the reader
+   * for ever and a device ({@code /dev/zero}) never ends, so only regular files (or links to one)
+   * are read, as inside trees.
+   */
+  static String notARegularFile(String location) {
+    java.nio.file.Path p;
+    try {
+      p = location.startsWith("file:") ? java.nio.file.Path.of(java.net.URI.create(location))
+          : location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") ? null : java.nio.file.Path.of(location);
+    } catch (RuntimeException e) {
+      return null; // not a local path: its filesystem opens it
+    }
+    if (p == null || !java.nio.file.Files.exists(p) || java.nio.file.Files.isRegularFile(p)) {
+      return null; // remote, gone (opening says so), or a file
+    }
+    return "not a regular file (a fifo, socket or device): never opened";
   }
 
   /**

@@ -48,6 +48,31 @@ class HostileTreeScanTest {
         k + "passwd.ko", "invalid symbolic link to '/etc/passwd': not followed, no module bytes"), rows(out));
   }
 
+  /**
+   * A fifo or a device named as an input package is a package row and is never opened: the fifo
+   * would block the reader for ever (the scan hung), /dev/zero would never end.
+   */
+  @Test
+  @Timeout(120)
+  void aFifoOrADeviceNamedAsAPackageIsAProblemRowNotAHang() throws Exception {
+    Path fifo = tmp.resolve("kernel.deb");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    Path out = tmp.resolve("out");
+
+    ScanFixtures.runFast(ScanFixtures.config(List.of(fifo.toString(), "/dev/zero", Fixtures.path(DEB).toString()), out));
+
+    Map<String, String> problems = new TreeMap<>();
+    for (String line : ScanFixtures.lines(out, ScanPipeline.PACKAGES)) {
+      JsonNode p = Json.parse(line);
+      problems.put(p.path("location").asText(), p.path("problems").toString());
+    }
+    String never = "[\"not a regular file (a fifo, socket or device): never opened\"]";
+    assertEquals(never, problems.get(fifo.toString()), problems.toString());
+    assertEquals(never, problems.get("/dev/zero"), problems.toString());
+    assertEquals("[]", problems.get(Fixtures.path(DEB).toString()), "the real package beside them is read");
+    assertEquals(3, rows(out).size());
+  }
+
   @Test
   void aSymlinkedPackageInAMirrorDirectoryIsReadAsThatPackage() throws Exception {
     Path pool = Files.createDirectories(tmp.resolve("pool"));
