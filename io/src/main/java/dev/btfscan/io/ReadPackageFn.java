@@ -127,18 +127,13 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
    * are read, as inside trees.
    */
   static String notARegularFile(String location) {
-    java.nio.file.Path p;
-    try {
-      p = location.startsWith("file:") ? java.nio.file.Path.of(java.net.URI.create(location))
-          : location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") ? null : java.nio.file.Path.of(location);
-    } catch (RuntimeException e) {
-      return null; // not a local path: its filesystem opens it
-    }
+    java.nio.file.Path p = LocalPaths.of(location);
     if (p == null || !java.nio.file.Files.exists(p) || java.nio.file.Files.isRegularFile(p)) {
-      return null; // remote, gone (opening says so), or a file
+      return null; // on another filesystem, gone (opening says so), or a file
     }
     return "not a regular file (a fifo, socket or device): never opened";
   }
+
 
   /**
    * "truncated after 12 entries at offset 4096: ...", "truncated after 12 entries, inside

@@ -2,10 +2,7 @@ package dev.btfscan.io;
 
 import dev.btfscan.io.pkg.LocalTreeSource;
 import dev.btfscan.io.pkg.TreeSource;
-import java.net.URI;
 import java.nio.file.Path;
-import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.ResourceId;
 
 /**
  * The tree behind a directory location. Beam's match of {@code dir/**} follows symlinks on the
@@ -19,10 +16,7 @@ final class TreeSources {
 
   /** {@code directory} ends with '/'. */
   static TreeSource of(String directory) {
-    ResourceId id = FileSystems.matchNewResource(directory, true);
-    if (!"file".equals(id.getScheme())) {
-      return new BeamTreeSource(directory);
-    }
-    return new LocalTreeSource(directory.startsWith("file:") ? Path.of(URI.create(directory)) : Path.of(directory));
+    Path local = LocalPaths.of(directory);
+    return local == null ? new BeamTreeSource(directory) : new LocalTreeSource(local);
   }
 }

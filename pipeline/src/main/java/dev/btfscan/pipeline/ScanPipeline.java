@@ -4,6 +4,7 @@ import dev.btfscan.analysis.KnownKernel;
 import dev.btfscan.elf.ModuleSlimmer;
 import dev.btfscan.io.KernelFile;
 import dev.btfscan.io.KernelPackageIO;
+import dev.btfscan.io.LocalPaths;
 import dev.btfscan.io.compress.ParallelDecodeSlots;
 import dev.btfscan.io.pkg.KernelFileKind;
 import dev.btfscan.report.Json;
@@ -131,12 +132,8 @@ public final class ScanPipeline {
   static void refuseInputsInsideOut(ScanConfig config) throws IOException {
     Path out = Path.of(config.output()).toAbsolutePath().normalize();
     for (String input : config.inputs()) {
-      if (input.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") && !input.startsWith("file://")) {
-        continue;
-      }
-      Path in = (input.startsWith("file://") ? Path.of(java.net.URI.create(input)) : Path.of(input))
-          .toAbsolutePath().normalize();
-      if (in.startsWith(out)) {
+      Path local = LocalPaths.of(input);
+      if (local != null && local.toAbsolutePath().normalize().startsWith(out)) {
         throw new IOException("input " + input + " lies inside OUT " + out + ", which the scan replaces whole at its "
             + "end: choose an OUT outside the inputs");
       }
