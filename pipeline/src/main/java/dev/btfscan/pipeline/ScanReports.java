@@ -57,11 +57,6 @@ final class ScanReports implements Closeable {
     }
   }
 
-  /** Writes the reports into {@code staging}, from the rows already there. */
-  void write(Path staging) throws IOException {
-    write(staging, ScanRows.read(staging));
-  }
-
   /** Writes the reports into {@code staging} from {@code rows}, read from there. */
   void write(Path staging, ScanRows rows) throws IOException {
     BaselineDiff diff = null;

@@ -137,7 +137,7 @@ class ScanReportsTest {
       try (Stream<Path> s = Files.walk(scratch)) {
         assertTrue(s.anyMatch(f -> f.toString().endsWith(".run")), "the baseline waits sorted on disk");
       }
-      reports.write(staging);
+      reports.write(staging, dev.btfscan.report.ScanRows.read(staging));
     }
     assertArrayEquals(Files.readAllBytes(after.resolve(ScanReports.BASELINE)), Files.readAllBytes(staging.resolve(ScanReports.BASELINE)));
     assertArrayEquals(Files.readAllBytes(after.resolve(ScanReports.HTML)), Files.readAllBytes(staging.resolve(ScanReports.HTML)));

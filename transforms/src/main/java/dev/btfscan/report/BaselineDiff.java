@@ -68,7 +68,6 @@ public final class BaselineDiff {
   private final Map<String, Long> transitions = new TreeMap<>();
   private final Map<Change, List<ObjectNode>> firstChanges = new EnumMap<>(Change.class);
   private final List<String> lines; // null unless compared in memory
-  private final List<ObjectNode> rowsKept = new ArrayList<>();
   private final long runChars;
 
   private BaselineDiff(List<String> lines, long runChars) {
@@ -312,15 +311,12 @@ public final class BaselineDiff {
     if (c != Change.SAME && firstChanges.get(c).size() < LISTED) {
       firstChanges.get(c).add(r);
     }
-    if (lines != null) {
-      rowsKept.add(r);
-    }
   }
 
   /** Every module of both scans, sorted by package and path (a gone module by its old ones); in memory only. */
   public List<ObjectNode> rows() {
     requireInMemory();
-    return List.copyOf(rowsKept);
+    return lines.stream().map(Json::parse).toList();
   }
 
   /** The {@code baseline.jsonl} lines, in {@link #rows()} order; in memory only. */
