@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -22,10 +21,9 @@ import java.util.stream.Stream;
  */
 public final class LineSorter implements Closeable {
   private final Path scratch;
-  private final long runChars;
+  /** Gathers the lines and spills them as runs: WriteSortedLines' own, sorted by the whole line. */
+  private final RunSpiller.Buffer buffer;
   private final List<String> runs = new ArrayList<>();
-  private List<String> lines = new ArrayList<>();
-  private long chars;
   private boolean reading;
 
   /**
@@ -35,7 +33,7 @@ public final class LineSorter implements Closeable {
    */
   public LineSorter(Path parent, long runChars) throws IOException {
     this.scratch = Files.createTempDirectory(parent, "sort-");
-    this.runChars = Math.max(1, runChars);
+    this.buffer = new RunSpiller(scratch + "/", line -> line).buffer(Math.max(1, runChars));
   }
 
   /** Adds a line (any characters, newlines included). */
@@ -43,11 +41,9 @@ public final class LineSorter implements Closeable {
     if (reading) {
       throw new IllegalStateException("lines added after the sorted lines were read");
     }
-    line = withoutLoneSurrogates(line);
-    lines.add(line);
-    chars += line.length();
-    if (chars >= runChars) {
-      spill();
+    String run = buffer.add(withoutLoneSurrogates(line));
+    if (run != null) {
+      runs.add(run);
     }
   }
 
@@ -70,15 +66,10 @@ public final class LineSorter implements Closeable {
 
   /** The lines sorted so far spilled to a run of their own (a sorter that waits, e.g. for a scan). */
   public void spill() throws IOException {
-    if (lines.isEmpty()) {
-      return;
+    String run = buffer.flush();
+    if (run != null) {
+      runs.add(run);
     }
-    lines.sort(Comparator.naturalOrder());
-    String run = scratch.resolve(UUID.randomUUID() + ".run").toString();
-    SortedRun.write(run, lines);
-    runs.add(run);
-    lines = new ArrayList<>();
-    chars = 0;
   }
 
   /** The lines read back in order; the sorter takes no more lines after this. Once only. */
@@ -87,11 +78,6 @@ public final class LineSorter implements Closeable {
       throw new IllegalStateException("the sorted lines were read already");
     }
     reading = true;
-    if (runs.isEmpty()) { // everything fit: no file at all
-      lines.sort(Comparator.naturalOrder());
-      java.util.Iterator<String> it = lines.iterator();
-      return () -> it.hasNext() ? it.next() : null;
-    }
     spill();
     RunMerger.Merged merged = new RunMerger(Comparator.naturalOrder(), scratch + "/").open(runs);
     return new Sorted() {
@@ -110,7 +96,6 @@ public final class LineSorter implements Closeable {
   /** Deletes the runs and the scratch directory. */
   @Override
   public void close() throws IOException {
-    lines = new ArrayList<>();
     try (Stream<Path> files = Files.list(scratch)) {
       files.forEach(f -> {
         try {

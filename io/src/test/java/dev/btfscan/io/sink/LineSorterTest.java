@@ -51,7 +51,7 @@ class LineSorterTest {
   }
 
   @Test
-  void linesThatFitComeBackSortedWithoutARun() throws IOException {
+  void linesThatFitInOneRunComeBackSorted() throws IOException {
     List<String> lines = randomLines(500, 1);
     List<String> want = new ArrayList<>(lines);
     want.sort(null);
