@@ -55,6 +55,15 @@ with_cds() {
   fi
 }
 
+# File names: Java decodes them with the locale's charset, fixed at start-up. Under a C or POSIX
+# locale (cron, systemd units, `env -i`, minimal containers) that is ASCII, and a package or module
+# with any non-ASCII byte in its name could not be opened (it is reported, never read). So the JVM
+# gets a UTF-8 locale when the caller's is not one and C.UTF-8 exists (glibc 2.35+, Debian, Fedora).
+case "$(locale charmap 2>/dev/null || true)" in
+  UTF-8) ;;
+  *) if grep -qix 'c\.utf-\?8' <<<"$(locale -a 2>/dev/null || true)"; then export LC_ALL=C.UTF-8; fi ;;
+esac
+
 # Extra JVM options on top of the defaults (the bench logs GC with them).
 JAVA_OPTS="$JAVA_OPTS ${JAVA_EXTRA_OPTS:-}"
 

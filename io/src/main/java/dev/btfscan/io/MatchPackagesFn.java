@@ -111,7 +111,14 @@ final class MatchPackagesFn extends DoFn<String, String> {
   }
 
   private static boolean linksToAFile(TreeFile f) {
-    return f.type() == EntryType.SYMLINK && Files.isRegularFile(Path.of(f.location()));
+    if (f.type() != EntryType.SYMLINK) {
+      return false;
+    }
+    try {
+      return Files.isRegularFile(Path.of(f.location()));
+    } catch (java.nio.file.InvalidPathException e) {
+      return true; // a package by its name; reading it will say why it cannot be opened
+    }
   }
 
   /** Routing only: the reader still decides the format by magic bytes. */

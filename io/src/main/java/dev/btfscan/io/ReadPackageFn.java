@@ -12,6 +12,7 @@ import dev.btfscan.io.pkg.PackageReadException;
 import dev.btfscan.io.pkg.PackageReader;
 import dev.btfscan.io.sink.RunSpiller;
 import dev.btfscan.io.sink.WriteSortedLines;
+import dev.btfscan.io.util.FileNames;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -116,9 +117,19 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
     } catch (Exception e) {
       // opening failed, or something unexpected: still a report row, never a failed bundle
       failedPackages.inc();
-      problems.add("cannot read " + location + ": " + e);
+      problems.add("cannot read " + location + ": " + (unrepresentableName(location, e) ? FileNames.unrepresentable(location) : e));
       return "unknown";
     }
+  }
+
+  /**
+   * Whether opening failed because the location's name lost its bytes in the JVM's file-name
+   * encoding (see {@link FileNames}): the package is there, the string names no file.
+   */
+  private static boolean unrepresentableName(String location, Exception e) {
+    return e instanceof java.nio.file.InvalidPathException
+        || (e instanceof java.nio.file.NoSuchFileException || e instanceof java.io.FileNotFoundException)
+            && FileNames.lostBytes(location);
   }
 
   /**

@@ -80,6 +80,12 @@ final class ScanCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     // Overlaps pipeline construction; pays off where this JVM reads packages too (DirectRunner).
     dev.btfscan.io.compress.Decompressors.discoverNativeXzInBackground();
+    if (!dev.btfscan.io.util.FileNames.utf8()) {
+      // Said once here; each file it hits still gets its row with the reason (FileNames).
+      System.err.println("btf-scan: warning: file names are decoded as " + dev.btfscan.io.util.FileNames.encoding()
+          + " (the locale's charset): files with non-ASCII names cannot be opened and are reported as such; "
+          + "run under a UTF-8 locale (LC_ALL=C.UTF-8), as run.sh does");
+    }
     Set<FailOn> gates = failOn.isEmpty() ? EnumSet.noneOf(FailOn.class) : EnumSet.copyOf(failOn);
     ScanConfig config = new ScanConfig(inputs, output, against, gates, maxEntryBytes, quiet,
         dev.btfscan.analysis.Normalization.parse(normalize), rebase, beamArgs, baseline);

@@ -1,6 +1,7 @@
 package dev.btfscan.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.btfscan.fixtures.Fixtures;
@@ -105,6 +106,32 @@ class HostileTreeScanTest {
     assertEquals(2, packages.size(), packages.toString());
     JsonNode emptyRow = Json.parse(packages.stream().filter(l -> l.contains("\"empty\"")).findFirst().orElseThrow());
     assertEquals("directory holds no file: " + empty + "/", emptyRow.path("problems").get(0).asText());
+  }
+
+  /**
+   * File names are bytes; Java sees them through the locale's charset. A module whose name is no
+   * UTF-8 (here the byte 0xff) is still read from the tree, shown with U+FFFD; a package file whose
+   * name the JVM cannot name again is a package row saying so, not a missing package.
+   */
+  @Test
+  void aNameThatIsNoUtf8IsReadFromATreeAndAPackageSoNamedSaysWhyItIsNotRead() throws Exception {
+    Path kernel = Files.createDirectories(tmp.resolve("root/lib/modules/" + RELEASE + "/kernel"));
+    Path mirror = Files.createDirectories(tmp.resolve("mirror"));
+    // Java cannot create such names (its strings have no 0xff byte to give), the shell can
+    String made = "cp \"$1\" \"$3/af$(printf '\\377').ko\" && cp \"$2\" \"$4/image-$(printf '\\377').deb\"";
+    Process cp = new ProcessBuilder("sh", "-c", made, "sh", Fixtures.path("modules/" + RELEASE + "/af_key.ko").toString(),
+        Fixtures.path(DEB).toString(), kernel.toString(), mirror.toString()).inheritIO().start();
+    org.junit.jupiter.api.Assumptions.assumeTrue(cp.waitFor() == 0, "this filesystem refuses names that are no UTF-8");
+    Path out = tmp.resolve("out");
+
+    ScanFixtures.runFast(ScanFixtures.config(List.of(tmp.resolve("root").toString(), mirror.toString()), out));
+
+    assertEquals(Map.of("lib/modules/" + RELEASE + "/kernel/af\uFFFD.ko", "no-vmlinux -"), rows(out));
+    JsonNode image = Json.parse(ScanFixtures.lines(out, ScanPipeline.PACKAGES).stream()
+        .filter(l -> l.contains("image-")).findFirst().orElseThrow());
+    String problem = image.path("problems").get(0).asText();
+    assertTrue(problem.contains("its name cannot be turned back into the file's bytes in this JVM's file-name encoding"),
+        problem);
   }
 
   /** path -> "verdict first-problem" ("-": none) of every modules.jsonl row. */
