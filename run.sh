@@ -9,6 +9,9 @@
 #
 # The jar is (re)built when it is missing or older than any source or pom.
 set -euo pipefail
+# Relative INPUTs and OUT are the caller's: the commands below run from the directory run.sh was
+# called in, the build from the repository.
+CALLER=$(pwd)
 cd "$(dirname "$0")"
 ROOT=$(pwd)
 JAR="$ROOT/pipeline/target/btf-scan.jar"
@@ -106,6 +109,7 @@ case "$cmd" in
   *)
     build
     with_cds
+    cd "$CALLER"
     # shellcheck disable=SC2086
     exec java $JAVA_OPTS -jar "$JAR" "$@"
     ;;
