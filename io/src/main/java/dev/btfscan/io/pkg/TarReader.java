@@ -56,6 +56,9 @@ final class TarReader {
         ctx.other(name, EntryType.HARDLINK, e.getLinkName());
       } else if (e.isDirectory()) {
         ctx.other(name, EntryType.DIRECTORY, null);
+      } else if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
+        // before isFile(), which is true of every type commons-compress does not single out
+        ctx.other(name, EntryType.OTHER, null);
       } else if (e.isFile()) {
         ctx.file(name, e.getSize(), tar);
       } else {

@@ -230,6 +230,27 @@ class PackageReaderTest {
     assertEquals(List.of("a.ko=one", "a.ko=two (dup)"), v.files);
   }
 
+  /**
+   * tar's device and fifo entries have no content, and commons-compress calls every entry whose
+   * type it does not single out a file: they are listed as special files, never read as empty
+   * modules. A contiguous file (GNU type '7') is a regular file, as GNU tar extracts it.
+   */
+  @Test
+  void devicesAndFifosInATarAreSpecialFilesNotEmptyOnes() throws IOException {
+    java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
+    for (byte type : new byte[] {TarConstants.LF_CHR, TarConstants.LF_BLK, TarConstants.LF_FIFO}) {
+      tarBlock(tar, new TarArchiveEntry("lib/modules/6.1.0/kernel/special-" + (char) type + ".ko", type), new byte[0]);
+    }
+    TarArchiveEntry contiguous = new TarArchiveEntry("lib/modules/6.1.0/kernel/contiguous.ko", TarConstants.LF_CONTIG);
+    contiguous.setSize(2);
+    tarBlock(tar, contiguous, new byte[] {'o', 'k'});
+    tar.write(new byte[1024]);
+    RecordingVisitor v = read("special.tar", tar.toByteArray(), PackageFormat.TAR);
+    assertEquals(List.of("lib/modules/6.1.0/kernel/contiguous.ko=ok"), v.files);
+    assertEquals(List.of("lib/modules/6.1.0/kernel/special-3.ko OTHER", "lib/modules/6.1.0/kernel/special-4.ko OTHER",
+        "lib/modules/6.1.0/kernel/special-6.ko OTHER"), v.others);
+  }
+
   @Test
   void flagsEscapingNames() throws IOException {
     byte[] tar = TestPackages.tar(List.of(file("../../etc/evil.ko", "x")), Compression.NONE);
