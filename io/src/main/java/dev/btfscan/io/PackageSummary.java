@@ -36,7 +36,7 @@ public final class PackageSummary {
     return location;
   }
 
-  /** "rpm", "deb", "tar", "directory", or "unknown" when the format could not be told. */
+  /** "rpm", "deb", "tar", "directory", "file" (a lone kernel file), or "unknown" when the format could not be told. */
   public String format() {
     return format;
   }

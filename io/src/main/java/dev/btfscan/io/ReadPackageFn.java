@@ -105,8 +105,11 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
           problems.add(special);
           return "unknown";
         }
+        String lone = loneKernelFile(location);
         try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(location, false)))) {
-          f = PackageReader.read(name, in, emitter, payloadLimits);
+          f = lone == null
+              ? PackageReader.read(name, in, emitter, payloadLimits)
+              : PackageReader.readFile(name, lone, FileSystems.matchSingleFileSpec(location).sizeBytes(), in, emitter);
         }
       }
       return formatName(f);
@@ -120,6 +123,22 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
       problems.add("cannot read " + location + ": " + (unrepresentableName(location, e) ? FileNames.unrepresentable(location) : e));
       return "unknown";
     }
+  }
+
+  /**
+   * The entry path of the lone kernel file at {@code location} (a file named as an input, not a
+   * tree's: {@link KernelFiles#loneEntryPath}), or null when it is read as a package: its name is
+   * no package's, and its path names a module, kernel image or raw BTF by the rules that pick
+   * them inside packages ({@code af_key.ko.xz}, {@code boot/vmlinuz-6.1.0-13-amd64}, {@code
+   * lib/modules/6.1.0-13-amd64/vmlinuz}, {@code 6.1.0-13-amd64.btf}).
+   */
+  static String loneKernelFile(String location) {
+    if (MatchPackagesFn.looksLikePackage(location)) {
+      return null;
+    }
+    // the path without a scheme and authority (gs://bucket) or leading '/', as package paths are
+    String path = location.replaceFirst("^[A-Za-z][A-Za-z0-9+.-]*://[^/]*", "").replaceFirst("^/+", "");
+    return KernelFiles.loneEntryPath(path);
   }
 
   /**

@@ -264,6 +264,56 @@ class KernelPackageIOTest {
     p.run().waitUntilFinish();
   }
 
+  /**
+   * A kernel file named as an input on its own (a module, an image, raw BTF, as a user points the
+   * scan at {@code /boot/vmlinuz-$(uname -r)} and a module they built) is a package of that one
+   * file, format "file", its entry named as it would be in a package: from {@code lib/modules/}
+   * on, else the shortest tail of its path that names a kernel file ({@code
+   * boot/vmlinuz-<release>}), by the rules that pick kernel files in packages. A file that is
+   * neither a package nor a kernel file stays a problem row.
+   */
+  @Test
+  void aKernelFileNamedOnItsOwnIsAPackageOfThatOneFile() throws IOException {
+    Path ko = write("loose/af_key.ko", "module bytes".getBytes(StandardCharsets.UTF_8));
+    Path vmlinuz = write("boot/vmlinuz-6.1.0-13-amd64", "kernel image".getBytes(StandardCharsets.UTF_8));
+    Path btf = write("loose/6.1.0-13-amd64.btf.xz", "raw btf".getBytes(StandardCharsets.UTF_8));
+    Path installed = write("lib/modules/6.1.0-13-amd64/vmlinuz", "installed image".getBytes(StandardCharsets.UTF_8));
+    Path notes = write("loose/notes.txt", "no kernel file".getBytes(StandardCharsets.UTF_8));
+
+    String koAt = ko.toString();
+    String installedAt = installed.toString();
+    Pipeline p = pipeline();
+    PCollectionTuple out = p
+        .apply(Create.of(koAt, vmlinuz.toString(), btf.toString(), installedAt, notes.toString()))
+        .apply(KernelPackageIO.read());
+
+    PAssert.that(out.get(KernelPackageIO.KERNEL_FILES)).containsInAnyOrder(
+        lone("af_key.ko", "af_key.ko", KernelFileKind.MODULE, null, "module bytes"),
+        lone("vmlinuz-6.1.0-13-amd64", "boot/vmlinuz-6.1.0-13-amd64", KernelFileKind.KERNEL_IMAGE, "6.1.0-13-amd64",
+            "kernel image"),
+        lone("6.1.0-13-amd64.btf.xz", "6.1.0-13-amd64.btf.xz", KernelFileKind.KERNEL_IMAGE, "6.1.0-13-amd64", "raw btf"),
+        lone("vmlinuz", "lib/modules/6.1.0-13-amd64/vmlinuz", KernelFileKind.KERNEL_IMAGE, "6.1.0-13-amd64",
+            "installed image"));
+    PAssert.that(out.get(KernelPackageIO.SUMMARIES)).satisfies(summaries -> {
+      java.util.Map<String, PackageSummary> byName = new java.util.TreeMap<>();
+      summaries.forEach(s -> byName.put(s.packageName(), s));
+      assertEquals(List.of("6.1.0-13-amd64.btf.xz", "af_key.ko", "notes.txt", "vmlinuz", "vmlinuz-6.1.0-13-amd64"),
+          List.copyOf(byName.keySet()));
+      assertEquals(new PackageSummary("af_key.ko", koAt, "file", 1, 1, 0, List.of()), byName.get("af_key.ko"));
+      assertEquals(new PackageSummary("vmlinuz", installedAt, "file", 1, 0, 1, List.of()), byName.get("vmlinuz"));
+      PackageSummary other = byName.get("notes.txt");
+      assertEquals("unknown", other.format());
+      assertTrue(other.problems().get(0).contains("not a package"), other.toString());
+      return null;
+    });
+    p.run().waitUntilFinish();
+  }
+
+  private static KernelFile lone(String pkg, String path, KernelFileKind kind, String release, String content) {
+    return new KernelFile(pkg, path, path, kind, release, null, content.length(), false,
+        content.getBytes(StandardCharsets.UTF_8), List.of(), 0);
+  }
+
   @Test
   void emptyGlobsAreReportedAndTrailingSlashMeansDirectory() throws IOException {
     write("t/lib/modules/6.1.0-13-amd64/a.ko", "a".getBytes(StandardCharsets.UTF_8));

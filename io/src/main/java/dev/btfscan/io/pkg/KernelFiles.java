@@ -83,6 +83,33 @@ public final class KernelFiles {
     return false;
   }
 
+  /**
+   * The entry path of a kernel file named as an input on its own, from its whole {@code path}
+   * (no leading '/'), or null when the path names no kernel file: from {@code lib/modules/} on
+   * when the path goes through a module directory (so the release is the one it is installed
+   * under), else the shortest tail of the path that {@link #classify} calls a module or an image
+   * ({@code af_key.ko}, {@code boot/vmlinuz-6.1.0-13-amd64}): what the file would be called inside
+   * a package, without the directories above it, which say nothing of the kernel.
+   */
+  public static String loneEntryPath(String path) {
+    Matcher m = MODULES_DIR.matcher(path);
+    if (m.find()) {
+      String fromModules = path.substring(path.indexOf("lib/modules/", m.start()));
+      if (classify(fromModules) != KernelFileKind.OTHER) {
+        return fromModules;
+      }
+    }
+    for (int from = path.length(); from > 0; ) {
+      from = path.lastIndexOf('/', from - 1) + 1; // the start of one more segment
+      String tail = path.substring(from);
+      if (classify(tail) != KernelFileKind.OTHER) {
+        return tail;
+      }
+      from--; // before that segment's '/', or -1 when the whole path was tried
+    }
+    return null;
+  }
+
   private static boolean hasBootImagePrefix(String name) {
     for (String prefix : BOOT_IMAGE_PREFIXES) {
       if (name.startsWith(prefix) && name.length() > prefix.length()) {

@@ -12,7 +12,12 @@ public enum PackageFormat {
   /** POSIX/GNU tar, possibly compressed (also Arch {@code .pkg.tar.zst}). */
   TAR,
   /** A directory tree read as one package. */
-  DIRECTORY;
+  DIRECTORY,
+  /**
+   * A kernel file named as an input on its own (a module, an image, raw BTF): a package of that
+   * one file. Told by name, as kernel files inside packages are ({@link KernelFiles}).
+   */
+  FILE;
 
   static final byte[] RPM_LEAD_MAGIC = {(byte) 0xed, (byte) 0xab, (byte) 0xee, (byte) 0xdb};
   static final byte[] AR_MAGIC = "!<arch>\n".getBytes(StandardCharsets.US_ASCII);

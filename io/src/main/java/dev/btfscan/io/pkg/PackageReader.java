@@ -72,6 +72,24 @@ public final class PackageReader {
     }
   }
 
+  /**
+   * Reads a lone kernel file as a package of one entry named {@code entryName} ({@link
+   * PackageFormat#FILE}); {@code size} is the file's, so a file that is shorter than it was when
+   * listed fails like a truncated package. {@code in} is not closed here.
+   */
+  public static PackageFormat readFile(String packageName, String entryName, long size, InputStream in,
+      EntryVisitor visitor) throws IOException {
+    CountingInputStream counted = new CountingInputStream(new CloseShield(in));
+    ReadContext ctx = new ReadContext(packageName, visitor, counted::count);
+    ctx.format(PackageFormat.FILE);
+    try {
+      ctx.file(entryName, size, counted);
+      return PackageFormat.FILE;
+    } catch (IOException | RuntimeException e) {
+      throw ctx.failure(e);
+    }
+  }
+
   private static void readTar(BufferedInputStream in, ReadContext ctx, DecompressionLimits limits) throws IOException {
     Compression compression = Compression.detect(Decompressors.peek(in, Compression.MAX_MAGIC_LENGTH));
     if (compression != Compression.NONE) {

@@ -77,4 +77,28 @@ class KernelFilesTest {
     assertNull(KernelFiles.releaseFromPath("vmlinux.btf"));
     assertNull(KernelFiles.releaseFromPath("lib/modules"));
   }
+
+  /** A kernel file named as an input on its own is called what it would be inside a package. */
+  @ParameterizedTest
+  @CsvSource({
+      "home/me/src/af_key.ko, af_key.ko",
+      "boot/vmlinuz-6.1.0-13-amd64, boot/vmlinuz-6.1.0-13-amd64",
+      "mnt/image/boot/vmlinuz-6.1.0-13-amd64, boot/vmlinuz-6.1.0-13-amd64",
+      "usr/lib/modules/6.11.4-301.fc41.x86_64/vmlinuz, lib/modules/6.11.4-301.fc41.x86_64/vmlinuz",
+      "lib/modules/6.1.0-13-amd64/kernel/net/key/af_key.ko.xz, lib/modules/6.1.0-13-amd64/kernel/net/key/af_key.ko.xz",
+      "sys/kernel/btf/vmlinux, vmlinux",
+      "srv/btfhub/5.4.0-1009-aws.btf.xz, 5.4.0-1009-aws.btf.xz",
+      "af_key.ko, af_key.ko",
+  })
+  void namesALoneKernelFileAsAPackageWould(String path, String entry) {
+    assertEquals(entry, KernelFiles.loneEntryPath(path));
+  }
+
+  @Test
+  void aLoneFileThatIsNoKernelFileHasNoEntryPath() {
+    assertNull(KernelFiles.loneEntryPath("home/me/notes.txt"));
+    assertNull(KernelFiles.loneEntryPath("vmlinuz")); // neither in boot/ nor in a module directory
+    assertNull(KernelFiles.loneEntryPath("lib/modules/6.1.0-13-amd64/modules.dep"));
+    assertNull(KernelFiles.loneEntryPath(""));
+  }
 }
