@@ -1,6 +1,7 @@
 package dev.btfscan.elf;
 
 import dev.btfscan.io.compress.Compression;
+import dev.btfscan.io.compress.DecompressionBombException;
 import dev.btfscan.io.compress.DecompressionLimits;
 import dev.btfscan.io.compress.Decompressors;
 import java.io.IOException;
@@ -68,8 +69,23 @@ public final class ModuleImage {
     byte[] elf;
     try (InputStream in = Decompressors.open(stored, 0, stored.length, c, limits)) {
       elf = in.readAllBytes();
+    } catch (DecompressionBombException e) {
+      throw e; // names the module's compressor, the ratio and the sizes already
+    } catch (IOException e) {
+      throw new IOException(c.displayName() + " module does not decompress: " + reason(e), e);
     }
     return from(elf, c);
+  }
+
+  /**
+   * The decoder's reason. A decoder's bare EOFException means its data ran out inside a stream:
+   * the stream is cut, or bytes after it begin another that never completes.
+   */
+  private static String reason(IOException e) {
+    if (e instanceof java.io.EOFException) {
+      return "unexpected end of the compressed data" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   private static ModuleImage from(byte[] elf, Compression compression) throws ElfFormatException {

@@ -200,6 +200,34 @@ class ModuleImageTest {
     assertThrows(IOException.class, () -> ModuleImage.fromStored(stored));
   }
 
+  /**
+   * A module that does not decompress says so, with its compressor and the decoder's reason:
+   * never a bare exception name (an xz module with a few bytes after its stream, which kmod
+   * refuses too, gave "EOFException").
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"xz:trailing", "xz:cut", "xz:flipped", "zstd:trailing", "zstd:cut", "gzip:trailing",
+      "gzip:cut"})
+  void aModuleThatDoesNotDecompressSaysWhichCompressorAndWhy(String howAndDamage) throws Exception {
+    String[] p = howAndDamage.split(":");
+    byte[] whole = compress(p[0], tinyModule());
+    byte[] stored = switch (p[1]) {
+      case "trailing" -> java.util.Arrays.copyOf(whole, whole.length + 7); // seven zero bytes after the stream
+      case "cut" -> java.util.Arrays.copyOf(whole, whole.length - 9);
+      default -> flipped(whole);
+    };
+    IOException e = assertThrows(IOException.class, () -> ModuleImage.fromStored(stored));
+    assertTrue(e.getMessage().startsWith(p[0] + " module does not decompress: "), e.getMessage());
+    String reason = e.getMessage().substring((p[0] + " module does not decompress: ").length());
+    assertTrue(reason.length() > 12 && !reason.matches("[A-Za-z.]*Exception"), e.getMessage());
+  }
+
+  private static byte[] flipped(byte[] stored) {
+    byte[] damaged = stored.clone();
+    damaged[damaged.length / 2] ^= 0x55;
+    return damaged;
+  }
+
   @Test
   void fromStoredRejectsCompressedNonElf() throws Exception {
     byte[] stored = compress("gzip", "hello".getBytes(StandardCharsets.US_ASCII));
