@@ -268,8 +268,8 @@ class KernelPackageIOTest {
    * A kernel file named as an input on its own (a module, an image, raw BTF, as a user points the
    * scan at {@code /boot/vmlinuz-$(uname -r)} and a module they built) is a package of that one
    * file, format "file", its entry named as it would be in a package: from {@code lib/modules/}
-   * on, else the shortest tail of its path that names a kernel file ({@code
-   * boot/vmlinuz-<release>}), by the rules that pick kernel files in packages. A file that is
+   * on, else the shortest tail of its path that names a kernel file ({@code vmlinuz-<release>},
+   * SUSE's {@code boot/image-<release>}), by the rules that pick kernel files in packages. A file that is
    * neither a package nor a kernel file stays a problem row.
    */
   @Test
@@ -289,7 +289,7 @@ class KernelPackageIOTest {
 
     PAssert.that(out.get(KernelPackageIO.KERNEL_FILES)).containsInAnyOrder(
         lone("af_key.ko", "af_key.ko", KernelFileKind.MODULE, null, "module bytes"),
-        lone("vmlinuz-6.1.0-13-amd64", "boot/vmlinuz-6.1.0-13-amd64", KernelFileKind.KERNEL_IMAGE, "6.1.0-13-amd64",
+        lone("vmlinuz-6.1.0-13-amd64", "vmlinuz-6.1.0-13-amd64", KernelFileKind.KERNEL_IMAGE, "6.1.0-13-amd64",
             "kernel image"),
         lone("6.1.0-13-amd64.btf.xz", "6.1.0-13-amd64.btf.xz", KernelFileKind.KERNEL_IMAGE, "6.1.0-13-amd64", "raw btf"),
         lone("vmlinuz", "lib/modules/6.1.0-13-amd64/vmlinuz", KernelFileKind.KERNEL_IMAGE, "6.1.0-13-amd64",

@@ -53,7 +53,8 @@ public final class KernelFiles {
 
   /**
    * Kernel image candidates: {@code boot/vmlinuz-<rel>}, {@code boot/vmlinux-<rel>},
-   * {@code boot/Image-<rel>}, {@code boot/zImage-<rel>}, {@code boot/image-<rel>},
+   * {@code boot/Image-<rel>}, {@code boot/zImage-<rel>}, {@code boot/image-<rel>} (all but the
+   * last also at the top of the tree: {@code vmlinuz-<rel>}),
    * {@code [usr/]lib/modules/<rel>/vmlinuz} (and {@code zImage}, {@code image}, {@code vmlinux},
    * SUSE's {@code vmlinux.xz}, Fedora's UKI {@code vmlinuz-virt.efi}), UKIs in {@code EFI/Linux/},
    * {@code vmlinux-<rel>} and {@code vmlinux} anywhere (debug packages), {@code Image},
@@ -68,7 +69,10 @@ public final class KernelFiles {
     if (name.startsWith("vmlinux-") && name.length() > "vmlinux-".length()) {
       return true;
     }
-    if (hasBootImagePrefix(name) && (dir.equals("boot") || dir.endsWith("/boot"))) {
+    if (hasBootImagePrefix(name) && (dir.equals("boot") || dir.endsWith("/boot")
+        || dir.isEmpty() && !name.startsWith("image-"))) {
+      // also at the top of a tree or tarball: a directory of kernel files, a tarball of /boot
+      // (not SUSE's "image-", a name too common outside /boot to mean a kernel there)
       return !name.endsWith(".hmac") && !name.endsWith(".sig");
     }
     if (MODULES_DIR_IMAGE.matcher(path).find() || UKI_DIR.matcher(path).find()) {

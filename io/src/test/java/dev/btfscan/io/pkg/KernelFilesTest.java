@@ -28,6 +28,8 @@ class KernelFilesTest {
       "lib/modules/6.1.0/vmlinuz", "usr/lib/modules/6.6.7-arch1-1/vmlinuz",
       "usr/lib/debug/boot/vmlinux-6.1.0-13-amd64", "usr/lib/debug/lib/modules/5.14.0/vmlinux",
       "vmlinux", "Image", "Image.gz", "btf/5.4.0-1009-aws.btf", "vmlinux.btf",
+      // at the top of a tree or tarball: a directory of kernel files, a tarball of /boot
+      "vmlinuz-6.1.0-13-amd64", "Image-6.1.0-13-arm64", "zImage-6.4.0-150600.21-lpae",
       // SUSE: armv7 zImage and s390x image, in /boot or in the release's module directory
       "boot/zImage-6.4.0-150600.21-lpae", "boot/image-6.4.0-150600.21-default",
       "usr/lib/modules/6.4.0-150600.21-default/image", "usr/lib/modules/6.4.0-150600.21-lpae/zImage",
@@ -46,6 +48,7 @@ class KernelFilesTest {
       "lib/modules/6.1.0/kernel/fs/xfs/.ko", ".btf", "usr/bin/ko",
       "usr/share/pixmaps/image-viewer.png", "boot/image-", "usr/share/doc/zImage", "usr/lib/modules/6.1.0/kernel/image",
       "usr/lib/systemd/boot/efi/systemd-bootx64.efi", "boot/efi/EFI/BOOT/BOOTX64.EFI",
+      "image-viewer.png", "vmlinuz-6.1.0.hmac", "usr/share/doc/linux/vmlinuz-6.1.0",
   })
   void ignoresEverythingElse(String path) {
     assertEquals(KernelFileKind.OTHER, KernelFiles.classify(path));
@@ -82,8 +85,8 @@ class KernelFilesTest {
   @ParameterizedTest
   @CsvSource({
       "home/me/src/af_key.ko, af_key.ko",
-      "boot/vmlinuz-6.1.0-13-amd64, boot/vmlinuz-6.1.0-13-amd64",
-      "mnt/image/boot/vmlinuz-6.1.0-13-amd64, boot/vmlinuz-6.1.0-13-amd64",
+      "boot/vmlinuz-6.1.0-13-amd64, vmlinuz-6.1.0-13-amd64",
+      "mnt/image/boot/image-6.4.0-150600.21-default, boot/image-6.4.0-150600.21-default",
       "usr/lib/modules/6.11.4-301.fc41.x86_64/vmlinuz, lib/modules/6.11.4-301.fc41.x86_64/vmlinuz",
       "lib/modules/6.1.0-13-amd64/kernel/net/key/af_key.ko.xz, lib/modules/6.1.0-13-amd64/kernel/net/key/af_key.ko.xz",
       "sys/kernel/btf/vmlinux, vmlinux",
