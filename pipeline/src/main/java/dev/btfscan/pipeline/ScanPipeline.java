@@ -211,7 +211,8 @@ public final class ScanPipeline {
     PCollectionTuple kernels = files
         .apply("Kernel images", Filter.by((KernelFile f) -> f.kind() == KernelFileKind.KERNEL_IMAGE))
         .apply("Extract vmlinux BTF", ParDo.of(new ExtractKernelBtfFn(blobs))
-            .withOutputTags(ScanTags.KERNEL_ROWS, TupleTagList.of(ScanTags.KERNEL_BTF).and(ScanTags.OWN_KERNEL_BTF)));
+            .withOutputTags(ScanTags.KERNEL_ROWS, TupleTagList.of(ScanTags.KERNEL_BTF).and(ScanTags.OWN_KERNEL_BTF)
+                .and(ScanTags.KERNEL_WITHOUT_BTF)));
     KvCoder<String, KernelBtf> kernelCoder = KvCoder.of(StringUtf8Coder.of(), KernelBtf.Coder.INSTANCE);
     kernels.get(ScanTags.KERNEL_BTF).setCoder(kernelCoder);
     kernels.get(ScanTags.OWN_KERNEL_BTF).setCoder(kernelCoder);
@@ -227,6 +228,13 @@ public final class ScanPipeline {
     PCollectionView<Map<String, KernelBtf>> baseView = allBases
         .apply("All bases", Flatten.pCollections())
         .apply("Bases by key", View.asMap());
+    // For a module left without a vmlinux: the image of its release that was there and gave none
+    // (the first by where it is, so the choice never depends on arrival order).
+    PCollectionView<Map<String, String>> withoutBtfView = kernels.get(ScanTags.KERNEL_WITHOUT_BTF)
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
+        .apply("One image without BTF per release", Combine.perKey(
+            (SerializableBiFunction<String, String, String>) (a, b) -> a.compareTo(b) <= 0 ? a : b))
+        .apply("Images without BTF by release", View.asMap());
     PCollectionView<List<KnownKernel>> knownView = byRelease
         .apply("Fingerprints", MapElements.into(TypeDescriptor.of(KnownKernel.class)).via(ScanPipeline::fingerprint))
         .setCoder(SerializableCoder.of(KnownKernel.class))
@@ -234,8 +242,9 @@ public final class ScanPipeline {
 
     PCollectionTuple modules = files
         .apply("Modules", Filter.by((KernelFile f) -> f.kind() == KernelFileKind.MODULE))
-        .apply("Analyze modules", ParDo.of(new AnalyzeModuleFn(baseView, knownView, againstKey, config.normalization(), config.rebase(), blobs))
-            .withSideInputs(baseView, knownView)
+        .apply("Analyze modules", ParDo.of(new AnalyzeModuleFn(baseView, knownView, withoutBtfView, againstKey, config.normalization(),
+            config.rebase(), blobs))
+            .withSideInputs(baseView, knownView, withoutBtfView)
             .withOutputTags(ScanTags.MODULE_ROWS, TupleTagList.of(ScanTags.MISMATCH_ROWS)));
     // The rows judged in the reader arrive as sorted runs it spilled (KernelPackageIO.LOCAL_RUNS),
     // merged with the runs of the pipeline's rows into each report.

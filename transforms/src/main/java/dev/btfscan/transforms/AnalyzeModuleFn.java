@@ -26,24 +26,28 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, String> {
   private final Counter moduleBytes = Metrics.counter(AnalyzeModuleFn.class, "module-bytes");
   private final PCollectionView<Map<String, KernelBtf>> bases;
   private final PCollectionView<List<KnownKernel>> scanned;
+  private final PCollectionView<Map<String, String>> withoutBtf;
   private final String againstKey;
   private final ModuleAnalysis analysis;
   private final BlobWriter blobs;
 
   /**
    * @param bases the vmlinux BTF by release, by {@link BaseSource#ownKey} and by {@code againstKey}
+   * @param withoutBtf by release, an image of it that gave no BTF ({@link ScanTags#KERNEL_WITHOUT_BTF})
    * @param againstKey the key of the base every module is checked against, or {@code null} to use
    *     each module's own package's or release's vmlinux
    */
   public AnalyzeModuleFn(
       PCollectionView<Map<String, KernelBtf>> bases,
       PCollectionView<List<KnownKernel>> scanned,
+      PCollectionView<Map<String, String>> withoutBtf,
       String againstKey,
       Normalization normalization,
       boolean rebase,
       BlobWriter blobs) {
     this.bases = bases;
     this.scanned = scanned;
+    this.withoutBtf = withoutBtf;
     this.againstKey = againstKey;
     this.analysis = new ModuleAnalysis(normalization, rebase);
     this.blobs = blobs;
@@ -61,7 +65,7 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, String> {
       f = WaitingModule.restore(f);
     }
     moduleBytes.inc(f.size());
-    ModuleAnalysis.Outcome out = analysis.analyze(f, new SideInputBases(c.sideInput(bases), againstKey), c.sideInput(scanned));
+    ModuleAnalysis.Outcome out = analysis.analyze(f, new SideInputBases(c.sideInput(bases), c.sideInput(withoutBtf), againstKey), c.sideInput(scanned));
     ModuleRows.count(out);
     if (out.blob() != null) {
       // Outside analyze(): failing to write output is the run's failure, not the module's.
@@ -74,7 +78,8 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, String> {
   }
 
   /** The side input's vmlinux map, read in {@link BaseSource}'s order. */
-  private record SideInputBases(Map<String, KernelBtf> map, String againstKey) implements BaseSource {
+  private record SideInputBases(Map<String, KernelBtf> map, Map<String, String> withoutBtf, String againstKey)
+      implements BaseSource {
     @Override
     public KernelBtf baseFor(String packageName, String release) {
       if (againstKey != null) {
@@ -91,7 +96,11 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, String> {
 
     @Override
     public String whyNoBase(String release) {
-      return againstKey == null ? null : "--against " + againstKey + ": no such kernel among the inputs";
+      if (againstKey != null) {
+        return "--against " + againstKey + ": no such kernel among the inputs";
+      }
+      String image = withoutBtf.get(release);
+      return image == null ? null : "the kernel image of this release gave no vmlinux BTF: " + image;
     }
   }
 }

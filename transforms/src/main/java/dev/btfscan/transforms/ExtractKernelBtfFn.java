@@ -1,6 +1,7 @@
 package dev.btfscan.transforms;
 
 import dev.btfscan.io.KernelFile;
+import dev.btfscan.report.Json;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -11,7 +12,8 @@ import org.apache.beam.sdk.values.KV;
  * Gets the vmlinux BTF out of one kernel image ({@link KernelImageBtf}) and writes it as a blob,
  * unless the package reader did both already ({@link StoredKernelImage#digester}); emits a
  * reference to that blob keyed by release and by package and release for the modules to share,
- * plus the image's {@code kernels.jsonl} row.
+ * plus the image's {@code kernels.jsonl} row, and for an image that gave no BTF where it is and
+ * why ({@link ScanTags#KERNEL_WITHOUT_BTF}).
  */
 public final class ExtractKernelBtfFn extends DoFn<KernelFile, String> {
   private static final long serialVersionUID = 1L;
@@ -36,6 +38,7 @@ public final class ExtractKernelBtfFn extends DoFn<KernelFile, String> {
     StoredKernelImage image = f.isDigest() ? StoredKernelImage.decode(f.bytes()) : StoredKernelImage.of(f, blobs);
     if (!image.hasBtf()) {
       failed.inc();
+      withoutBtf(image.row(), c);
     }
     KernelBtf k = image.matchable();
     if (k != null) {
@@ -43,5 +46,16 @@ public final class ExtractKernelBtfFn extends DoFn<KernelFile, String> {
       c.output(ScanTags.OWN_KERNEL_BTF, KV.of(BaseSource.ownKey(f.packageName(), k.release()), k));
     }
     c.output(image.row());
+  }
+
+  /** An image of a known release that gave no BTF: its release, where it is and why, from its row. */
+  private static void withoutBtf(String row, ProcessContext c) {
+    com.fasterxml.jackson.databind.JsonNode r = Json.parse(row);
+    String release = r.path("release").asText("");
+    if (!release.isEmpty()) {
+      String why = r.path("problems").path(0).asText("no BTF found");
+      c.output(ScanTags.KERNEL_WITHOUT_BTF, KV.of(release,
+          r.path("path").asText() + " in " + r.path("package").asText() + ": " + why));
+    }
   }
 }

@@ -20,4 +20,9 @@ public final class ScanTags {
   public static final TupleTag<org.apache.beam.sdk.values.KV<String, KernelBtf>> KERNEL_BTF = new TupleTag<>("kernel-btf") {};
   /** The same, keyed by {@link BaseSource#ownKey} (package and release), for its own package's modules. */
   public static final TupleTag<org.apache.beam.sdk.values.KV<String, KernelBtf>> OWN_KERNEL_BTF = new TupleTag<>("own-kernel-btf") {};
+  /**
+   * Kernel images that gave no BTF, keyed by release: "PATH in PACKAGE: why", so that a module
+   * with no vmlinux can say its release's image was there and why it did not serve.
+   */
+  public static final TupleTag<org.apache.beam.sdk.values.KV<String, String>> KERNEL_WITHOUT_BTF = new TupleTag<>("kernel-without-btf") {};
 }
