@@ -57,7 +57,11 @@ public final class PackageEntry {
     return linkTarget;
   }
 
-  /** True when an earlier entry of the same package had the same sanitised path. */
+  /**
+   * True when this is a kernel file ({@link KernelFiles#classify}: a module or an image) and an
+   * earlier entry of the same package had the same sanitised path. Other entries are never
+   * flagged: they are no rows, and remembering every name a package lists would not be bounded.
+   */
   public boolean isDuplicate() {
     return duplicate;
   }

@@ -15,6 +15,7 @@ final class ReadContext {
   private final String packageName;
   private final EntryVisitor visitor;
   private final Offset offset;
+  /** The paths of the kernel files (modules, images) visited so far. */
   private final Set<String> seen = new HashSet<>();
   private long entries;
   private PackageFormat format;
@@ -72,7 +73,9 @@ final class ReadContext {
 
   private PackageEntry entry(String rawName, EntryType type, long size, String linkTarget) {
     EntryPath path = EntryPath.sanitize(rawName);
-    boolean duplicate = !seen.add(path.path());
+    // Only kernel files are rows, so only their names are kept: a payload of millions of other
+    // entries must not hold every name it lists.
+    boolean duplicate = KernelFiles.classify(path.path()) != KernelFileKind.OTHER && !seen.add(path.path());
     entries++;
     return new PackageEntry(packageName, path, type, size, linkTarget, duplicate);
   }

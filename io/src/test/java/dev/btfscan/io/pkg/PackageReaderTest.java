@@ -251,6 +251,20 @@ class PackageReaderTest {
         "lib/modules/6.1.0/kernel/special-6.ko OTHER"), v.others);
   }
 
+  /**
+   * Only kernel files (modules, images) are rows, so only their names are remembered to flag a
+   * second entry of one name: a package of millions of other entries (a 2 GiB payload of empty
+   * files is four million) would otherwise hold every name it lists and exhaust the heap.
+   */
+  @Test
+  void duplicatesAreFlaggedAmongKernelFilesOnly() throws IOException {
+    byte[] tar = TestPackages.tar(List.of(file("doc/README", "one"), file("doc/README", "two"),
+        file("boot/vmlinuz-6.1.0", "image"), file("./boot/vmlinuz-6.1.0", "again")), Compression.NONE);
+    RecordingVisitor v = read("dup.tar", tar, PackageFormat.TAR);
+    assertEquals(List.of("doc/README=one", "doc/README=two", "boot/vmlinuz-6.1.0=image", "boot/vmlinuz-6.1.0=again (dup)"),
+        v.files);
+  }
+
   @Test
   void flagsEscapingNames() throws IOException {
     byte[] tar = TestPackages.tar(List.of(file("../../etc/evil.ko", "x")), Compression.NONE);
