@@ -3,7 +3,6 @@ package dev.btfscan.io.pkg;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,25 +15,43 @@ import java.util.Map;
  * content, then reported as a hard link to it, as a tar hard link is: every name gets its row, the
  * bytes are analysed once.
  *
- * <p>A set whose every link is empty is an empty file, reported when the archive ends. Links still held when the payload breaks are reported as hard links whose content never
- * came, so that no entry seen goes unaccounted.
+ * <p>A set whose every link is empty is an empty file, reported when the archive ends. Links still
+ * held when the payload breaks are reported as hard links whose content never came, so that no
+ * entry seen goes unaccounted. Only links that are kernel files are held: the others are no rows.
  */
 final class CpioHardLinks {
-  /** Per set: the links read so far without content, in archive order. */
+  /**
+   * Carriers kept for links that come after their set's content (not the order cpio and rpm
+   * write, so rare): the most recent this many, so that a payload of millions of hard-link sets
+   * holds a bounded map. A link whose carrier was let go waits like one that came first.
+   */
+  private static final int CARRIERS_KEPT = 1 << 16;
+
+  /** Per set: the kernel-file links read so far without content, in archive order. */
   private final Map<Object, List<String>> waiting = new LinkedHashMap<>();
-  /** Per set: the raw name of the link that carried its content. */
-  private final Map<Object, String> carriers = new HashMap<>();
+  /** Per set: the raw name of the link that carried its content (the most recent sets only). */
+  private final Map<Object, String> carriers = new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Object, String> eldest) {
+      return size() > CARRIERS_KEPT;
+    }
+  };
   private final ReadContext ctx;
 
   CpioHardLinks(ReadContext ctx) {
     this.ctx = ctx;
   }
 
-  /** A link of {@code set} stored without content: reported once the set's content is known. */
+  /**
+   * A link of {@code set} stored without content: reported once the set's content is known. A link
+   * that is no kernel file is no row, only counted, so it is reported at once and never held.
+   */
   void contentless(Object set, String rawName) throws IOException {
     String carrier = carriers.get(set);
     if (carrier != null) {
       ctx.other(rawName, EntryType.HARDLINK, carrier); // the content came first (not rpm's order)
+    } else if (KernelFiles.classify(EntryPath.sanitize(rawName).path()) == KernelFileKind.OTHER) {
+      ctx.other(rawName, EntryType.HARDLINK, null);
     } else {
       waiting.computeIfAbsent(set, k -> new ArrayList<>()).add(rawName);
     }

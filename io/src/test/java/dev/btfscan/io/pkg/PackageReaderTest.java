@@ -109,18 +109,37 @@ class PackageReaderTest {
         file("lib/modules/6.1.0/kernel/b.ko", "other"),
         TestPackages.Entry.hardLinked("lib/modules/6.1.0/kernel/c.ko", "module bytes", 7),
         TestPackages.Entry.hardLinked("lib/modules/6.1.0/kernel/d.ko", "module bytes", 7),
-        TestPackages.Entry.hardLinked("lib/modules/6.1.0/kernel/empty1", "", 9),
-        TestPackages.Entry.hardLinked("lib/modules/6.1.0/kernel/empty2", "", 9));
+        TestPackages.Entry.hardLinked("lib/modules/6.1.0/kernel/empty1.ko", "", 9),
+        TestPackages.Entry.hardLinked("lib/modules/6.1.0/kernel/empty2.ko", "", 9));
     byte[] rpm = stripped ? TestPackages.rpmStripped(entries, Compression.NONE) : TestPackages.rpm(entries, Compression.NONE);
 
     RecordingVisitor v = read("links.rpm", rpm, PackageFormat.RPM);
 
     assertEquals(List.of("lib/modules/6.1.0/kernel/b.ko=other", "lib/modules/6.1.0/kernel/d.ko=module bytes",
-        "lib/modules/6.1.0/kernel/empty2="), v.files);
+        "lib/modules/6.1.0/kernel/empty2.ko="), v.files);
     assertEquals(List.of(
         "lib/modules/6.1.0/kernel/a.ko HARDLINK -> ./lib/modules/6.1.0/kernel/d.ko",
         "lib/modules/6.1.0/kernel/c.ko HARDLINK -> ./lib/modules/6.1.0/kernel/d.ko",
-        "lib/modules/6.1.0/kernel/empty1 HARDLINK -> ./lib/modules/6.1.0/kernel/empty2"), v.others);
+        "lib/modules/6.1.0/kernel/empty1.ko HARDLINK -> ./lib/modules/6.1.0/kernel/empty2.ko"), v.others);
+  }
+
+  /**
+   * Links that are no kernel files are no rows: they are reported as they come, never held for
+   * their set's content, so a payload of millions of them holds nothing.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aHardLinkThatIsNoKernelFileIsNeverHeld(boolean stripped) throws IOException {
+    List<TestPackages.Entry> entries = List.of(
+        TestPackages.Entry.hardLinked("usr/share/doc/a", "text", 7),
+        TestPackages.Entry.hardLinked("lib/modules/6.1.0/kernel/b.ko", "text", 7));
+    byte[] rpm = stripped ? TestPackages.rpmStripped(entries, Compression.NONE) : TestPackages.rpm(entries, Compression.NONE);
+
+    RecordingVisitor v = read("links.rpm", rpm, PackageFormat.RPM);
+
+    assertEquals(List.of("usr/share/doc/a", "lib/modules/6.1.0/kernel/b.ko"),
+        v.entries.stream().map(PackageEntry::path).toList()); // in archive order: a was not held
+    assertEquals(List.of("lib/modules/6.1.0/kernel/b.ko=text"), v.files);
   }
 
   @Test
