@@ -36,6 +36,9 @@ public final class Btf {
   private final int availableLength;
   /** {@link IdentifierStarts} of the own string section, made on first use (racy but idempotent). */
   private volatile long[] identifierStarts;
+  /** {@link #baseTypeTable()}: null until made, then a TypeTable or {@link #NO_TABLE}. */
+  private volatile Object baseTypeTable;
+  private static final Object NO_TABLE = new Object();
 
   Btf(byte[] data, BtfHeader header, KindLayout layout, int[] offsets, int count, Btf base) {
     this(data, header, layout, offsets, count, base, (int) header.blobSize());
@@ -192,6 +195,22 @@ public final class Btf {
       identifierStarts = bits;
     }
     return bits;
+  }
+
+  /**
+   * What the validator reads of this blob's types when another blob is split on it ({@link
+   * TypeTable#forBase}), or null when it cannot serve as a base table: made once per blob, so a
+   * vmlinux shared by thousands of modules has its modifier chains, sizes and member shapes found
+   * once. Made again if two threads ask at once; both give the same table.
+   */
+  TypeTable baseTypeTable() {
+    Object t = baseTypeTable;
+    if (t == null) {
+      TypeTable made = TypeTable.forBase(this);
+      t = made == null ? NO_TABLE : made;
+      baseTypeTable = t;
+    }
+    return t == NO_TABLE ? null : (TypeTable) t;
   }
 
   /** Where this blob's own string section starts in {@link #array()}. */

@@ -52,8 +52,10 @@ import dev.btfscan.btf.BtfProblem.Stage;
  * change no result. A linear pass checks type tags; an iterative depth-first search with colours
  * runs over the by-value edges, its stack only as deep as the search goes. A few arrays the size
  * of the type count; nothing is allocated per type unless a problem is reported, and messages are
- * built only for problems. Any bytes that {@link BtfParser} accepts give a result, never an
- * exception.
+ * built only for problems. A split blob reads its base's types through the base's table, made
+ * once per base with every memo filled and each type's member shape found ({@link
+ * TypeTable#forBase}), so thousands of modules on one vmlinux do not walk its chains again each.
+ * Any bytes that {@link BtfParser} accepts give a result, never an exception.
  *
  * <p>This class runs the stages in that order and makes the one pass over the types; the checks
  * live in package-private classes with one job each: {@link TypeTable} (the types as read for
@@ -108,9 +110,9 @@ public final class BtfValidator {
   private final int[] infos;
   private final int[] sizeOrTypes;
 
-  private BtfValidator(Btf btf, int maxProblems) {
+  private BtfValidator(Btf btf, int maxProblems, boolean useBaseTable) {
     this.btf = btf;
-    this.types = new TypeTable(btf);
+    this.types = new TypeTable(btf, useBaseTable);
     this.log = new ProblemLog(types, maxProblems);
     this.names = new NameChecks(types, log);
     this.meta = new MetaChecks(types, names, log);
@@ -131,10 +133,18 @@ public final class BtfValidator {
 
   /** Validates {@code btf}'s own types, reporting the first {@code maxProblems} problems. */
   public static ValidationResult validate(Btf btf, int maxProblems) {
+    return validate(btf, maxProblems, true);
+  }
+
+  /**
+   * {@code useBaseTable} false reads every base type through the blobs instead of the base's
+   * shared table ({@link TypeTable#forBase}): the reference the tests hold the table to.
+   */
+  static ValidationResult validate(Btf btf, int maxProblems, boolean useBaseTable) {
     if (maxProblems < 0) {
       throw new IllegalArgumentException("maxProblems " + maxProblems + " < 0");
     }
-    BtfValidator v = new BtfValidator(btf, maxProblems);
+    BtfValidator v = new BtfValidator(btf, maxProblems, useBaseTable);
     SectionChecks.checkSections(btf, v.log);
     SectionChecks.checkLayout(btf, v.log);
     SectionChecks.checkStrings(btf, v.log);

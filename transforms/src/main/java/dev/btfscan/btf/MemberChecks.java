@@ -77,9 +77,18 @@ final class MemberChecks {
         edges[size++] = slot2;
         int shape = shapes[slot2];
         if (shape == UNKNOWN) {
-          shapes[slot2] = shape = shapeOf(mtype);
+          shapes[slot2] = shape = shapeOf(types, mtype);
         }
         int placed = placedByShape(shape, raw, kflag, structSize);
+        if (placed == 0) {
+          return -1;
+        }
+        if (placed > 0) {
+          continue;
+        }
+      } else { // a base type: its shape from the base's table, found once per base (if it has one)
+        int shape = types.baseMemberShape(mtype);
+        int placed = shape == UNKNOWN ? -1 : placedByShape(shape, raw, kflag, structSize);
         if (placed == 0) {
           return -1;
         }
@@ -132,8 +141,8 @@ final class MemberChecks {
   /** Sizes below this fit the shape; others are OTHER. */
   private static final long MAX_SHAPE_SIZE = 1L << 28;
 
-  /** The shape of own type {@code mtype} as a member type (what fastStruct's checks would read). */
-  private int shapeOf(int mtype) {
+  /** The shape of type {@code mtype} of {@code types} as a member type (what fastStruct's checks would read). */
+  static int shapeOf(TypeTable types, int mtype) {
     int mc = types.kindCode(mtype);
     BtfKind mk = KindCodes.KIND[mc];
     if (mk == null || KindCodes.NO_SIZE_KIND[mc] || KindCodes.sourceOnly(mk)) {

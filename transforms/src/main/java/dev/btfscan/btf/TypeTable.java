@@ -55,8 +55,28 @@ final class TypeTable {
   private final int[] sizes;
   /** {@link #typeOk}'s memo by {@code id - start}: 0 unknown, 1 true, -1 false. */
   private final byte[] typeOks;
+  /**
+   * The base's table ({@link #forBase}, made once per base and shared by every blob split on it),
+   * or null: what the checks read of base types (kinds, words, modifier chains, sizes, member
+   * shapes) is found there once instead of once per module. Only where it gives what this table
+   * would: the base names no id past its end (so no chain from a base type reaches this blob's
+   * own types, which the base's table cannot see) and has this blob's pointer size.
+   */
+  private final TypeTable base;
+  private final int baseStart;
+  /** In a base's table: {@link MemberChecks#shapeOf} of each own type, by {@code id - start}. */
+  private int[] memberShapes;
 
   TypeTable(Btf btf) {
+    this(btf, true);
+  }
+
+  /** {@code useBaseTable} false: every base type read through the blobs (what the tests hold the table to). */
+  TypeTable(Btf btf, boolean useBaseTable) {
+    this(btf, useBaseTable && btf.base() != null ? btf.base().baseTypeTable() : null);
+  }
+
+  private TypeTable(Btf btf, TypeTable baseTable) {
     this.btf = btf;
     this.start = btf.startId();
     this.end = btf.endId();
@@ -74,7 +94,65 @@ final class TypeTable {
     this.skipped = new int[n];
     this.sizes = new int[n];
     this.typeOks = new byte[n];
-    this.ptrSize = determinePtrSize(); // reads kindCodes and sizeOrTypes: last
+    this.ptrSize = determinePtrSize(); // reads kindCodes and sizeOrTypes (not the base table yet): last
+    this.base = baseTable != null && baseTable.ptrSize == ptrSize ? baseTable : null;
+    this.baseStart = base == null ? 0 : base.start;
+  }
+
+  /**
+   * {@code base}'s table with every memo filled and each type's member shape found, so that it is
+   * never written again and blobs split on it may share it from any thread; null when it cannot
+   * serve as one (it names an id past its end, or a kind this code does not know).
+   */
+  static TypeTable forBase(Btf base) {
+    TypeTable t = new TypeTable(base);
+    if (!t.namesOnlyIdsBelowItsEnd()) {
+      return null;
+    }
+    int[] shapes = new int[t.end - t.start];
+    for (int id = t.start; id < t.end; id++) {
+      t.skipModifiers(id);
+      t.sizeOf(id);
+      t.typeOk(id);
+      shapes[id - t.start] = MemberChecks.shapeOf(t, id);
+    }
+    t.memberShapes = shapes;
+    return t;
+  }
+
+  /** Whether every type id slot of every own type is below {@link #end}, and every kind known. */
+  private boolean namesOnlyIdsBelowItsEnd() {
+    for (int slot = 0; slot < kindCodes.length; slot++) {
+      int code = kindCodes[slot];
+      if (KindCodes.KIND[code] == null) {
+        return false;
+      }
+      int[] fixed = KindCodes.FIXED_SLOTS[code];
+      int first = KindCodes.ELEM_SLOT[code];
+      int count = first >= 0 ? infos[slot] & 0xffff : 0;
+      int stride = KindCodes.ELEM_STRIDE[code];
+      int rec = offsets[slot];
+      for (int j = 0, total = fixed.length + count; j < total; j++) {
+        int w = j < fixed.length ? fixed[j] : first + stride * (j - fixed.length);
+        if (Integer.compareUnsigned(btf.intAt(rec + 4 * w), end) >= 0) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code id} is one of the base table's types. */
+  private boolean inBase(int id) {
+    return base != null && id >= baseStart && id < start;
+  }
+
+  /**
+   * {@link MemberChecks#shapeOf} of base type {@code id} from the base's table, or 0 (unknown)
+   * when it has none or {@code id} is not its.
+   */
+  int baseMemberShape(int id) {
+    return inBase(id) ? base.memberShapes[id - baseStart] : 0;
   }
 
   // ---- reading -----------------------------------------------------------------------------
@@ -87,7 +165,7 @@ final class TypeTable {
     if (slot >= 0 && id < end) {
       return btf.intAt(offsets[slot] + 4 * index);
     }
-    return btf.word(id, index);
+    return inBase(id) ? base.word(id, index) : btf.word(id, index);
   }
 
   int info(int id) {
@@ -95,7 +173,7 @@ final class TypeTable {
     if (slot >= 0 && id < end) {
       return infos[slot];
     }
-    return btf.word(id, 1);
+    return inBase(id) ? base.infos[id - baseStart] : btf.word(id, 1);
   }
 
   /** Word 2: the size or the referenced type id. */
@@ -104,7 +182,7 @@ final class TypeTable {
     if (slot >= 0 && id < end) {
       return sizeOrTypes[slot];
     }
-    return btf.word(id, 2);
+    return inBase(id) ? base.sizeOrTypes[id - baseStart] : btf.word(id, 2);
   }
 
   int kindCode(int id) {
@@ -112,7 +190,7 @@ final class TypeTable {
     if (slot >= 0 && id < end) {
       return kindCodes[slot];
     }
-    return id == 0 ? 0 : btf.kindCode(id);
+    return inBase(id) ? base.kindCodes[id - baseStart] : id == 0 ? 0 : btf.kindCode(id);
   }
 
   BtfKind kind(int id) {
@@ -164,7 +242,7 @@ final class TypeTable {
       skipped[slot] = r + SKIP_BIAS;
       return r;
     }
-    return walkModifiers(id);
+    return inBase(id) ? base.skipModifiers(id) : walkModifiers(id);
   }
 
   private int walkModifiers(int id) {
@@ -205,7 +283,7 @@ final class TypeTable {
       }
       return size;
     }
-    return computeSize(id);
+    return inBase(id) ? base.sizeOf(id) : computeSize(id);
   }
 
   private long computeSize(int id) {
@@ -270,7 +348,7 @@ final class TypeTable {
       typeOks[slot] = (byte) (ok ? 1 : -1);
       return ok;
     }
-    return computeTypeOk(t);
+    return inBase(t) ? base.typeOk(t) : computeTypeOk(t);
   }
 
   private boolean computeTypeOk(int t) {
