@@ -201,7 +201,8 @@ public final class Btf {
    * What the validator reads of this blob's types when another blob is split on it ({@link
    * TypeTable#forBase}), or null when it cannot serve as a base table: made once per blob, so a
    * vmlinux shared by thousands of modules has its modifier chains, sizes and member shapes found
-   * once. Made again if two threads ask at once; both give the same table.
+   * once (about 22 bytes per type: 2 MB for a vmlinux, held as long as the blob is). Made again
+   * if two threads ask at once; both give the same table.
    */
   TypeTable baseTypeTable() {
     Object t = baseTypeTable;
