@@ -106,6 +106,9 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
           return "unknown";
         }
         String lone = loneKernelFile(location);
+        if (lone != null) {
+          emitter.loneRelease = RunningKernel.releaseOf(location);
+        }
         try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(location, false)))) {
           f = lone == null
               ? PackageReader.read(name, in, emitter, payloadLimits)
@@ -217,6 +220,8 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
     long entries;
     long modules;
     long images;
+    /** The release of a lone kernel file whose path names none ({@link RunningKernel}), or null. */
+    String loneRelease;
 
     Emitter(String packageName, OutputReceiver<KernelFile> out, OutputReceiver<KV<String, String>> runs,
         LocalAnalysis.Session session) {
@@ -343,8 +348,9 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
       if (moduleBytes != null && data != null && kind == KernelFileKind.MODULE && !entry.isDuplicate()) {
         data = moduleBytes.apply(data);
       }
+      String release = KernelFiles.releaseFromPath(entry.path());
       KernelFile file = new KernelFile(packageName, entry.path(), entry.rawName(), kind,
-          KernelFiles.releaseFromPath(entry.path()), entry.unsafeReason(), entry.size(), entry.isDuplicate(), data,
+          release == null ? loneRelease : release, entry.unsafeReason(), entry.size(), entry.isDuplicate(), data,
           problems, entries - 1);
       if (kind == KernelFileKind.KERNEL_IMAGE) {
         if (session != null) {

@@ -43,4 +43,22 @@ class LoneKernelFilesScanTest {
     assertEquals("ok", row.path("verdict").asText(), row.toString());
     assertEquals("6.1.0-53-cloud-amd64", row.path("base").path("release").asText());
   }
+
+  /**
+   * The running kernel's BTF, named on its own, is of the release uname -r names, so the modules
+   * installed for that release are judged on it with no --against.
+   */
+  @Test
+  void theRunningKernelsBtfIsOfItsRelease() throws Exception {
+    java.nio.file.Path sysfs = java.nio.file.Path.of("/sys/kernel/btf/vmlinux");
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(sysfs), "no BTF in this kernel's sysfs");
+    String uname = new String(new ProcessBuilder("uname", "-r").start().getInputStream().readAllBytes()).trim();
+    Path out = tmp.resolve("out");
+
+    ScanFixtures.runFast(ScanFixtures.config(List.of(sysfs.toString()), out));
+
+    JsonNode kernel = Json.parse(ScanFixtures.lines(out, ScanPipeline.KERNELS).get(0));
+    assertEquals(uname, kernel.path("release").asText(), kernel.toString());
+    assertEquals("[]", kernel.path("problems").toString());
+  }
 }
