@@ -97,6 +97,7 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
     try {
       PackageFormat f;
       if (location.endsWith("/")) {
+        emitter.filesAt = location;
         f = PackageReader.readTree(name, TreeSources.of(location), emitter);
       } else {
         String special = notARegularFile(location);
@@ -107,7 +108,8 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
         }
         String lone = loneKernelFile(location);
         if (lone != null) {
-          emitter.loneRelease = RunningKernel.releaseOf(location);
+          emitter.filesAt = location;
+          emitter.lone = true;
         }
         try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(location, false)))) {
           f = lone == null
@@ -220,8 +222,13 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
     long entries;
     long modules;
     long images;
-    /** The release of a lone kernel file whose path names none ({@link RunningKernel}), or null. */
-    String loneRelease;
+    /**
+     * Where the package's files are when they are files of their own (a lone kernel file: its
+     * location; a tree: its root, ending in '/'), else null: a kernel image whose path names no
+     * release may be the running kernel's ({@link RunningKernel}).
+     */
+    String filesAt;
+    boolean lone;
 
     Emitter(String packageName, OutputReceiver<KernelFile> out, OutputReceiver<KV<String, String>> runs,
         LocalAnalysis.Session session) {
@@ -349,8 +356,11 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
         data = moduleBytes.apply(data);
       }
       String release = KernelFiles.releaseFromPath(entry.path());
+      if (release == null && kind == KernelFileKind.KERNEL_IMAGE && filesAt != null) {
+        release = RunningKernel.releaseOf(lone ? filesAt : filesAt + entry.path());
+      }
       KernelFile file = new KernelFile(packageName, entry.path(), entry.rawName(), kind,
-          release == null ? loneRelease : release, entry.unsafeReason(), entry.size(), entry.isDuplicate(), data,
+          release, entry.unsafeReason(), entry.size(), entry.isDuplicate(), data,
           problems, entries - 1);
       if (kind == KernelFileKind.KERNEL_IMAGE) {
         if (session != null) {

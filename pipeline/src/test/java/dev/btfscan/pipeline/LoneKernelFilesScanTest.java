@@ -45,17 +45,18 @@ class LoneKernelFilesScanTest {
   }
 
   /**
-   * The running kernel's BTF, named on its own, is of the release uname -r names, so the modules
-   * installed for that release are judged on it with no --against.
+   * The running kernel's BTF, named on its own or as its sysfs directory, is of the release
+   * uname -r names, so the modules installed for that release are judged on it with no --against.
    */
-  @Test
-  void theRunningKernelsBtfIsOfItsRelease() throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"/sys/kernel/btf/vmlinux", "/sys/kernel/btf/"})
+  void theRunningKernelsBtfIsOfItsRelease(String input) throws Exception {
     java.nio.file.Path sysfs = java.nio.file.Path.of("/sys/kernel/btf/vmlinux");
     org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(sysfs), "no BTF in this kernel's sysfs");
     String uname = new String(new ProcessBuilder("uname", "-r").start().getInputStream().readAllBytes()).trim();
     Path out = tmp.resolve("out");
 
-    ScanFixtures.runFast(ScanFixtures.config(List.of(sysfs.toString()), out));
+    ScanFixtures.runFast(ScanFixtures.config(List.of(input), out));
 
     JsonNode kernel = Json.parse(ScanFixtures.lines(out, ScanPipeline.KERNELS).get(0));
     assertEquals(uname, kernel.path("release").asText(), kernel.toString());
