@@ -129,7 +129,7 @@ final class TypeTable {
       }
       int[] fixed = KindCodes.FIXED_SLOTS[code];
       int first = KindCodes.ELEM_SLOT[code];
-      int count = first >= 0 ? infos[slot] & 0xffff : 0;
+      int count = first >= 0 ? vlen(start + slot) : 0; // as the validator's slot loop counts them
       int stride = KindCodes.ELEM_STRIDE[code];
       int rec = offsets[slot];
       for (int j = 0, total = fixed.length + count; j < total; j++) {

@@ -65,6 +65,24 @@ class BaseTypeTableTest {
     assertNull(BtfParser.parse(blob).baseTypeTable());
   }
 
+  /** vlen is 24 bits wide, as the parser reads it: a member past the 65,536th counts too. */
+  @Test
+  void aMemberPastTheSixteenBitVlenIsCheckedToo() throws BtfFormatException {
+    int vlen = 0x10001;
+    byte[] strings = "\0int\0s\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    int typeLen = 16 + 12 + 12 * vlen;
+    ByteBuffer b = ByteBuffer.allocate(24 + typeLen + strings.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.putShort((short) BtfHeader.MAGIC).put((byte) 1).put((byte) 0).putInt(24);
+    b.putInt(0).putInt(typeLen).putInt(typeLen).putInt(strings.length);
+    b.putInt(1).putInt(BtfKind.INT.code() << 24).putInt(4).putInt(32); // [1] int
+    b.putInt(5).putInt(BtfKind.STRUCT.code() << 24 | vlen).putInt(4 * vlen); // [2] struct s
+    for (int i = 0; i < vlen; i++) {
+      b.putInt(0).putInt(i == vlen - 1 ? 99 : 1).putInt(32 * i); // the last member names id 99
+    }
+    b.put(strings);
+    assertNull(BtfParser.parse(b.array()).baseTypeTable());
+  }
+
   private static int firstOfKind(Btf btf, BtfKind kind) {
     for (int id = btf.startId(); id < btf.endId(); id++) {
       if (btf.kind(id) == kind) {
