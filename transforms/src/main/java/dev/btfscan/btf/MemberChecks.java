@@ -72,29 +72,23 @@ final class MemberChecks {
         return -1;
       }
       last = bitOff;
+      int shape;
       if (mtype >= start) { // an own type (mtype < suspect: in range): its shape, found once
         int slot2 = mtype - start;
         edges[size++] = slot2;
-        int shape = shapes[slot2];
+        shape = shapes[slot2];
         if (shape == UNKNOWN) {
           shapes[slot2] = shape = shapeOf(types, mtype);
         }
-        int placed = placedByShape(shape, raw, kflag, structSize);
-        if (placed == 0) {
-          return -1;
-        }
-        if (placed > 0) {
-          continue;
-        }
       } else { // a base type: its shape from the base's table, found once per base (if it has one)
-        int shape = types.baseMemberShape(mtype);
-        int placed = shape == UNKNOWN ? -1 : placedByShape(shape, raw, kflag, structSize);
-        if (placed == 0) {
-          return -1;
-        }
-        if (placed > 0) {
-          continue;
-        }
+        shape = types.baseMemberShape(mtype);
+      }
+      int placed = shape == UNKNOWN ? -1 : placedByShape(shape, raw, kflag, structSize);
+      if (placed == 0) {
+        return -1;
+      }
+      if (placed > 0) {
+        continue;
       }
       int mc = types.kindCode(mtype);
       BtfKind mk = KindCodes.KIND[mc];
