@@ -107,9 +107,8 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
           return "unknown";
         }
         String lone = loneKernelFile(location);
-        if (lone != null) {
-          emitter.filesAt = location;
-          emitter.lone = true;
+        if (lone != null) { // its entry path is the tail of its location (KernelFiles.loneEntryPath)
+          emitter.filesAt = location.substring(0, location.length() - lone.length());
         }
         try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(location, false)))) {
           f = lone == null
@@ -223,12 +222,11 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
     long modules;
     long images;
     /**
-     * Where the package's files are when they are files of their own (a lone kernel file: its
-     * location; a tree: its root, ending in '/'), else null: a kernel image whose path names no
+     * When the package's entries are files of their own (a tree, a lone kernel file), what an
+     * entry's path is appended to for its location, else null: a kernel image whose path names no
      * release may be the running kernel's ({@link RunningKernel}).
      */
     String filesAt;
-    boolean lone;
 
     Emitter(String packageName, OutputReceiver<KernelFile> out, OutputReceiver<KV<String, String>> runs,
         LocalAnalysis.Session session) {
@@ -284,7 +282,7 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
     @Override
     public void visitFile(PackageEntry entry, InputStream content) throws IOException {
       count();
-      KernelFileKind kind = KernelFiles.classify(entry.path());
+      KernelFileKind kind = entry.kind();
       if (kind == KernelFileKind.OTHER) {
         return; // the reader skips the unread content
       }
@@ -323,7 +321,7 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
     public void visitOther(PackageEntry entry) {
       count();
       boolean notADirectory = entry.type() != EntryType.DIRECTORY;
-      if (notADirectory && KernelFiles.classify(entry.path()) == KernelFileKind.MODULE) {
+      if (notADirectory && entry.kind() == KernelFileKind.MODULE) {
         // A module file name that is a link or a special file: reported, never followed or
         // opened (a symlink may point anywhere, a hard link's content is the target's, which has
         // its own row, and a fifo would block the reader).
@@ -357,7 +355,7 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
       }
       String release = KernelFiles.releaseFromPath(entry.path());
       if (release == null && kind == KernelFileKind.KERNEL_IMAGE && filesAt != null) {
-        release = RunningKernel.releaseOf(lone ? filesAt : filesAt + entry.path());
+        release = RunningKernel.releaseOf(filesAt + entry.path());
       }
       KernelFile file = new KernelFile(packageName, entry.path(), entry.rawName(), kind,
           release, entry.unsafeReason(), entry.size(), entry.isDuplicate(), data,

@@ -50,7 +50,7 @@ final class CpioHardLinks {
     String carrier = carriers.get(set);
     if (carrier != null) {
       ctx.other(rawName, EntryType.HARDLINK, carrier); // the content came first (not rpm's order)
-    } else if (KernelFiles.classify(EntryPath.sanitize(rawName).path()) == KernelFileKind.OTHER) {
+    } else if (ReadContext.kindOf(rawName) == KernelFileKind.OTHER) {
       ctx.other(rawName, EntryType.HARDLINK, null);
     } else {
       waiting.computeIfAbsent(set, k -> new ArrayList<>()).add(rawName);

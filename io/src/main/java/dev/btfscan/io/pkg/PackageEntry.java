@@ -9,14 +9,17 @@ public final class PackageEntry {
   private final EntryType type;
   private final long size;
   private final String linkTarget;
+  private final KernelFileKind kind;
   private final boolean duplicate;
 
-  public PackageEntry(String packageName, EntryPath path, EntryType type, long size, String linkTarget, boolean duplicate) {
+  public PackageEntry(String packageName, EntryPath path, EntryType type, long size, String linkTarget,
+      KernelFileKind kind, boolean duplicate) {
     this.packageName = Objects.requireNonNull(packageName, "packageName");
     this.path = Objects.requireNonNull(path, "path");
     this.type = Objects.requireNonNull(type, "type");
     this.size = size;
     this.linkTarget = linkTarget;
+    this.kind = Objects.requireNonNull(kind, "kind");
     this.duplicate = duplicate;
   }
 
@@ -55,6 +58,11 @@ public final class PackageEntry {
   /** Target of a symlink or hardlink as stored (not sanitised), or null. */
   public String linkTarget() {
     return linkTarget;
+  }
+
+  /** What its path names ({@link KernelFiles#classify}), found once as the entry is read. */
+  public KernelFileKind kind() {
+    return kind;
   }
 
   /**

@@ -73,11 +73,17 @@ final class ReadContext {
 
   private PackageEntry entry(String rawName, EntryType type, long size, String linkTarget) {
     EntryPath path = EntryPath.sanitize(rawName);
+    KernelFileKind kind = KernelFiles.classify(path.path());
     // Only kernel files are rows, so only their names are kept: a payload of millions of other
     // entries must not hold every name it lists.
-    boolean duplicate = KernelFiles.classify(path.path()) != KernelFileKind.OTHER && !seen.add(path.path());
+    boolean duplicate = kind != KernelFileKind.OTHER && !seen.add(path.path());
     entries++;
-    return new PackageEntry(packageName, path, type, size, linkTarget, duplicate);
+    return new PackageEntry(packageName, path, type, size, linkTarget, kind, duplicate);
+  }
+
+  /** What an entry of this raw name would be: {@link PackageEntry#kind}, before it is visited. */
+  static KernelFileKind kindOf(String rawName) {
+    return KernelFiles.classify(EntryPath.sanitize(rawName).path());
   }
 
   /** Wraps a failure with the package name, position and entry count. */
