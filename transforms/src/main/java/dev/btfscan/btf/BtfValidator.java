@@ -253,18 +253,16 @@ public final class BtfValidator {
       boolean metaIds = KindCodes.metaChecksIds(k);
       // PTR and FUNC_PROTO break cycles: their slots are no by-value edges
       boolean byValue = k != BtfKind.PTR && k != BtfKind.FUNC_PROTO;
-      int[] fixed = KindCodes.FIXED_SLOTS[code];
-      int first = KindCodes.ELEM_SLOT[code];
-      int count = first >= 0 ? types.vlen(id) : 0;
-      if (edges.length - size < fixed.length + count) {
-        edges = java.util.Arrays.copyOf(edges, Math.max(edges.length * 2, size + fixed.length + count));
+      int total = KindCodes.slotCount(code, types.vlen(id));
+      if (edges.length - size < total) {
+        edges = java.util.Arrays.copyOf(edges, Math.max(edges.length * 2, size + total));
       }
       int rec = offsets[slot];
-      int stride = KindCodes.ELEM_STRIDE[code];
+      int fixedSlots = KindCodes.FIXED_SLOTS[code].length;
       boolean proto = code == KindCodes.FUNC_PROTO_CODE;
       boolean outOfRange = false;
-      for (int j = 0, total = fixed.length + count; j < total; j++) {
-        int w = j < fixed.length ? fixed[j] : first + stride * (j - fixed.length);
+      for (int j = 0; j < total; j++) {
+        int w = KindCodes.slotWord(code, j);
         int ref = btf.intAt(rec + 4 * w);
         if (Integer.compareUnsigned(ref, suspect) >= 0) {
           if (Integer.compareUnsigned(ref, end) >= 0) {
@@ -282,7 +280,7 @@ public final class BtfValidator {
           edges[size++] = ref - start;
         }
         // a FUNC_PROTO parameter (type word 4 + 2i, name word 3 + 2i) with a type and no name
-        if (proto && j >= fixed.length && ref != 0 && btf.intAt(rec + 4 * (w - 1)) == 0) {
+        if (proto && j >= fixedSlots && ref != 0 && btf.intAt(rec + 4 * (w - 1)) == 0) {
           unnamedParams[slot] = true;
         }
       }

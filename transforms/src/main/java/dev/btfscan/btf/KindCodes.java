@@ -59,6 +59,20 @@ final class KindCodes {
     }
   }
 
+  /**
+   * How many type id slots a type of kind {@code code} with {@code vlen} elements has: its fixed
+   * words, then one per element ({@link TypeRefs}' order, which {@link #slotWord} numbers).
+   */
+  static int slotCount(int code, int vlen) {
+    return FIXED_SLOTS[code].length + (ELEM_SLOT[code] >= 0 ? vlen : 0);
+  }
+
+  /** The record word of type id slot {@code j} (below {@link #slotCount}) of a type of kind {@code code}. */
+  static int slotWord(int code, int j) {
+    int[] fixed = FIXED_SLOTS[code];
+    return j < fixed.length ? fixed[j] : ELEM_SLOT[code] + ELEM_STRIDE[code] * (j - fixed.length);
+  }
+
   /** Kinds the kernel never lets another type name (btf_type_is_resolve_source_only). */
   static boolean sourceOnly(BtfKind k) {
     return k == BtfKind.VAR || k == BtfKind.DATASEC || k == BtfKind.DECL_TAG;

@@ -99,15 +99,8 @@ final class ResolveChecks {
   void check(int id, BtfKind kind, boolean outOfRange) {
     if (outOfRange) { // else no slot has an invalid id (BtfValidator.checkMetasAndTypes looked)
       int code = kind.code();
-      for (int w : KindCodes.FIXED_SLOTS[code]) { // TypeRefs.forEachTypeIdSlot's order
-        checkSlot(id, kind, w);
-      }
-      int first = KindCodes.ELEM_SLOT[code];
-      if (first >= 0) {
-        int stride = KindCodes.ELEM_STRIDE[code];
-        for (int i = 0, n = types.vlen(id); i < n; i++) {
-          checkSlot(id, kind, first + stride * i);
-        }
+      for (int j = 0, n = KindCodes.slotCount(code, types.vlen(id)); j < n; j++) {
+        checkSlot(id, kind, KindCodes.slotWord(code, j)); // TypeRefs.forEachTypeIdSlot's order
       }
     }
     checkResolve(id, kind);

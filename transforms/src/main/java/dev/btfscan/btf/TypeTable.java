@@ -127,14 +127,9 @@ final class TypeTable {
       if (KindCodes.KIND[code] == null) {
         return false;
       }
-      int[] fixed = KindCodes.FIXED_SLOTS[code];
-      int first = KindCodes.ELEM_SLOT[code];
-      int count = first >= 0 ? vlen(start + slot) : 0; // as the validator's slot loop counts them
-      int stride = KindCodes.ELEM_STRIDE[code];
       int rec = offsets[slot];
-      for (int j = 0, total = fixed.length + count; j < total; j++) {
-        int w = j < fixed.length ? fixed[j] : first + stride * (j - fixed.length);
-        if (Integer.compareUnsigned(btf.intAt(rec + 4 * w), end) >= 0) {
+      for (int j = 0, total = KindCodes.slotCount(code, vlen(start + slot)); j < total; j++) {
+        if (Integer.compareUnsigned(btf.intAt(rec + 4 * KindCodes.slotWord(code, j)), end) >= 0) {
           return false;
         }
       }

@@ -1,7 +1,6 @@
 package dev.btfscan.transforms;
 
 import dev.btfscan.io.KernelFile;
-import dev.btfscan.report.Json;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -38,7 +37,9 @@ public final class ExtractKernelBtfFn extends DoFn<KernelFile, String> {
     StoredKernelImage image = f.isDigest() ? StoredKernelImage.decode(f.bytes()) : StoredKernelImage.of(f, blobs);
     if (!image.hasBtf()) {
       failed.inc();
-      withoutBtf(image.row(), c);
+    }
+    if (image.withoutBtf() != null) {
+      c.output(ScanTags.KERNEL_WITHOUT_BTF, KV.of(image.withoutBtf().release(), image.withoutBtf().where()));
     }
     KernelBtf k = image.matchable();
     if (k != null) {
@@ -46,16 +47,5 @@ public final class ExtractKernelBtfFn extends DoFn<KernelFile, String> {
       c.output(ScanTags.OWN_KERNEL_BTF, KV.of(BaseSource.ownKey(f.packageName(), k.release()), k));
     }
     c.output(image.row());
-  }
-
-  /** An image of a known release that gave no BTF: its release, where it is and why, from its row. */
-  private static void withoutBtf(String row, ProcessContext c) {
-    com.fasterxml.jackson.databind.JsonNode r = Json.parse(row);
-    String release = r.path("release").asText("");
-    if (!release.isEmpty()) {
-      String why = r.path("problems").path(0).asText("no BTF found");
-      c.output(ScanTags.KERNEL_WITHOUT_BTF, KV.of(release,
-          r.path("path").asText() + " in " + r.path("package").asText() + ": " + why));
-    }
   }
 }

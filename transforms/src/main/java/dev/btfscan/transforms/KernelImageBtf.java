@@ -72,6 +72,19 @@ record KernelImageBtf(ObjectNode row, KernelBtf kernel, String blobPath) {
     return new KernelImageBtf(row, kernel, blob);
   }
 
+  /**
+   * For an image of a known release that gave no BTF, what the modules of that release are told:
+   * where it is and why (its first problem); null when it gave BTF or its release is unknown.
+   */
+  StoredKernelImage.WithoutBtf withoutBtf() {
+    String release = row.path("release").asText("");
+    if (kernel != null || release.isEmpty()) {
+      return null;
+    }
+    return new StoredKernelImage.WithoutBtf(release, row.path("path").asText() + " in "
+        + row.path("package").asText() + ": " + row.path("problems").path(0).asText("no BTF found"));
+  }
+
   /** The BTF modules can be matched with: there is some, and its release is known. */
   KernelBtf matchable() {
     return kernel != null && !kernel.release().isEmpty() ? kernel : null;

@@ -19,10 +19,18 @@ import org.apache.beam.sdk.transforms.SerializableFunction;
  *
  * @param row the {@code kernels.jsonl} line
  * @param hasBtf whether the image yielded BTF at all
+ * @param withoutBtf for an image of a known release without BTF, what its modules are told, or
+ *     {@code null}
  * @param matchable the vmlinux modules can be matched with (a blob reference), or {@code null}
  */
-record StoredKernelImage(String row, boolean hasBtf, KernelBtf matchable) {
-  private static final int VERSION = 1;
+record StoredKernelImage(String row, boolean hasBtf, WithoutBtf withoutBtf, KernelBtf matchable) {
+  private static final int VERSION = 2;
+
+  /**
+   * An image of {@code release} that gave no BTF: {@code where} says where it is and why, for the
+   * modules of that release that find no vmlinux ({@link ScanTags#KERNEL_WITHOUT_BTF}).
+   */
+  record WithoutBtf(String release, String where) {}
 
   /** Extracts the image's BTF ({@link KernelImageBtf}), writes it as a blob and keeps a reference. */
   static StoredKernelImage of(KernelFile image, BlobWriter blobs) {
@@ -30,7 +38,8 @@ record StoredKernelImage(String row, boolean hasBtf, KernelBtf matchable) {
     String stored = x.kernel() == null ? null : blobs.write(x.blobPath(), x.kernel().btf());
     KernelBtf matchable = x.matchable();
     // By reference to the blob just written: see KernelBtf for why the side input holds no bytes.
-    return new StoredKernelImage(Json.line(x.row()), x.kernel() != null, matchable == null ? null : matchable.storedAt(stored));
+    return new StoredKernelImage(Json.line(x.row()), x.kernel() != null, x.withoutBtf(),
+        matchable == null ? null : matchable.storedAt(stored));
   }
 
   /** The reader's digest of an image: the image's work done there, its outcome encoded. */
@@ -43,10 +52,13 @@ record StoredKernelImage(String row, boolean hasBtf, KernelBtf matchable) {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeByte(VERSION);
-      byte[] line = row.getBytes(StandardCharsets.UTF_8);
-      out.writeInt(line.length);
-      out.write(line);
+      writeString(out, row);
       out.writeBoolean(hasBtf);
+      out.writeBoolean(withoutBtf != null);
+      if (withoutBtf != null) {
+        writeString(out, withoutBtf.release());
+        writeString(out, withoutBtf.where());
+      }
       out.writeBoolean(matchable != null);
       if (matchable != null) {
         KernelBtf.Coder.INSTANCE.encode(matchable, out);
@@ -66,14 +78,27 @@ record StoredKernelImage(String row, boolean hasBtf, KernelBtf matchable) {
       if (version != VERSION) {
         throw new IOException("unknown kernel image digest version " + version);
       }
-      byte[] line = new byte[in.readInt()];
-      in.readFully(line);
+      String row = readString(in);
       boolean hasBtf = in.readBoolean();
+      WithoutBtf withoutBtf = in.readBoolean() ? new WithoutBtf(readString(in), readString(in)) : null;
       KernelBtf matchable = in.readBoolean() ? KernelBtf.Coder.INSTANCE.decode(in) : null;
-      return new StoredKernelImage(new String(line, StandardCharsets.UTF_8), hasBtf, matchable);
+      return new StoredKernelImage(row, hasBtf, withoutBtf, matchable);
     } catch (IOException e) {
       // Digests are the reader's own: a bad one is a bug or a mismatched worker, never input.
       throw new IllegalStateException("damaged kernel image digest", e);
     }
+  }
+
+  /** A string of any length (DataOutput.writeUTF stops at 64 KB; a path or a reason may be longer). */
+  private static void writeString(DataOutputStream out, String s) throws IOException {
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(bytes.length);
+    out.write(bytes);
+  }
+
+  private static String readString(DataInputStream in) throws IOException {
+    byte[] bytes = new byte[in.readInt()];
+    in.readFully(bytes);
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 }

@@ -53,7 +53,22 @@ class StoredKernelImageTest {
     StoredKernelImage inReader = StoredKernelImage.decode(ExtractKernelBtfFn.readerDigest(blobs).apply(junk));
     assertFalse(inReader.hasBtf());
     assertNull(inReader.matchable());
-    assertEquals(StoredKernelImage.of(junk, blobs).row(), inReader.row());
+    assertEquals(StoredKernelImage.of(junk, blobs), inReader);
     assertFalse(Json.parse(inReader.row()).path("problems").isEmpty());
+    // what the modules of its release are told: where it is and its first problem
+    String why = Json.parse(inReader.row()).path("problems").path(0).asText();
+    assertEquals(new StoredKernelImage.WithoutBtf(R53, "boot/vmlinuz-" + R53 + " in p.deb: " + why),
+        inReader.withoutBtf());
+  }
+
+  @Test
+  void anImageOfAnUnknownReleaseWithoutBtfTellsNoModule() {
+    BlobWriter blobs = new BlobWriter(out.toString());
+    KernelFile junk = new KernelFile("p.deb", "boot/vmlinuz", "boot/vmlinuz", KernelFileKind.KERNEL_IMAGE, null, null,
+        3, false, "bad".getBytes(StandardCharsets.UTF_8), List.of(), 4);
+    StoredKernelImage inReader = StoredKernelImage.decode(ExtractKernelBtfFn.readerDigest(blobs).apply(junk));
+    assertFalse(inReader.hasBtf());
+    assertNull(inReader.withoutBtf());
+    assertEquals(StoredKernelImage.of(junk, blobs), inReader);
   }
 }

@@ -36,10 +36,9 @@ public final class PackageReader {
    */
   public static PackageFormat read(String packageName, InputStream in, EntryVisitor visitor,
       DecompressionLimits payloadLimits) throws IOException {
-    // Readers close their decoders (zstd holds native memory); the caller's stream stays open.
-    CountingInputStream counted = new CountingInputStream(new CloseShield(in));
+    CountingInputStream counted = shielded(in);
     ReadContext ctx = new ReadContext(packageName, visitor, counted::count);
-    try {
+    return failingAsOne(ctx, () -> {
       BufferedInputStream buffered = new BufferedInputStream(counted, BUFFER);
       PackageFormat container = PackageFormat.detectContainer(Decompressors.peek(buffered, 8));
       if (container != null) {
@@ -55,21 +54,17 @@ public final class PackageReader {
       }
       readTar(buffered, ctx, payloadLimits);
       return PackageFormat.TAR;
-    } catch (IOException | RuntimeException e) {
-      throw ctx.failure(e);
-    }
+    });
   }
 
   /** Reads a directory tree as a package, files sorted by path. */
   public static PackageFormat readTree(String packageName, TreeSource tree, EntryVisitor visitor) throws IOException {
     ReadContext ctx = new ReadContext(packageName, visitor, () -> 0L);
     ctx.format(PackageFormat.DIRECTORY);
-    try {
+    return failingAsOne(ctx, () -> {
       DirectoryReader.read(tree, ctx);
       return PackageFormat.DIRECTORY;
-    } catch (IOException | RuntimeException e) {
-      throw ctx.failure(e);
-    }
+    });
   }
 
   /**
@@ -79,12 +74,35 @@ public final class PackageReader {
    */
   public static PackageFormat readFile(String packageName, String entryName, long size, InputStream in,
       EntryVisitor visitor) throws IOException {
-    CountingInputStream counted = new CountingInputStream(new CloseShield(in));
+    CountingInputStream counted = shielded(in);
     ReadContext ctx = new ReadContext(packageName, visitor, counted::count);
     ctx.format(PackageFormat.FILE);
-    try {
+    return failingAsOne(ctx, () -> {
       ctx.file(entryName, size, counted);
       return PackageFormat.FILE;
+    });
+  }
+
+  /**
+   * The caller's stream, counted, with close ignored: readers close their decoders (zstd holds
+   * native memory), and the caller's stream stays open.
+   */
+  private static CountingInputStream shielded(InputStream in) {
+    return new CountingInputStream(new CloseShield(in));
+  }
+
+  /** A read of one package: its format, once its entries are visited. */
+  private interface PackageRead {
+    PackageFormat run() throws IOException;
+  }
+
+  /**
+   * Runs {@code read}, any failure of it (truncation, corrupt headers, bombs, the archive
+   * libraries' unchecked exceptions) becoming the package's one {@link PackageReadException}.
+   */
+  private static PackageFormat failingAsOne(ReadContext ctx, PackageRead read) throws IOException {
+    try {
+      return read.run();
     } catch (IOException | RuntimeException e) {
       throw ctx.failure(e);
     }
