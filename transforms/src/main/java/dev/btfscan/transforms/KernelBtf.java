@@ -1,5 +1,7 @@
 package dev.btfscan.transforms;
 
+import dev.btfscan.io.util.Wire;
+
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -68,9 +70,9 @@ public record KernelBtf(String release, String source, String sha256, long types
     @Override
     public void encode(KernelBtf k, OutputStream out) throws IOException {
       DataOutputStream d = new DataOutputStream(out);
-      d.writeUTF(k.release());
-      d.writeUTF(k.source());
-      d.writeUTF(k.sha256());
+      Wire.writeString(d, k.release());
+      Wire.writeString(d, k.source()); // package:path, as long as the input makes it
+      Wire.writeString(d, k.sha256());
       d.writeLong(k.types());
       d.writeLong(k.strings());
       if (k.btf() != null) {
@@ -79,7 +81,7 @@ public record KernelBtf(String release, String source, String sha256, long types
         d.write(k.btf());
       } else {
         d.writeBoolean(false);
-        d.writeUTF(k.blob());
+        Wire.writeString(d, k.blob());
       }
       d.writeLong(k.entry());
       d.flush();
@@ -88,9 +90,9 @@ public record KernelBtf(String release, String source, String sha256, long types
     @Override
     public KernelBtf decode(InputStream in) throws IOException {
       DataInputStream d = new DataInputStream(in);
-      String release = d.readUTF();
-      String source = d.readUTF();
-      String sha = d.readUTF();
+      String release = Wire.readString(d);
+      String source = Wire.readString(d);
+      String sha = Wire.readString(d);
       long types = d.readLong();
       long strings = d.readLong();
       byte[] btf = null;
@@ -103,7 +105,7 @@ public record KernelBtf(String release, String source, String sha256, long types
         btf = new byte[n];
         d.readFully(btf);
       } else {
-        blob = d.readUTF();
+        blob = Wire.readString(d);
       }
       return new KernelBtf(release, source, sha, types, strings, btf, blob, d.readLong());
     }

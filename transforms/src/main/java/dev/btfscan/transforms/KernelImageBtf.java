@@ -17,8 +17,10 @@ import java.util.List;
  * @param row the {@code kernels.jsonl} row
  * @param kernel the BTF, or {@code null} when there is none or its release is unknown
  * @param blobPath where to write {@code kernel}'s raw BTF, or {@code null}
+ * @param withoutBtf for an image of a known release that gave no BTF, where it is and why (its
+ *     first problem), for the modules of that release; otherwise {@code null}
  */
-record KernelImageBtf(ObjectNode row, KernelBtf kernel, String blobPath) {
+record KernelImageBtf(ObjectNode row, KernelBtf kernel, String blobPath, StoredKernelImage.WithoutBtf withoutBtf) {
 
   static KernelImageBtf extract(KernelFile f) {
     ObjectNode row = Json.object();
@@ -69,20 +71,10 @@ record KernelImageBtf(ObjectNode row, KernelBtf kernel, String blobPath) {
     }
     ArrayNode p = row.putArray("problems");
     problems.forEach(p::add);
-    return new KernelImageBtf(row, kernel, blob);
-  }
-
-  /**
-   * For an image of a known release that gave no BTF, what the modules of that release are told:
-   * where it is and why (its first problem); null when it gave BTF or its release is unknown.
-   */
-  StoredKernelImage.WithoutBtf withoutBtf() {
-    String release = row.path("release").asText("");
-    if (kernel != null || release.isEmpty()) {
-      return null;
-    }
-    return new StoredKernelImage.WithoutBtf(release, row.path("path").asText() + " in "
-        + row.path("package").asText() + ": " + row.path("problems").path(0).asText("no BTF found"));
+    StoredKernelImage.WithoutBtf withoutBtf = kernel != null || release.isEmpty() ? null
+        : new StoredKernelImage.WithoutBtf(release, f.path() + " in " + f.packageName() + ": "
+            + (problems.isEmpty() ? "no BTF found" : problems.get(0)));
+    return new KernelImageBtf(row, kernel, blob, withoutBtf);
   }
 
   /** The BTF modules can be matched with: there is some, and its release is known. */

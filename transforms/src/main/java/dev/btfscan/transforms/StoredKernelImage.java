@@ -1,6 +1,7 @@
 package dev.btfscan.transforms;
 
 import dev.btfscan.io.KernelFile;
+import dev.btfscan.io.util.Wire;
 import dev.btfscan.report.Json;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -8,7 +9,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 
 /**
@@ -24,7 +24,7 @@ import org.apache.beam.sdk.transforms.SerializableFunction;
  * @param matchable the vmlinux modules can be matched with (a blob reference), or {@code null}
  */
 record StoredKernelImage(String row, boolean hasBtf, WithoutBtf withoutBtf, KernelBtf matchable) {
-  private static final int VERSION = 2;
+  private static final int VERSION = 3;
 
   /**
    * An image of {@code release} that gave no BTF: {@code where} says where it is and why, for the
@@ -52,12 +52,12 @@ record StoredKernelImage(String row, boolean hasBtf, WithoutBtf withoutBtf, Kern
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeByte(VERSION);
-      writeString(out, row);
+      Wire.writeString(out, row);
       out.writeBoolean(hasBtf);
       out.writeBoolean(withoutBtf != null);
       if (withoutBtf != null) {
-        writeString(out, withoutBtf.release());
-        writeString(out, withoutBtf.where());
+        Wire.writeString(out, withoutBtf.release());
+        Wire.writeString(out, withoutBtf.where());
       }
       out.writeBoolean(matchable != null);
       if (matchable != null) {
@@ -78,27 +78,14 @@ record StoredKernelImage(String row, boolean hasBtf, WithoutBtf withoutBtf, Kern
       if (version != VERSION) {
         throw new IOException("unknown kernel image digest version " + version);
       }
-      String row = readString(in);
+      String row = Wire.readString(in);
       boolean hasBtf = in.readBoolean();
-      WithoutBtf withoutBtf = in.readBoolean() ? new WithoutBtf(readString(in), readString(in)) : null;
+      WithoutBtf withoutBtf = in.readBoolean() ? new WithoutBtf(Wire.readString(in), Wire.readString(in)) : null;
       KernelBtf matchable = in.readBoolean() ? KernelBtf.Coder.INSTANCE.decode(in) : null;
       return new StoredKernelImage(row, hasBtf, withoutBtf, matchable);
     } catch (IOException e) {
       // Digests are the reader's own: a bad one is a bug or a mismatched worker, never input.
       throw new IllegalStateException("damaged kernel image digest", e);
     }
-  }
-
-  /** A string of any length (DataOutput.writeUTF stops at 64 KB; a path or a reason may be longer). */
-  private static void writeString(DataOutputStream out, String s) throws IOException {
-    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(bytes.length);
-    out.write(bytes);
-  }
-
-  private static String readString(DataInputStream in) throws IOException {
-    byte[] bytes = new byte[in.readInt()];
-    in.readFully(bytes);
-    return new String(bytes, StandardCharsets.UTF_8);
   }
 }

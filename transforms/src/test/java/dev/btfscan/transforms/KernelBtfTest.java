@@ -62,6 +62,18 @@ class KernelBtfTest {
   }
 
   @Test
+  void aSourceOfAnyLengthRoundTrips() throws Exception {
+    // package:path, as long as an archive's entry name makes it: past writeUTF's 64 KB
+    byte[] btf = vmlinuxWithInt("int");
+    String source = "pkg.tar:" + "d/".repeat(40_000) + "vmlinuz-6.1.0";
+    KernelBtf k = KernelBtf.inMemory("6.1.0", source, Sha256.hex(btf), 1, 5, btf, 3);
+    KernelBtf decoded = CoderUtils.decodeFromByteArray(KernelBtf.Coder.INSTANCE,
+        CoderUtils.encodeToByteArray(KernelBtf.Coder.INSTANCE, k));
+    assertEquals(source, decoded.source());
+    assertArrayEquals(btf, decoded.bytes());
+  }
+
+  @Test
   void aBlobThatChangedOrVanishedFailsTheRunNotAModule() throws Exception {
     byte[] btf = vmlinuxWithInt("int");
     String blob = new BlobWriter(out.toString()).write("blobs/v.btf", btf);
