@@ -19,6 +19,10 @@ import java.io.Serializable;
  * than the package holds). A session may hold modules until {@code finish}, within a bound of its
  * own. The lines must be exactly those the pipeline's way would have produced, so the choice never
  * shows in the output.
+ *
+ * <p>The reader sends a package's kernel images on after {@code finish} (up to a bound of its
+ * own), so a session may work on an image in the background, on threads of its own, while the
+ * package streams on: the image's digest, made when it is sent, then finds that work done.
  */
 public interface LocalAnalysis extends Serializable {
   /** A session for one package, opened when its reading starts. */

@@ -38,6 +38,9 @@ import org.apache.beam.sdk.values.KV;
  * before the failure are still emitted.
  */
 final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
+  /** Bytes of kernel images one package holds back until its end (a vmlinuz is ~8 MB). */
+  static final long HELD_IMAGE_BYTES = 128L << 20;
+
   private final long maxEntryBytes;
   private final DecompressionLimits payloadLimits;
   private final SerializableFunction<byte[], byte[]> moduleBytes;
@@ -216,6 +219,13 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
     private final OutputReceiver<KernelFile> out;
     private final OutputReceiver<KV<String, String>> runs;
     private final LocalAnalysis.Session session;
+    /**
+     * Kernel images seen, to be sent on (digested) when the package ends: the session may be
+     * extracting them in the background meanwhile, and digesting one now would wait for that.
+     * Bounded by {@link #HELD_IMAGE_BYTES}: beyond it the oldest are sent at once.
+     */
+    private final java.util.ArrayDeque<KernelFile> imagesToSend = new java.util.ArrayDeque<>();
+    private long imageBytesHeld;
     /** Lines of the package's judged modules, by report, until they are spilled as runs. */
     private final Map<String, RunSpiller.Buffer> lines = new TreeMap<>();
     long entries;
@@ -270,6 +280,10 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
       if (session != null) {
         session.finish(this);
       }
+      while (!imagesToSend.isEmpty()) {
+        sendImage(imagesToSend.poll());
+      }
+      imageBytesHeld = 0;
       for (Map.Entry<String, RunSpiller.Buffer> e : lines.entrySet()) {
         try {
           emitRun(e.getKey(), e.getValue().flush());
@@ -361,15 +375,28 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
           release, entry.unsafeReason(), entry.size(), entry.isDuplicate(), data,
           problems, entries - 1);
       if (kind == KernelFileKind.KERNEL_IMAGE) {
-        if (session != null) {
-          session.kernelImage(file);
+        if (session == null) {
+          sendImage(file);
+          return;
         }
-        out.output(digested(file, imageDigest)); // its kernels.jsonl row and the side input for other packages
+        session.kernelImage(file);
+        imagesToSend.add(file);
+        imageBytesHeld += data == null ? 0 : data.length;
+        while (imageBytesHeld > HELD_IMAGE_BYTES && !imagesToSend.isEmpty()) {
+          KernelFile oldest = imagesToSend.poll();
+          imageBytesHeld -= oldest.bytes() == null ? 0 : oldest.bytes().length;
+          sendImage(oldest);
+        }
       } else if (session == null) {
         passOn(file);
       } else {
         session.module(file, this);
       }
+    }
+
+    /** Its kernels.jsonl row and the side input for other packages. */
+    private void sendImage(KernelFile image) {
+      out.output(digested(image, imageDigest));
     }
 
     private KernelFile digested(KernelFile file, SerializableFunction<KernelFile, byte[]> digester) {

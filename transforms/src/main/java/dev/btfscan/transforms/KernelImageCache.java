@@ -1,20 +1,27 @@
 package dev.btfscan.transforms;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.zip.CRC32;
 
 /**
  * What a kernel image holds, once per worker JVM and image content: the package reader extracts a
- * package's vmlinux to judge its modules, and right after, on the same thread, again for the
- * digest it sends on instead of the image (its row, its blob; {@link StoredKernelImage}); the
- * kernel step extracts an image itself only when it came without a digest. Decompressing a vmlinuz
- * is the costly part (an xz bzImage takes most of a second); finding the image again costs a CRC32
- * and one comparison of its bytes (a hash of 8 MB with SHA-256 took a fifth of the reader's
- * samples, and an image's identity must not rest on a checksum a hostile package can collide),
- * and the second extraction parses the BTF again (half a millisecond for a vmlinux).
+ * package's vmlinux to judge its modules (in the background: {@link JudgeWhileReading}), and
+ * again for the digest it sends on instead of the image (its row, its blob; {@link
+ * StoredKernelImage}); the kernel step extracts an image itself only when it came without a
+ * digest. Decompressing a vmlinuz is the costly part (an xz bzImage takes most of a second);
+ * finding the image again costs a CRC32 and one comparison of its bytes (a hash of 8 MB with
+ * SHA-256 took a fifth of the reader's samples, and an image's identity must not rest on a
+ * checksum a hostile package can collide), and the second extraction parses the BTF again (half a
+ * millisecond for a vmlinux).
+ *
+ * <p>Single flight: an image being extracted is in the cache from the start, so a second caller
+ * waits for that extraction instead of running its own.
  */
 final class KernelImageCache {
   /** A couple of images: each entry holds an image and its vmlinux BTF (a few MB each). */
@@ -23,36 +30,90 @@ final class KernelImageCache {
   /** An image's BTF as {@link BtfFiles#load} finds it, and that BTF's SHA-256 (hex). */
   record Extracted(BtfFiles.Found found, String btfSha256) {}
 
-  private record Entry(long crc, byte[] image, Extracted extracted) {}
+  private record Entry(long crc, byte[] image, CompletableFuture<Extracted> extracted) {}
 
   /** Most recently used first. */
   private static final LinkedList<Entry> CACHE = new LinkedList<>();
 
   private KernelImageCache() {}
 
+  /** The image's BTF: found in the cache, waited for if another thread is extracting it, else extracted here. */
   static Extracted load(byte[] image) throws IOException {
     CRC32 crc32 = new CRC32();
     crc32.update(image);
     long crc = crc32.getValue();
+    CompletableFuture<Extracted> mine = new CompletableFuture<>();
+    CompletableFuture<Extracted> found = null;
     synchronized (CACHE) {
       for (Iterator<Entry> it = CACHE.iterator(); it.hasNext(); ) {
         Entry e = it.next();
         if (e.crc() == crc && Arrays.equals(e.image(), image)) {
           it.remove();
           CACHE.addFirst(e);
-          return e.extracted();
+          found = e.extracted();
+          break;
+        }
+      }
+      if (found == null) {
+        CACHE.addFirst(new Entry(crc, image, mine));
+        while (CACHE.size() > CAPACITY) {
+          CACHE.removeLast();
         }
       }
     }
-    // Outside the lock: two threads may extract the same image at once; both results are equal.
-    BtfFiles.Found found = BtfFiles.load(image);
-    Extracted extracted = new Extracted(found, Sha256.hex(found.btf()));
+    return found != null ? await(found, image) : extract(image, mine);
+  }
+
+  private static Extracted extract(byte[] image, CompletableFuture<Extracted> mine) throws IOException {
+    try {
+      BtfFiles.Found found = BtfFiles.load(image);
+      Extracted extracted = new Extracted(found, Sha256.hex(found.btf()));
+      mine.complete(extracted);
+      return extracted;
+    } catch (IOException | RuntimeException e) {
+      mine.completeExceptionally(e); // the same bytes fail the same way for whoever waits
+      throw e;
+    } catch (Error e) {
+      // not the image's fault (out of memory, ...): whoever waits tries again on its own
+      forget(mine);
+      mine.completeExceptionally(e);
+      throw e;
+    }
+  }
+
+  private static void forget(CompletableFuture<Extracted> extraction) {
     synchronized (CACHE) {
-      CACHE.addFirst(new Entry(crc, image, extracted));
-      while (CACHE.size() > CAPACITY) {
-        CACHE.removeLast();
+      CACHE.removeIf(e -> e.extracted() == extraction);
+    }
+  }
+
+  private static Extracted await(CompletableFuture<Extracted> extraction, byte[] image) throws IOException {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return extraction.get();
+        } catch (InterruptedException e) {
+          interrupted = true; // the extracting thread finishes regardless; keep the flag for the caller
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof IOException io) {
+            throw io;
+          }
+          if (cause instanceof RuntimeException r) {
+            throw r;
+          }
+          if (cause instanceof Error) {
+            // the other extraction hit an Error of its own: try this one here (it forgot its entry)
+            return load(image);
+          }
+          throw new UncheckedIOException(new IOException(cause));
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
-    return extracted;
   }
 }

@@ -12,6 +12,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,8 +48,18 @@ class JudgeWhileReadingTest {
     }
   }
 
+  /** Kernel images extracted on the spot: each is taken at the next module. */
   private LocalAnalysis.Session session(long heldBytes) {
-    return new JudgeWhileReading(Normalization.DEDUP, true, new BlobWriter(out.toString()), heldBytes).open("p.tar");
+    return session(heldBytes, Runnable::run);
+  }
+
+  private LocalAnalysis.Session session(long heldBytes, Executor extractor) {
+    return session(heldBytes, extractor, Runnable::run);
+  }
+
+  private LocalAnalysis.Session session(long heldBytes, Executor extractor, Executor judges) {
+    return new JudgeWhileReading(Normalization.DEDUP, true, new BlobWriter(out.toString()), heldBytes, extractor,
+        judges).open("p.tar");
   }
 
   private KernelFile file(KernelFileKind kind, String release, String path, byte[] bytes) {
@@ -123,5 +137,91 @@ class JudgeWhileReadingTest {
     s.finish(r); // no vmlinux in this package
     assertEquals(List.of(a.path(), b.path()), r.passed);
     assertEquals(List.of(), r.lines);
+  }
+
+  @Test
+  void aModuleReadWhileItsVmlinuxIsExtractedIsHeldThenJudgedAtTheNextModuleAfterTheExtraction() throws IOException {
+    List<Runnable> extractions = new ArrayList<>();
+    LocalAnalysis.Session s = session(JudgeWhileReading.HELD_BYTES, extractions::add);
+    Recorder r = new Recorder();
+    s.kernelImage(vmlinux53());
+    s.module(module(R53, "af_key.ko", "modules/" + R53 + "/af_key.ko"), r);
+    assertEquals(List.of(), r.lines, "held: its vmlinux is still being extracted");
+    assertEquals(List.of(), r.passed);
+    extractions.forEach(Runnable::run);
+    s.module(module(R53, "zsmalloc.ko", "modules/" + R53 + "/zsmalloc.ko"), r);
+    assertEquals(List.of("modules lib/modules/" + R53 + "/kernel/af_key.ko ok",
+        "modules lib/modules/" + R53 + "/kernel/zsmalloc.ko ok"), r.lines);
+    s.finish(r);
+    assertEquals(List.of(), r.passed);
+  }
+
+  @Test
+  void thePackagesEndWaitsForTheExtractionsStillRunning() throws Exception {
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      LocalAnalysis.Session s = session(JudgeWhileReading.HELD_BYTES, task -> pool.execute(() -> {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        task.run();
+      }));
+      Recorder r = new Recorder();
+      s.kernelImage(vmlinux53());
+      s.module(module(R53, "af_key.ko", "modules/" + R53 + "/af_key.ko"), r);
+      assertEquals(List.of(), r.lines);
+      go.countDown();
+      s.finish(r);
+      assertEquals(List.of("modules lib/modules/" + R53 + "/kernel/af_key.ko ok"), r.lines,
+          "judged against the vmlinux whose extraction the end waited for, not passed on");
+      assertEquals(List.of(), r.passed);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void theFirstImageOfAReleaseInArchiveOrderIsTheBaseWhicheverExtractionEndsFirst() throws IOException {
+    List<Runnable> extractions = new ArrayList<>();
+    LocalAnalysis.Session s = session(JudgeWhileReading.HELD_BYTES, extractions::add);
+    Recorder r = new Recorder();
+    // the 47 vmlinux named as 53's comes first: 53's modules are then judged against it (mismatch)
+    s.kernelImage(file(KernelFileKind.KERNEL_IMAGE, R53, "boot/vmlinux-" + R53 + ".btf.xz",
+        Fixtures.bytes("kernels/" + R47 + ".btf.xz")));
+    s.kernelImage(vmlinux53());
+    extractions.get(1).run(); // the second ends first
+    s.module(module(R53, "af_key.ko", "modules/" + R53 + "/af_key.ko"), r);
+    assertEquals(List.of(), r.lines, "the first image's extraction has not ended: nothing is taken");
+    extractions.get(0).run();
+    s.finish(r);
+    assertEquals(List.of(), r.lines, "not judged against the second image");
+    assertEquals(List.of("lib/modules/" + R53 + "/kernel/af_key.ko"), r.passed);
+  }
+
+  @Test
+  void judgementsMadeElsewhereAreSentInArchiveOrderAtTheNextModuleAndAtTheEnd() throws IOException {
+    List<Runnable> judgements = new ArrayList<>();
+    LocalAnalysis.Session s = session(JudgeWhileReading.HELD_BYTES, Runnable::run, judgements::add);
+    Recorder r = new Recorder();
+    s.kernelImage(vmlinux53());
+    s.module(module(R53, "af_key.ko", "modules/" + R53 + "/af_key.ko"), r);
+    s.module(module(R53, "zsmalloc.ko", "modules/" + R53 + "/zsmalloc.ko"), r);
+    s.module(module(R53, "af_key_from_47.ko", "modules/" + R47 + "/af_key.ko"), r);
+    assertEquals(List.of(), r.lines, "nothing judged yet");
+    judgements.get(1).run(); // zsmalloc ends first: it waits for af_key, which came before it
+    s.module(module(R53, "more/af_key.ko", "modules/" + R53 + "/af_key.ko"), r);
+    assertEquals(List.of(), r.lines);
+    judgements.get(0).run();
+    judgements.get(2).run();
+    judgements.get(3).run();
+    s.finish(r);
+    assertEquals(List.of("modules lib/modules/" + R53 + "/kernel/af_key.ko ok",
+        "modules lib/modules/" + R53 + "/kernel/zsmalloc.ko ok",
+        "modules lib/modules/" + R53 + "/kernel/more/af_key.ko ok"), r.lines);
+    assertEquals(List.of("lib/modules/" + R53 + "/kernel/af_key_from_47.ko"), r.passed,
+        "passed on once its judgement showed it needs every scanned kernel");
   }
 }
