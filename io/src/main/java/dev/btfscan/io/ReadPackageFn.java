@@ -38,8 +38,11 @@ import org.apache.beam.sdk.values.KV;
  * before the failure are still emitted.
  */
 final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
-  /** Bytes of kernel images one package holds back until its end (a vmlinuz is ~8 MB). */
-  static final long HELD_IMAGE_BYTES = 128L << 20;
+  /**
+   * Bytes of kernel images one package holds back until its end: a few vmlinuz (~8-15 MB each);
+   * a bigger image (a vmlinux ELF) is sent at once, waiting for its extraction.
+   */
+  static final long HELD_IMAGE_BYTES = 32L << 20;
 
   private final long maxEntryBytes;
   private final DecompressionLimits payloadLimits;

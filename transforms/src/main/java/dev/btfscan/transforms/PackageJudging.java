@@ -38,8 +38,12 @@ import org.apache.beam.sdk.metrics.Counter;
  * the reader's thread.
  */
 final class PackageJudging implements LocalAnalysis.Session {
-  /** Kernel images of one package being extracted at once (each holds an image and its vmlinux). */
-  static final int IMAGES_IN_FLIGHT = 2;
+  /**
+   * Kernel images of one package being extracted at once: one, as when the reader extracted them
+   * itself (each holds its image and its decompressed vmlinux, up to hundreds of MB), so a package
+   * of many images waits for each in turn.
+   */
+  static final int IMAGES_IN_FLIGHT = 1;
   /** Modules of one package being judged at once, and their bytes: a few cores' worth of work ahead. */
   static final int MODULES_IN_FLIGHT = 64;
   static final long BYTES_IN_FLIGHT = 32L << 20;
