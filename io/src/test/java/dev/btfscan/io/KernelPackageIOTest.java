@@ -141,6 +141,61 @@ class KernelPackageIOTest {
     }
   }
 
+  /** What sessions and the image digest saw, in order (static: the runner works on copies of the DoFn). */
+  private static final java.util.Queue<String> EVENTS = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /** Records what it is fed; judges every module with one line. */
+  private static final class RecordEverything implements LocalAnalysis {
+    @Override
+    public Session open(String packageName) {
+      return new Session() {
+        @Override
+        public void kernelImage(KernelFile image) {
+          EVENTS.add("image " + image.path());
+        }
+
+        @Override
+        public void module(KernelFile module, Output out) {
+          EVENTS.add("module " + module.path());
+          out.line("modules", "judged " + module.path());
+        }
+
+        @Override
+        public void finish(Output out) {
+          EVENTS.add("finish");
+        }
+      };
+    }
+  }
+
+  /**
+   * A session may still be working on a kernel image when the next entries come (the scan
+   * extracts it in the background), so the reader digests a package's images only once the
+   * session has finished.
+   */
+  @Test
+  void kernelImagesAreDigestedAfterTheSessionFinished() throws IOException {
+    write("in/linux-image.deb", TestPackages.deb(List.of(
+        file("boot/vmlinuz-6.1.0-13-amd64", "kernel image"),
+        file("lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko", "xfs module")), Compression.XZ));
+    WriteSortedLines modules = WriteSortedLines.to(dir.resolve("out/modules.jsonl").toString());
+    EVENTS.clear();
+    Pipeline p = pipeline();
+    PCollectionTuple out = p.apply(Create.of(dir.resolve("in").toString() + "/*"))
+        .apply(KernelPackageIO.read()
+            .withLocalAnalysis(new RecordEverything(), java.util.Map.of("modules", modules.runSpiller()))
+            .withKernelImageDigest(image -> {
+              EVENTS.add("digest " + image.path());
+              return new byte[] {1};
+            }));
+    out.get(KernelPackageIO.LOCAL_RUNS)
+        .apply(org.apache.beam.sdk.transforms.Values.create())
+        .apply(modules.mergeRuns());
+    p.run().waitUntilFinish();
+    assertEquals(List.of("image boot/vmlinuz-6.1.0-13-amd64", "module lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko",
+        "finish", "digest boot/vmlinuz-6.1.0-13-amd64"), List.copyOf(EVENTS));
+  }
+
   /**
    * What the reader sends on when it does the work itself: each kernel image as the caller's
    * digest, and the judged modules' lines as sorted runs of their report, never as elements.
