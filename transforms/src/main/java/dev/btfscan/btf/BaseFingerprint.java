@@ -1,6 +1,8 @@
 package dev.btfscan.btf;
 
-import java.util.Arrays;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * What a split blob reveals, on its own, about the base it was built against.
@@ -37,31 +39,26 @@ public record BaseFingerprint(long strings, long typesAtLeast, String evidence) 
    */
   public static BaseFingerprint infer(Btf framed) {
     int n = framed.typeCount();
-    References refs = new References(framed);
-    long maxId = refs.maxTypeId;
-    int[] names = refs.names;
-    int nameCount = refs.nameCount;
-    long typesAtLeast = Math.max(0, maxId - n);
+    OwnReferences refs = framed.ownReferences();
+    long typesAtLeast = Math.max(0, refs.maxTypeId - n);
     int strLen = framed.stringsLength();
-    if (strLen == 0 || nameCount == 0) {
+    if (strLen == 0 || refs.nameCount() == 0) {
       return new BaseFingerprint(-1, typesAtLeast,
           "no strings of its own: the base string length cannot be inferred; judged by validation alone");
     }
-    boolean[] isStart = new boolean[strLen];
-    int[] starts = stringStarts(framed, isStart);
-    long maxName = 0;
-    for (int i = 0; i < nameCount; i++) {
-      maxName = Math.max(maxName, Integer.toUnsignedLong(names[i]));
-    }
+    OwnStrings strings = new OwnStrings(framed.array(), framed.stringsStart(), strLen);
+    long maxName = refs.maxName;
     long best = -1;
     double bestCoverage = -1;
     int tried = 0;
-    for (int k = starts.length - 1; k >= 0 && tried < MAX_CANDIDATES; k--, tried++) {
-      long c = maxName - starts[k];
+    // candidates: the base length under which the highest name is each own string, the last first
+    for (int start = strings.lastStartAtOrBefore(strLen - 1); start >= 0 && tried < MAX_CANDIDATES;
+        start = strings.lastStartAtOrBefore(start - 1), tried++) {
+      long c = maxName - start;
       if (c <= 0) {
         continue;
       }
-      double coverage = coverage(names, nameCount, c, isStart, starts.length);
+      double coverage = coverage(refs, c, strings);
       if (coverage > bestCoverage) {
         best = c;
         bestCoverage = coverage;
@@ -84,16 +81,16 @@ public record BaseFingerprint(long strings, long typesAtLeast, String evidence) 
    * Share of own strings referenced under candidate base length {@code c}; 0 when any offset at or
    * above {@code c} misses a string start (then {@code c} cannot be right).
    */
-  private static double coverage(int[] names, int count, long c, boolean[] isStart, int starts) {
-    boolean[] used = new boolean[isStart.length];
+  private static double coverage(OwnReferences refs, long c, OwnStrings strings) {
+    boolean[] used = new boolean[strings.length];
     int distinct = 0;
-    for (int i = 0; i < count; i++) {
-      long off = Integer.toUnsignedLong(names[i]);
+    for (int i = 0, count = refs.nameCount(); i < count; i++) {
+      long off = Integer.toUnsignedLong(refs.name(i));
       if (off < c) {
         continue; // a string shared with the base
       }
       long local = off - c;
-      if (local >= isStart.length || !isStart[(int) local]) {
+      if (local >= strings.length || !strings.isStart((int) local)) {
         return 0;
       }
       if (!used[(int) local]) {
@@ -101,65 +98,53 @@ public record BaseFingerprint(long strings, long typesAtLeast, String evidence) 
         distinct++;
       }
     }
-    return (double) distinct / starts;
+    return (double) distinct / strings.starts();
   }
 
-  private static int[] stringStarts(Btf framed, boolean[] isStart) {
-    int strLen = isStart.length;
-    byte[] d = framed.array();
-    int at = framed.stringsStart();
-    int[] starts = new int[16];
-    int count = 0;
-    boolean atStart = true;
-    for (int i = 0; i < strLen; i++) {
-      if (atStart) {
-        isStart[i] = true;
-        if (count == starts.length) {
-          starts = Arrays.copyOf(starts, count * 2);
+  /** A blob's own string section: where its strings start, read from the bytes (no table of starts). */
+  private static final class OwnStrings {
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long LOW7 = 0x7f7f7f7f7f7f7f7fL;
+
+    private final byte[] data;
+    private final int at;
+    final int length;
+
+    OwnStrings(byte[] data, int at, int length) {
+      this.data = data;
+      this.at = at;
+      this.length = length;
+    }
+
+    /** Offset {@code i} starts a string: the first byte, or the byte after a NUL. */
+    boolean isStart(int i) {
+      return i == 0 || data[at + i - 1] == 0;
+    }
+
+    /** The last string start at or before {@code i}, or -1 below 0. */
+    int lastStartAtOrBefore(int i) {
+      while (i > 0 && data[at + i - 1] != 0) {
+        i--;
+      }
+      return i;
+    }
+
+    /** How many strings start in the section: offset 0, and each offset after a NUL but the end. */
+    int starts() {
+      int end = at + length - 1; // a NUL in the last byte starts nothing
+      int nuls = 0;
+      int i = at;
+      for (; i + 8 <= end; i += 8) {
+        long v = (long) LONG_LE.get(data, i);
+        // high bit of each byte set where the byte is zero
+        nuls += Long.bitCount(~(((v & LOW7) + LOW7) | v | LOW7));
+      }
+      for (; i < end; i++) {
+        if (data[i] == 0) {
+          nuls++;
         }
-        starts[count++] = i;
       }
-      atStart = d[at + i] == 0;
-    }
-    return Arrays.copyOf(starts, count);
-  }
-
-  /**
-   * The type ids and non-zero name offsets a blob's own records hold, as stored. Read word by word
-   * from the blob through {@link TypeRefs}' slot walkers (no record copies or slot arrays): this
-   * runs once for every split module.
-   */
-  private static final class References {
-    private final Btf btf;
-    private int id;
-    long maxTypeId;
-    int[] names = new int[64];
-    int nameCount;
-    private final TypeRefs.SlotVisitor typeIdSlot = w -> maxTypeId = Math.max(maxTypeId, Integer.toUnsignedLong(word(w)));
-    private final TypeRefs.SlotVisitor nameSlot = w -> addName(word(w));
-
-    References(Btf btf) {
-      this.btf = btf;
-      for (id = btf.startId(); id < btf.endId(); id++) {
-        BtfKind kind = btf.kind(id);
-        int vlen = btf.vlen(id);
-        TypeRefs.forEachTypeIdSlot(kind, vlen, typeIdSlot);
-        TypeRefs.forEachNameSlot(kind, vlen, nameSlot);
-      }
-    }
-
-    private int word(int wordIndex) {
-      return btf.word(id, wordIndex);
-    }
-
-    private void addName(int off) {
-      if (off == 0) {
-        return;
-      }
-      if (nameCount == names.length) {
-        names = Arrays.copyOf(names, names.length * 2);
-      }
-      names[nameCount++] = off;
+      return 1 + nuls;
     }
   }
 }

@@ -36,6 +36,8 @@ public final class Btf {
   private final int availableLength;
   /** {@link IdentifierStarts} of the own string section, made on first use (racy but idempotent). */
   private volatile long[] identifierStarts;
+  /** {@link OwnReferences} of the own records, made on first use (racy but idempotent). */
+  private volatile OwnReferences ownReferences;
   /** {@link #baseTypeTable()}: null until made, then a TypeTable or {@link #NO_TABLE}. */
   private volatile Object baseTypeTable;
   private static final Object NO_TABLE = new Object();
@@ -195,6 +197,19 @@ public final class Btf {
       identifierStarts = bits;
     }
     return bits;
+  }
+
+  /**
+   * The type ids and name offsets of the own records, as stored ({@link OwnReferences}): made once
+   * per blob, for the classifier and the base fingerprint of the same module.
+   */
+  OwnReferences ownReferences() {
+    OwnReferences refs = ownReferences;
+    if (refs == null) {
+      refs = OwnReferences.of(this);
+      ownReferences = refs;
+    }
+    return refs;
   }
 
   /**

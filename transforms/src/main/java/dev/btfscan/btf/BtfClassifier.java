@@ -18,19 +18,9 @@ public final class BtfClassifier {
   /** Classifies {@code framed}: the module's blob parsed without a base. */
   public static Classification classify(Btf framed) {
     int strLen = framed.stringsLength();
-    long maxName = 0;
-    long maxId = 0;
-    for (int id = framed.startId(); id < framed.endId(); id++) {
-      int[] w = framed.words(id);
-      BtfKind kind = framed.kind(id);
-      int vlen = framed.vlen(id);
-      for (int s : TypeRefs.nameSlots(kind, vlen)) {
-        maxName = Math.max(maxName, Integer.toUnsignedLong(w[s]));
-      }
-      for (int s : TypeRefs.typeIdSlots(kind, vlen)) {
-        maxId = Math.max(maxId, Integer.toUnsignedLong(w[s]));
-      }
-    }
+    OwnReferences refs = framed.ownReferences();
+    long maxName = refs.maxName;
+    long maxId = refs.maxTypeId;
     boolean startsWithNul = strLen > 0 && framed.stringByte(0) == 0;
     boolean namesInside = maxName < strLen;
     boolean idsInside = maxId <= framed.typeCount();

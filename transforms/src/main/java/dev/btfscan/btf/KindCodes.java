@@ -38,6 +38,8 @@ final class KindCodes {
   static final boolean[] LEAF_KIND = new boolean[128];
   /** Per kind code: sizeOf reads the size from word 2 (INT, STRUCT, UNION, ENUM, ENUM64, FLOAT). */
   static final boolean[] SIZE_WORD = new boolean[128];
+  /** Words per vlen element between name slots (the first at word 3), 0 when elements have no names. */
+  static final int[] NAME_STRIDE = new int[128];
 
   static {
     for (int code = 0; code < 128; code++) {
@@ -54,6 +56,8 @@ final class KindCodes {
           || k == BtfKind.DECL_TAG || k == BtfKind.FUNC;
       LEAF_KIND[code] = k == null || k == BtfKind.PTR || k == BtfKind.FUNC_PROTO
           || (FIXED_SLOTS[code].length == 0 && ELEM_SLOT[code] < 0);
+      int[] names = TypeRefs.nameSlots(k, 2); // {0} or {0, 3, 3 + stride}
+      NAME_STRIDE[code] = names.length == 3 && names[1] == 3 ? names[2] - names[1] : 0;
       SIZE_WORD[code] = k == BtfKind.INT || k == BtfKind.STRUCT || k == BtfKind.UNION
           || k == BtfKind.ENUM || k == BtfKind.ENUM64 || k == BtfKind.FLOAT;
     }
@@ -71,6 +75,20 @@ final class KindCodes {
   static int slotWord(int code, int j) {
     int[] fixed = FIXED_SLOTS[code];
     return j < fixed.length ? fixed[j] : ELEM_SLOT[code] + ELEM_STRIDE[code] * (j - fixed.length);
+  }
+
+  /**
+   * How many name slots a type of kind {@code code} with {@code vlen} elements has: its own name,
+   * then one per element ({@link TypeRefs#forEachNameSlot}'s order, which {@link #nameSlotWord}
+   * numbers).
+   */
+  static int nameSlotCount(int code, int vlen) {
+    return 1 + (NAME_STRIDE[code] > 0 ? vlen : 0);
+  }
+
+  /** The record word of name slot {@code j} (below {@link #nameSlotCount}). */
+  static int nameSlotWord(int code, int j) {
+    return j == 0 ? 0 : 3 + NAME_STRIDE[code] * (j - 1);
   }
 
   /** Kinds the kernel never lets another type name (btf_type_is_resolve_source_only). */
