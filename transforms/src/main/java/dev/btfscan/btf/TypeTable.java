@@ -359,27 +359,20 @@ final class TypeTable {
     return k != null ? k.label() : code == 0 ? "UNKN" : "KIND_" + code;
   }
 
-  /** The name of member {@code m}: its name slot from {@link TypeRefs}, or a DATASEC var's name. */
+  /** The name of member {@code m}: its name slot ({@link KindCodes#nameSlotWord}), or a DATASEC var's name. */
   String memberName(int id, int m) {
     if (m < 0) {
       return null;
     }
-    BtfKind k = kind(id);
-    if (k == BtfKind.DATASEC) {
+    int code = kindCode(id);
+    if (code == BtfKind.DATASEC.code()) {
       int var = word(id, 3 + 3 * m);
       return var > 0 && btf.hasId(var) ? btf.name(var) : null;
     }
-    int[] slot = {-1};
-    int[] seen = {0};
-    TypeRefs.forEachNameSlot(k, vlen(id), w -> {
-      if (seen[0]++ == m + 1) {
-        slot[0] = w;
-      }
-    });
-    if (slot[0] < 0) {
+    if (m + 1 >= KindCodes.nameSlotCount(code, vlen(id))) {
       return null;
     }
-    int off = word(id, slot[0]);
+    int off = word(id, KindCodes.nameSlotWord(code, m + 1));
     return off == 0 ? null : btf.string(off);
   }
 

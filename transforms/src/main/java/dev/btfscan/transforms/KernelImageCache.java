@@ -88,32 +88,21 @@ final class KernelImageCache {
   }
 
   private static Extracted await(CompletableFuture<Extracted> extraction, byte[] image) throws IOException {
-    boolean interrupted = false;
     try {
-      while (true) {
-        try {
-          return extraction.get();
-        } catch (InterruptedException e) {
-          interrupted = true; // the extracting thread finishes regardless; keep the flag for the caller
-        } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof IOException io) {
-            throw io;
-          }
-          if (cause instanceof RuntimeException r) {
-            throw r;
-          }
-          if (cause instanceof Error) {
-            // the other extraction hit an Error of its own: try this one here (it forgot its entry)
-            return load(image);
-          }
-          throw new UncheckedIOException(new IOException(cause));
-        }
+      return Waiting.forResult(extraction);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
       }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
+      if (cause instanceof RuntimeException r) {
+        throw r;
       }
+      if (cause instanceof Error) {
+        // the other extraction hit an Error of its own and forgot its entry: try this one here
+        return load(image);
+      }
+      throw new UncheckedIOException(new IOException(cause));
     }
   }
 }

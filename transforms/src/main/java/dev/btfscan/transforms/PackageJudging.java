@@ -245,28 +245,17 @@ final class PackageJudging implements LocalAnalysis.Session {
    * that cannot be written), and it is the reader's to throw.
    */
   private static <T> T waitFor(CompletableFuture<T> work) {
-    boolean interrupted = false;
     try {
-      while (true) {
-        try {
-          return work.get();
-        } catch (InterruptedException e) {
-          interrupted = true; // the work is bounded (caps, the native tool's watchdog): wait it out
-        } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof Error err) {
-            throw err;
-          }
-          if (cause instanceof RuntimeException r) {
-            throw r;
-          }
-          throw new IllegalStateException(cause);
-        }
+      return Waiting.forResult(work);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof Error err) {
+        throw err;
       }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
+      if (cause instanceof RuntimeException r) {
+        throw r;
       }
+      throw new IllegalStateException(cause);
     }
   }
 

@@ -50,6 +50,18 @@ class JudgeWhileReadingTest {
     }
   }
 
+  /** Runs each task on {@code pool} once {@code go} opens. */
+  private static Executor gated(ExecutorService pool, CountDownLatch go) {
+    return task -> pool.execute(() -> {
+      try {
+        go.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      task.run();
+    });
+  }
+
   /** Kernel images extracted on the spot: each is taken at the next module. */
   private LocalAnalysis.Session session(long heldBytes) {
     return session(heldBytes, Runnable::run);
@@ -161,16 +173,9 @@ class JudgeWhileReadingTest {
   @Test
   void thePackagesEndWaitsForTheExtractionsStillRunning() throws Exception {
     CountDownLatch go = new CountDownLatch(1);
-    ExecutorService pool = Executors.newSingleThreadExecutor();
+    ExecutorService pool = Executors.newCachedThreadPool();
     try {
-      LocalAnalysis.Session s = session(JudgeWhileReading.HELD_BYTES, task -> pool.execute(() -> {
-        try {
-          go.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        task.run();
-      }));
+      LocalAnalysis.Session s = session(JudgeWhileReading.HELD_BYTES, gated(pool, go));
       Recorder r = new Recorder();
       s.kernelImage(vmlinux53());
       s.module(module(R53, "af_key.ko", "modules/" + R53 + "/af_key.ko"), r);
@@ -205,14 +210,7 @@ class JudgeWhileReadingTest {
     CountDownLatch go = new CountDownLatch(1);
     ExecutorService pool = Executors.newCachedThreadPool();
     try {
-      LocalAnalysis.Session s = session(JudgeWhileReading.HELD_BYTES, task -> pool.execute(() -> {
-        try {
-          go.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        task.run();
-      }));
+      LocalAnalysis.Session s = session(JudgeWhileReading.HELD_BYTES, gated(pool, go));
       s.kernelImage(vmlinux53());
       KernelFile second = vmlinux53();
       Thread reader = new Thread(() -> s.kernelImage(second));
