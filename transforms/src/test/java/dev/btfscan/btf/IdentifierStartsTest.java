@@ -102,8 +102,10 @@ class IdentifierStartsTest {
     // whose low bits are letters
     byte[] alphabet = ascii("\0\0\0\0aZz_._09/-@[` {\u00e1\u00ff\u0080\u00b0");
     Random rnd = new Random(5);
-    for (int round = 0; round < 4000; round++) {
-      int len = rnd.nextInt(round < 2000 ? 80 : 1400);
+    for (int round = 0; round < 4300; round++) {
+      // the last rounds are sections of many 64-byte blocks: strings, and runs without a NUL of
+      // any length around KSYM_NAME_LEN, across many blocks' edges
+      int len = rnd.nextInt(round < 2000 ? 80 : round < 4000 ? 1400 : 20000);
       int base = rnd.nextInt(9);
       byte[] d = new byte[base + len + rnd.nextInt(9)];
       int nulEvery = 2 + rnd.nextInt(round % 3 == 0 ? 600 : 24);

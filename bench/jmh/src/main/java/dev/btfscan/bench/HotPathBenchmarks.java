@@ -108,6 +108,17 @@ public class HotPathBenchmarks {
         .analyze(new ModuleBtf(image.btf().orElse(null), image.btfBase().orElse(null)), base);
   }
 
+  /**
+   * The same, compiled as a scan compiles it: C1 only ({@code -XX:TieredStopAtLevel=1}, which
+   * run.sh sets because C2 costs a one-package scan more CPU than it saves). What every one of a
+   * package's thousands of modules costs its judge thread.
+   */
+  @Benchmark
+  @Fork(value = 1, jvmArgsAppend = "-XX:TieredStopAtLevel=1")
+  public ModuleResult moduleSplitClassifyValidateC1() throws Exception {
+    return moduleSplitClassifyValidate();
+  }
+
   /** btfscan_demo.ko: ELF read, standalone BTF classified and remapped into split form (dedup). */
   @Benchmark
   public ModuleResult moduleStandaloneClassifyRemap() throws Exception {
