@@ -48,6 +48,7 @@ public record BaseFingerprint(long strings, long typesAtLeast, String evidence) 
     }
     OwnStrings strings = new OwnStrings(framed.array(), framed.stringsStart(), strLen);
     long maxName = refs.maxName;
+    int starts = strings.starts(); // what any candidate's coverage is a share of
     long best = -1;
     double bestCoverage = -1;
     int tried = 0;
@@ -58,7 +59,7 @@ public record BaseFingerprint(long strings, long typesAtLeast, String evidence) 
       if (c <= 0) {
         continue;
       }
-      double coverage = coverage(refs, c, strings);
+      double coverage = coverage(refs, c, strings, starts);
       if (coverage > bestCoverage) {
         best = c;
         bestCoverage = coverage;
@@ -78,10 +79,10 @@ public record BaseFingerprint(long strings, long typesAtLeast, String evidence) 
   }
 
   /**
-   * Share of own strings referenced under candidate base length {@code c}; 0 when any offset at or
-   * above {@code c} misses a string start (then {@code c} cannot be right).
+   * Share of the {@code starts} own strings referenced under candidate base length {@code c}; 0
+   * when any offset at or above {@code c} misses a string start (then {@code c} cannot be right).
    */
-  private static double coverage(OwnReferences refs, long c, OwnStrings strings) {
+  private static double coverage(OwnReferences refs, long c, OwnStrings strings, int starts) {
     boolean[] used = new boolean[strings.length];
     int distinct = 0;
     for (int i = 0, count = refs.nameCount(); i < count; i++) {
@@ -98,7 +99,7 @@ public record BaseFingerprint(long strings, long typesAtLeast, String evidence) 
         distinct++;
       }
     }
-    return (double) distinct / strings.starts();
+    return (double) distinct / starts;
   }
 
   /** A blob's own string section: where its strings start, read from the bytes (no table of starts). */
