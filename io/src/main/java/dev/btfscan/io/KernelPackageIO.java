@@ -60,12 +60,18 @@ public final class KernelPackageIO {
 
   /**
    * How many packages {@code inputs} name, expanded as {@link #read()} expands them (globs,
-   * directories of packages, trees); inputs that match nothing count 0. Lists directories, so it
-   * costs a walk of each: for sizing a local run, not for every element.
+   * directories of packages, trees; inputs that match nothing count 0), and how many of them are
+   * local files whose payload decodes on every core, so that at most {@link
+   * dev.btfscan.io.compress.ParallelDecodeSlots#slotsFor} of them are read at once. Lists
+   * directories and reads the first bytes of each local package's payload: for sizing a local run,
+   * not for every element.
    */
-  public static long countPackages(List<String> inputs) {
+  public static PackageCount countPackages(List<String> inputs) {
     return MatchPackagesFn.count(inputs);
   }
+
+  /** {@link #countPackages}: {@code decodingOnEveryCore} of the {@code packages} decode on every core. */
+  public record PackageCount(long packages, long decodingOnEveryCore) {}
 
   /** Reads with a 256 MiB entry cap and {@link DecompressionLimits#defaults()} for payloads. */
   public static Read read() {

@@ -3,6 +3,7 @@ package dev.btfscan.io;
 import dev.btfscan.io.pkg.EntryType;
 import dev.btfscan.io.pkg.KernelFileKind;
 import dev.btfscan.io.pkg.KernelFiles;
+import dev.btfscan.io.pkg.PayloadProbe;
 import dev.btfscan.io.pkg.TreeSource.TreeFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,13 +34,22 @@ final class MatchPackagesFn extends DoFn<String, String> {
     expand(spec, out.get(LOCATIONS)::output, problem -> fail(out, spec, problem));
   }
 
-  /** How many packages {@code inputs} name, as the scan will expand them (unmatched inputs count 0). */
-  static long count(List<String> inputs) {
-    long[] n = {0};
+  /**
+   * How many packages {@code inputs} name, as the scan will expand them (unmatched inputs count 0),
+   * and how many of them are local files whose payload decodes on every core ({@link PayloadProbe}).
+   */
+  static KernelPackageIO.PackageCount count(List<String> inputs) {
+    long[] n = {0, 0};
     for (String spec : inputs) {
-      expand(spec, location -> n[0]++, problem -> {});
+      expand(spec, location -> {
+        n[0]++;
+        java.nio.file.Path local = location.endsWith("/") ? null : LocalPaths.of(location);
+        if (local != null && PayloadProbe.decodesOnEveryCore(local)) {
+          n[1]++;
+        }
+      }, problem -> {});
     }
-    return n[0];
+    return new KernelPackageIO.PackageCount(n[0], n[1]);
   }
 
   /** Expands one input into package locations, or says why it names none. */

@@ -54,6 +54,19 @@ public final class Decompressors {
     return new LimitedInputStream(decoded, counted, limits, compression);
   }
 
+  /** How many bytes of a payload's start {@link #decodesOnEveryCore} reads at most. */
+  public static final int PARALLEL_PROBE_BYTES = ParallelXzInputStream.PROBE_BYTES;
+
+  /**
+   * Whether the payload that starts with {@code head} (up to {@link #PARALLEL_PROBE_BYTES} of it)
+   * decodes on the pool of every core, as {@link #open(InputStream, Compression, DecompressionLimits)}
+   * would decode it: an xz stream whose blocks carry their sizes (threaded xz: Debian's data.tar.xz).
+   * A package reader that opens one takes one of {@link ParallelDecodeSlots}.
+   */
+  public static boolean decodesOnEveryCore(byte[] head) {
+    return XZ_THREADS >= 2 && ParallelXzInputStream.decodesInParallel(head, XZ_MEMORY_LIMIT_KIB);
+  }
+
   /** Smallest compressed .xz input handed whole to the xz tool (a process costs about 2 ms). */
   static final String NATIVE_MIN_BYTES_PROPERTY = "btfscan.xz.native.minBytes";
   private static final long DEFAULT_NATIVE_MIN_BYTES = 1 << 20;

@@ -35,8 +35,8 @@ public final class ParallelDecodeSlots {
     this.slots = new Semaphore(slots, true);
   }
 
-  /** max(1, cores / 2), and no more than the heap holds. */
-  static int slotsFor(int cores, long maxHeap) {
+  /** max(1, cores / 2), and no more than the heap holds: the slots of a JVM with {@code cores} and {@code maxHeap}. */
+  public static int slotsFor(int cores, long maxHeap) {
     return (int) Math.max(1, Math.min(cores / 2, maxHeap / HEAP_PER_PACKAGE));
   }
 

@@ -102,19 +102,45 @@ final class ParallelXzInputStream extends InputStream {
     if (threads < 2 || header.length < 13 || !Arrays.equals(Arrays.copyOf(header, 6), MAGIC)) {
       return fallback(seen, in, memoryLimitKiB);
     }
-    int hsize = ((header[12] & 0xff) + 1) * 4;
     if ((header[12] & 0xff) == 0) {
       return fallback(seen, in, memoryLimitKiB); // no blocks at all: let xz check the empty stream
     }
-    byte[] rest = readUpTo(in, hsize - 1, seen);
-    byte[] blockHeader = new byte[hsize];
-    blockHeader[0] = header[12];
-    System.arraycopy(rest, 0, blockHeader, 1, rest.length);
-    if (rest.length < hsize - 1 || BlockHeader.parse(blockHeader, memoryLimitKiB) == null
-        || !validStreamHeader(header)) {
+    readUpTo(in, blockHeaderSize(header) - 1, seen);
+    byte[] blockHeader = firstBlockHeader(seen.toByteArray(), memoryLimitKiB);
+    if (blockHeader == null) {
       return fallback(seen, in, memoryLimitKiB);
     }
     return new ParallelXzInputStream(in, memoryLimitKiB, header, blockHeader, threads, nativeXz, nativeMinBytes);
+  }
+
+  /** The bytes of a stream's start that {@link #decodesInParallel} needs at most: its header and the largest block header. */
+  static final int PROBE_BYTES = 12 + 1024;
+
+  /**
+   * Whether {@link #open} with two or more threads decodes the stream that starts with {@code head}
+   * (at least its header and first block header; {@link #PROBE_BYTES} suffice) on the pool: the
+   * same test on the same bytes, so a caller can tell without opening the stream.
+   */
+  static boolean decodesInParallel(byte[] head, int memoryLimitKiB) {
+    return firstBlockHeader(head, memoryLimitKiB) != null;
+  }
+
+  /** The size in bytes of the block header whose first byte is {@code streamStart[12]} (0 there means the index). */
+  private static int blockHeaderSize(byte[] streamStart) {
+    return ((streamStart[12] & 0xff) + 1) * 4;
+  }
+
+  /**
+   * The first block header of the stream starting with {@code head} when the parallel path takes
+   * the stream (a valid stream header, a block header it can use), else null.
+   */
+  private static byte[] firstBlockHeader(byte[] head, int memoryLimitKiB) {
+    if (head.length < 13 || !Arrays.equals(head, 0, 6, MAGIC, 0, 6) || (head[12] & 0xff) == 0
+        || head.length < 12 + blockHeaderSize(head) || !validStreamHeader(head)) {
+      return null;
+    }
+    byte[] blockHeader = Arrays.copyOfRange(head, 12, 12 + blockHeaderSize(head));
+    return BlockHeader.parse(blockHeader, memoryLimitKiB) == null ? null : blockHeader;
   }
 
   private static InputStream fallback(ByteArrayOutputStream seen, InputStream in, int memoryLimitKiB)
