@@ -47,11 +47,11 @@ public final class PayloadProbe {
       return debPayloadHead(in);
     }
     if (container == PackageFormat.RPM) {
-      // as RpmReader reads them: lead, signature header padded to 8 bytes, main header
-      RpmHeader.readFully(in, RpmReader.LEAD_LENGTH, "lead");
-      RpmHeader signature = RpmHeader.read(in, "signature");
-      RpmHeader.readFully(in, (8 - signature.length() % 8) % 8, "signature padding");
-      RpmHeader.read(in, "main");
+      // skipped as RpmReader reads them: lead, signature header padded to 8 bytes, main header
+      in.skipNBytes(RpmReader.LEAD_LENGTH);
+      int signature = RpmHeader.skip(in, "signature");
+      in.skipNBytes((8 - signature % 8) % 8);
+      RpmHeader.skip(in, "main");
     }
     return in.readNBytes(Decompressors.PARALLEL_PROBE_BYTES); // a compressed tarball: the file itself
   }

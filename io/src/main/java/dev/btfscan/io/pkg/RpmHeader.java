@@ -51,16 +51,9 @@ final class RpmHeader {
 
   /** Reads one header structure from {@code in}; {@code what} names it in messages. */
   static RpmHeader read(InputStream in, String what) throws IOException {
-    byte[] intro = readFully(in, 16, what + " header intro");
-    ByteBuffer b = ByteBuffer.wrap(intro);
-    if ((b.getInt(0) >>> 8) != 0x8eade8) {
-      throw new IOException(String.format("bad %s header magic %08x", what, b.getInt(0)));
-    }
-    long nindex = Integer.toUnsignedLong(b.getInt(8));
-    long hsize = Integer.toUnsignedLong(b.getInt(12));
-    if (nindex > MAX_INDEX_ENTRIES || hsize > MAX_DATA_BYTES) {
-      throw new IOException(what + " header too large: " + nindex + " entries, " + hsize + " bytes");
-    }
+    long[] sizes = intro(in, what);
+    long nindex = sizes[0];
+    long hsize = sizes[1];
     ByteBuffer entries = ByteBuffer.wrap(readFully(in, (int) nindex * 16, what + " header index"));
     ByteBuffer store = ByteBuffer.wrap(readFully(in, (int) hsize, what + " header data"));
     Map<Integer, int[]> index = new HashMap<>();
@@ -75,6 +68,31 @@ final class RpmHeader {
       index.putIfAbsent(tag, new int[] {type, offset, count});
     }
     return new RpmHeader(store, index, (int) (16 + nindex * 16 + hsize));
+  }
+
+  /**
+   * Skips one header structure without reading its index or data, checked as {@link #read} checks
+   * its intro; returns the bytes it occupied in the file.
+   */
+  static int skip(InputStream in, String what) throws IOException {
+    long[] sizes = intro(in, what);
+    long rest = sizes[0] * 16 + sizes[1];
+    in.skipNBytes(rest);
+    return (int) (16 + rest);
+  }
+
+  /** The index entry count and data size of the header structure whose intro {@code in} starts with. */
+  private static long[] intro(InputStream in, String what) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(readFully(in, 16, what + " header intro"));
+    if ((b.getInt(0) >>> 8) != 0x8eade8) {
+      throw new IOException(String.format("bad %s header magic %08x", what, b.getInt(0)));
+    }
+    long nindex = Integer.toUnsignedLong(b.getInt(8));
+    long hsize = Integer.toUnsignedLong(b.getInt(12));
+    if (nindex > MAX_INDEX_ENTRIES || hsize > MAX_DATA_BYTES) {
+      throw new IOException(what + " header too large: " + nindex + " entries, " + hsize + " bytes");
+    }
+    return new long[] {nindex, hsize};
   }
 
   /** Bytes the structure occupied in the file. */

@@ -60,6 +60,10 @@ class PayloadProbeTest {
     assertTrue(PayloadProbe.decodesOnEveryCore(write("threaded.rpm", spliced)));
     // the same headers before a single-threaded stream
     assertFalse(PayloadProbe.decodesOnEveryCore(write("single.rpm", concat(Arrays.copyOf(rpm, payload), xz(plain())))));
+    // cut in the lead, the signature header, the main header, the payload's block header
+    for (int cut : new int[] {50, 96 + 8, payload / 2, payload - 1, payload + 20}) {
+      assertFalse(PayloadProbe.decodesOnEveryCore(write("cut" + cut + ".rpm", Arrays.copyOf(spliced, cut))), "cut at " + cut);
+    }
   }
 
   @Test
@@ -104,7 +108,7 @@ class PayloadProbeTest {
 
   private byte[] xz(byte[] data, String... args) throws Exception {
     Path in = write("plain", data);
-    List<String> cmd = new ArrayList<>(List.of("xz", "-c", "-q"));
+    List<String> cmd = new ArrayList<>(List.of("xz", "-c", "-q", "-1")); // -1: fast, blocks alike
     cmd.addAll(List.of(args));
     cmd.add(in.toString());
     Process p;
