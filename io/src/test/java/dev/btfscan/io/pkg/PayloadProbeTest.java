@@ -94,6 +94,22 @@ class PayloadProbeTest {
     assertFalse(PayloadProbe.decodesOnEveryCore(tmp.resolve("missing.deb")));
   }
 
+  @Test
+  void theHostileCorpusIsProbedWithoutFailingAndOnlyAnIntactThreadedStartSaysYes() throws IOException {
+    Path hostile = FixturePackagesTest.packagesDir().resolveSibling("hostile");
+    assumeTrue(Files.isDirectory(hostile), "hostile corpus not built");
+    List<String> yes = new ArrayList<>();
+    try (var files = Files.list(hostile)) {
+      for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+        if (PayloadProbe.decodesOnEveryCore(f)) {
+          yes.add(f.getFileName().toString());
+        }
+      }
+    }
+    // its data.tar.xz is damaged after a threaded stream's intact first block header
+    assertEquals(List.of("corrupt-early.deb"), yes);
+  }
+
   private static final byte[] XZ_MAGIC = {(byte) 0xFD, '7', 'z', 'X', 'Z', 0};
 
   /** 4 MiB of text-like bytes: several 1 MiB blocks. */
