@@ -9,11 +9,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,21 +46,7 @@ class ParallelXzInputStreamTest {
 
   /** {@code xz ARGS} of {@code data}; the test is skipped without the xz tool. */
   static byte[] xz(byte[] data, String... args) throws Exception {
-    Path in = Files.createTempFile(tmp, "plain", "");
-    Files.write(in, data);
-    List<String> cmd = new java.util.ArrayList<>(List.of("xz", "-c", "-q"));
-    cmd.addAll(List.of(args));
-    cmd.add(in.toString());
-    Process p;
-    try {
-      p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    } catch (IOException e) {
-      Assumptions.abort("xz not installed");
-      return null;
-    }
-    byte[] out = p.getInputStream().readAllBytes();
-    assertTrue(p.waitFor() == 0, "xz failed");
-    return out;
+    return XzCli.compress("xz", tmp, data, args);
   }
 
   static byte[] decode(byte[] xz) throws IOException {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.btfscan.fixtures.Fixtures;
+import dev.btfscan.io.compress.XzCli;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -122,21 +122,11 @@ class PayloadProbeTest {
     return b;
   }
 
+  /** {@code xz -1 ARGS} of {@code data} (-1: fast, the blocks alike); skipped without the tool. */
   private byte[] xz(byte[] data, String... args) throws Exception {
-    Path in = write("plain", data);
-    List<String> cmd = new ArrayList<>(List.of("xz", "-c", "-q", "-1")); // -1: fast, blocks alike
-    cmd.addAll(List.of(args));
-    cmd.add(in.toString());
-    Process p;
-    try {
-      p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    } catch (IOException e) {
-      assumeTrue(false, "xz not installed");
-      return null;
-    }
-    byte[] out = p.getInputStream().readAllBytes();
-    assertEquals(0, p.waitFor(), "xz " + cmd);
-    return out;
+    List<String> all = new ArrayList<>(List.of("-1"));
+    all.addAll(List.of(args));
+    return XzCli.compress("xz", tmp, data, all.toArray(new String[0]));
   }
 
   private Path write(String name, byte[] bytes) throws IOException {
