@@ -165,11 +165,11 @@ public final class ScanPipeline {
    * the cores), so together they count as that many. Why not always one per core: the runner's
    * driver re-submits itself to the same pool without pausing (ExecutorServiceParallelExecutor,
    * QuiescenceDriver), so a pool thread without a bundle spins. Profiled on one 4023-module package
-   * with 2 threads, the spin took 38% of the CPU while the reader's single bundle ran; on five such
-   * packages (2 cores, one slot) with 2 threads it spun through the whole last one: 16.9-17.9 s
-   * against 16.0-16.4 s with one thread, 3.5 s more CPU. A package's own work is parallel anyway:
-   * its xz blocks decode on a pool of their own, its modules are judged on one thread per core.
-   * Other runners size themselves.
+   * with 2 threads, the spin took 38% of the CPU while the reader's single bundle ran; on five
+   * copies of it (2 cores, one slot) with 2 threads it spun through the whole last one: 16.9-17.9 s
+   * against 16.0-16.4 s with one thread, 3.5 s more CPU (less when the last package is small). A
+   * package's own work is parallel anyway: its xz blocks decode on a pool of their own, its
+   * modules are judged on one thread per core. Other runners size themselves.
    */
   static int directParallelism(KernelPackageIO.PackageCount count, int cores, long maxHeap) {
     long everyCore = count.decodingOnEveryCore();
