@@ -29,12 +29,20 @@ public final class PayloadProbe {
         return false; // a fifo would block here as it would block the reader
       }
       try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-        byte[] head = payloadHead(in);
-        return head != null && Decompressors.decodesOnEveryCore(head);
+        return decodesOnEveryCore(in);
       }
     } catch (IOException | RuntimeException e) {
-      return false;
+      return false; // the archive libraries throw unchecked exceptions on some damage too
     }
+  }
+
+  /**
+   * The same for the package {@code in} holds (a stream that supports mark), throwing what reading
+   * it throws.
+   */
+  static boolean decodesOnEveryCore(InputStream in) throws IOException {
+    byte[] head = payloadHead(in);
+    return head != null && Decompressors.decodesOnEveryCore(head);
   }
 
   /** The first bytes of the payload of the package {@code in} holds, or null when it has none. */
