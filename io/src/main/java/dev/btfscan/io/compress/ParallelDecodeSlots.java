@@ -22,7 +22,11 @@ import java.util.concurrent.Semaphore;
  * no reader can wait on work that waits on it, on any runner.
  */
 public final class ParallelDecodeSlots {
-  /** Heap one package read through the parallel decoder may need (measured ~220 MB). */
+  /**
+   * Heap one package read through the parallel decoder may need (measured ~220 MB; the decoder's
+   * look-ahead of one more block, two while a slow block decodes, adds up to ~56 MB of Debian's
+   * blocks, within this bound's margin and the heap run.sh gives).
+   */
   public static final long HEAP_PER_PACKAGE = 256L << 20;
 
   private static final ParallelDecodeSlots JVM = new ParallelDecodeSlots(

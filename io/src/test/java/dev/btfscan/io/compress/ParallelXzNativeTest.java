@@ -406,6 +406,36 @@ class ParallelXzNativeTest {
     assertEquals(List.of(), xzChildren());
   }
 
+  @Test
+  void laterBlocksDecodeWhileTheBlockToReadNextIsStillDecoding() throws Exception {
+    // Block 1 starts with SLOW; the stand-in holds such a block until three other whole blocks are
+    // decoded (or 5 s have passed), and notes how many were. With two threads, three blocks may
+    // queue behind the one waited for: blocks 2, 3 and 4 are decoded meanwhile, and no more.
+    byte[] data = plain.clone();
+    System.arraycopy("SLOW".getBytes(StandardCharsets.US_ASCII), 0, data, 0, 4);
+    for (int b = BLOCK; b < data.length; b += BLOCK) {
+      assertTrue(data[b] != 'S', "only block 1 starts with SLOW");
+    }
+    Path marks = Files.createDirectories(tmp.resolve("marks"));
+    NativeXz holdsTheFirst = fake("holds-the-first", String.join("\n",
+        "d='" + marks + "'",
+        "o=$(mktemp \"$d/out.XXXXXX\")",
+        "\"$XZ\" \"$@\" > \"$o\" || exit $?",
+        "if [ \"$(head -c 4 \"$o\")\" = SLOW ]; then",
+        "  i=0",
+        "  while [ \"$(ls \"$d\" | grep -c '^done')\" -lt 3 ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done",
+        "  ls \"$d\" | grep -c '^done' > \"$d/seen\"",
+        "elif [ \"$(wc -c < \"$o\")\" -ge " + BLOCK + " ]; then",
+        "  touch \"$d/done.$$\"",
+        "fi",
+        "cat \"$o\"",
+        "rm -f \"$o\""), Duration.ofSeconds(30));
+    byte[] xz = xz(data, "-T2", "--block-size=" + BLOCK, "--check=crc64");
+    assertArrayEquals(data, decode(xz, holdsTheFirst));
+    assertEquals(3, Integer.parseInt(Files.readString(marks.resolve("seen")).trim()),
+        "whole blocks decoded while block 1 was");
+  }
+
   private static List<String> xzChildren() {
     return ProcessHandle.current().children()
         .map(h -> h.pid() + " " + h.info().commandLine().orElse("?"))
