@@ -43,7 +43,7 @@ final class MatchPackagesFn extends DoFn<String, String> {
     for (String spec : inputs) {
       expand(spec, location -> {
         n[0]++;
-        java.nio.file.Path local = location.endsWith("/") ? null : LocalPaths.of(location);
+        Path local = location.endsWith("/") ? null : LocalPaths.of(location);
         if (local != null && PayloadProbe.decodesOnEveryCore(local)) {
           n[1]++;
         }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -334,25 +335,39 @@ final class ParallelXzInputStream extends InputStream {
     return decoding < ahead;
   }
 
-  /** Queues blocks while {@link #mayQueue()}, or until the index is reached. */
-  private void fill() throws IOException {
+  /**
+   * Queues blocks while {@link #mayQueue()}, or until the index is reached. Where the stream
+   * breaks (cut short, a bad header, an index that disagrees), the error is queued in the block's
+   * place: every block before it is still read, however far ahead the look-ahead had reached.
+   */
+  private void fill() {
     while (mayQueue()) {
-      int first = in.read();
-      if (first < 0) {
-        throw new EOFException("xz stream ends before its index");
-      }
-      if (first == 0) {
+      try {
+        queueNext();
+      } catch (IOException e) {
         blocksDone = true;
-        readIndexAndFooter();
-        return;
+        pending.add(CompletableFuture.failedFuture(e));
       }
-      int hsize = (first + 1) * 4;
-      byte[] header = new byte[hsize];
-      header[0] = (byte) first;
-      byte[] rest = readExactly(in, hsize - 1, "xz block header");
-      System.arraycopy(rest, 0, header, 1, rest.length);
-      submit(header);
     }
+  }
+
+  /** Reads the next block header and queues the block, or reads the index and footer. */
+  private void queueNext() throws IOException {
+    int first = in.read();
+    if (first < 0) {
+      throw new EOFException("xz stream ends before its index");
+    }
+    if (first == 0) {
+      blocksDone = true;
+      readIndexAndFooter();
+      return;
+    }
+    int hsize = (first + 1) * 4;
+    byte[] header = new byte[hsize];
+    header[0] = (byte) first;
+    byte[] rest = readExactly(in, hsize - 1, "xz block header");
+    System.arraycopy(rest, 0, header, 1, rest.length);
+    submit(header);
   }
 
   private void readIndexAndFooter() throws IOException {

@@ -3,6 +3,7 @@ package dev.btfscan.io.compress;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -98,6 +99,50 @@ class ParallelXzInputStreamTest {
       byte[] truncated = java.util.Arrays.copyOf(xz, cut);
       assertThrows(IOException.class, () -> decode(truncated), "cut at " + cut);
     }
+  }
+
+  @Test
+  void aStreamCutShortGivesEveryWholeBlockBeforeTheCutThenItsError() throws Exception {
+    int block = 200 << 10;
+    byte[] xz = xz(plain, "-T2", "--block-size=200KiB", "--check=crc64");
+    List<Integer> ends = blockEnds(xz, 8);
+    assertTrue(ends.size() >= 4, "several blocks");
+    for (int k = 1; k < ends.size(); k++) {
+      // cut inside block k + 1: blocks 1..k are whole, however far ahead the decoder reads
+      int cut = (ends.get(k - 1) + ends.get(k)) / 2;
+      ByteArrayOutputStream got = new ByteArrayOutputStream();
+      byte[] buf = new byte[8192];
+      IOException error = null;
+      try (InputStream in = ParallelXzInputStream.open(new ByteArrayInputStream(java.util.Arrays.copyOf(xz, cut)),
+          256 * 1024, 2)) {
+        for (int n; (n = in.read(buf)) > 0; ) {
+          got.write(buf, 0, n);
+        }
+      } catch (IOException e) {
+        error = e;
+      }
+      assertInstanceOf(java.io.EOFException.class, error, "cut at " + cut);
+      assertArrayEquals(java.util.Arrays.copyOf(plain, k * block), got.toByteArray(), "cut in block " + (k + 1));
+    }
+  }
+
+  /** Where each block of {@code xz} (one stream, sizes in every block header) ends, for a check of {@code checkSize} bytes. */
+  private static List<Integer> blockEnds(byte[] xz, int checkSize) {
+    List<Integer> ends = new java.util.ArrayList<>();
+    int off = 12;
+    while (xz[off] != 0) {
+      int headerSize = ((xz[off] & 0xff) + 1) * 4;
+      long compressed = 0;
+      for (int i = 0, p = off + 2; ; i++, p++) { // the compressed size: the header's first VLI
+        compressed |= (long) (xz[p] & 0x7f) << (7 * i);
+        if ((xz[p] & 0x80) == 0) {
+          break;
+        }
+      }
+      off += headerSize + (int) ((compressed + 3) & ~3L) + checkSize;
+      ends.add(off);
+    }
+    return ends;
   }
 
   private static byte[] xzJava(byte[] xz) throws IOException {
