@@ -84,6 +84,8 @@ final class ParallelXzInputStream extends InputStream {
   private boolean blocksDone;
   private InputStream next; // the stream after this one (concatenated .xz), once reached
   private volatile boolean closed;
+  /** The error a read has thrown: the stream broke there. */
+  private IOException failure;
 
   /**
    * Blocks smaller than this decode in Java even when the xz tool is there: starting a process
@@ -442,6 +444,9 @@ final class ParallelXzInputStream extends InputStream {
     if (closed) {
       throw new IOException("stream closed");
     }
+    if (failure != null) {
+      throw failure;
+    }
     if (len == 0) {
       return 0;
     }
@@ -458,7 +463,12 @@ final class ParallelXzInputStream extends InputStream {
         }
         continue;
       }
-      current = awaitHead(f);
+      try {
+        current = awaitHead(f);
+      } catch (IOException e) {
+        failure = e; // as XZInputStream: every later read throws it again, nothing after it is read
+        throw e;
+      }
       pos = 0;
       fill(); // keep the workers busy while this block is consumed
     }

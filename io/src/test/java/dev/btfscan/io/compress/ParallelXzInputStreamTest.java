@@ -2,6 +2,7 @@ package dev.btfscan.io.compress;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -115,11 +116,15 @@ class ParallelXzInputStreamTest {
       IOException error = null;
       try (InputStream in = ParallelXzInputStream.open(new ByteArrayInputStream(java.util.Arrays.copyOf(xz, cut)),
           256 * 1024, 2)) {
-        for (int n; (n = in.read(buf)) > 0; ) {
-          got.write(buf, 0, n);
+        try {
+          for (int n; (n = in.read(buf)) > 0; ) {
+            got.write(buf, 0, n);
+          }
+        } catch (IOException e) {
+          error = e;
         }
-      } catch (IOException e) {
-        error = e;
+        IOException first = error;
+        assertSame(first, assertThrows(IOException.class, () -> in.read(buf)), "a later read throws it again");
       }
       assertInstanceOf(java.io.EOFException.class, error, "cut at " + cut);
       assertArrayEquals(java.util.Arrays.copyOf(plain, k * block), got.toByteArray(), "cut in block " + (k + 1));
