@@ -16,16 +16,24 @@ import org.apache.commons.compress.archivers.ar.ArArchiveInputStream;
 final class DebReader {
   private DebReader() {}
 
+  /** A member's name as ar stores it, without the '/' GNU ar ends names with. */
+  static String memberName(ArArchiveEntry member) {
+    String name = member.getName();
+    return name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
+  }
+
+  /** Whether the member so named holds the package's files: {@code data.tar[.ext]}. */
+  static boolean isPayload(String name) {
+    return name.startsWith("data.tar");
+  }
+
   static void read(InputStream in, ReadContext ctx, DecompressionLimits limits) throws IOException {
     ArArchiveInputStream ar = new ArArchiveInputStream(in);
     boolean sawData = false;
     ArArchiveEntry member;
     while ((member = ar.getNextEntry()) != null) {
-      String name = member.getName();
-      if (name.endsWith("/")) {
-        name = name.substring(0, name.length() - 1); // GNU ar terminates names with '/'
-      }
-      if (!name.startsWith("data.tar")) {
+      String name = memberName(member);
+      if (!isPayload(name)) {
         continue;
       }
       if (sawData) {

@@ -58,7 +58,7 @@ public final class PayloadProbe {
       // skipped as RpmReader reads them: lead, signature header padded to 8 bytes, main header
       in.skipNBytes(RpmReader.LEAD_LENGTH);
       int signature = RpmHeader.skip(in, "signature");
-      in.skipNBytes((8 - signature % 8) % 8);
+      in.skipNBytes(RpmReader.signaturePadding(signature));
       RpmHeader.skip(in, "main");
     }
     return in.readNBytes(Decompressors.PARALLEL_PROBE_BYTES); // a compressed tarball: the file itself
@@ -69,7 +69,7 @@ public final class PayloadProbe {
     ArArchiveInputStream ar = new ArArchiveInputStream(in);
     ArArchiveEntry member;
     while ((member = ar.getNextEntry()) != null) {
-      if (member.getName().startsWith("data.tar")) {
+      if (DebReader.isPayload(DebReader.memberName(member))) {
         return ar.readNBytes(Decompressors.PARALLEL_PROBE_BYTES);
       }
     }

@@ -24,11 +24,15 @@ final class RpmReader {
 
   private RpmReader() {}
 
+  /** The bytes after a signature header of {@code length} bytes that align the main header to 8. */
+  static int signaturePadding(int length) {
+    return (8 - length % 8) % 8;
+  }
+
   static void read(InputStream in, ReadContext ctx, DecompressionLimits limits) throws IOException {
     RpmHeader.readFully(in, LEAD_LENGTH, "lead");
     RpmHeader signature = RpmHeader.read(in, "signature");
-    int pad = (8 - signature.length() % 8) % 8;
-    RpmHeader.readFully(in, pad, "signature padding");
+    RpmHeader.readFully(in, signaturePadding(signature.length()), "signature padding");
     RpmHeader header = RpmHeader.read(in, "main");
 
     String payloadFormat = header.string(RpmHeader.TAG_PAYLOADFORMAT, "cpio");
