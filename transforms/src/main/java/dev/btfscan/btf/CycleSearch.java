@@ -9,6 +9,13 @@ import dev.btfscan.btf.BtfProblem.Stage;
 final class CycleSearch {
   /** A colour: a white type of a {@link KindCodes#LEAF_KIND}, set by the meta pass. */
   static final byte LEAF = 3;
+  /**
+   * A colour: a white type with a by-value edge to itself or a later type, set by the meta pass.
+   * Only these start a search: a type whose edges all lead to earlier types finds them done.
+   */
+  static final byte FORWARD = 4;
+  private static final byte ON_STACK = 1;
+  private static final byte DONE = 2;
 
   private final TypeTable types;
   private final ProblemLog log;
@@ -38,24 +45,20 @@ final class CycleSearch {
    */
   void run() {
     int n = end - start;
-    if (n == 0) {
-      return;
-    }
     int[] edgeStart = this.edgeStart;
     int[] edges = this.edges;
-    byte[] color = this.color; // 0 white, 1 on the stack, 2 done, LEAF white and edgeless by kind
+    // 0 white, ON_STACK, DONE, LEAF and FORWARD white (by kind, by edge). Every type before the
+    // root is done, whatever its colour says: the search from each root in id order finishes
+    // what it reaches, and a root with no edge forward reaches only done types. So roots without
+    // one are skipped, and colours are read only for types at or after the root.
+    byte[] color = this.color;
     // The stack and, per entry, the next edge of its type to follow: as deep as the search goes
     // (a few dozen on real BTF), grown on demand rather than two arrays of the type count zeroed
     // per run.
     int[] stack = new int[64];
     int[] next = new int[64];
     for (int root = 0; root < n; root++) {
-      byte c = color[root];
-      if (c == LEAF) {
-        color[root] = 2; // pushed and popped at once
-        continue;
-      }
-      if (c != 0) {
+      if (color[root] != FORWARD) { // done, or white with its edges all to earlier types
         continue;
       }
       // A root whose edges all end at edgeless or finished types (a FUNC and its prototype, most
@@ -63,30 +66,32 @@ final class CycleSearch {
       // report) and pop it. Done here without the stack.
       int e = edgeStart[root];
       int eEnd = edgeStart[root + 1];
-      while (e < eEnd && color[edges[e]] >= 2) { // 2 done or LEAF (a root's own edge is 0: no)
+      while (e < eEnd && (edges[e] < root || color[edges[e]] == DONE || color[edges[e]] == LEAF)) {
         e++;
       }
       if (e == eEnd) {
         for (int f = edgeStart[root]; f < eEnd; f++) {
-          color[edges[f]] = 2;
+          if (edges[f] > root) {
+            color[edges[f]] = DONE;
+          }
         }
-        color[root] = 2;
+        color[root] = DONE;
         continue;
       }
       boolean deepReported = false;
       stack[0] = root;
       next[0] = edgeStart[root];
       int sp = 1;
-      color[root] = 1;
+      color[root] = ON_STACK;
       while (sp > 0) {
         int u = stack[sp - 1];
         if (next[sp - 1] < edgeStart[u + 1]) {
           int v = edges[next[sp - 1]++];
-          byte cv = color[v];
+          byte cv = v < root ? DONE : color[v];
           if (cv == LEAF && sp < BtfValidator.MAX_CHAIN) {
-            color[v] = 2; // no edges: pushed and popped at once, not deep enough to report
-          } else if (cv == 0 || cv == LEAF) { // (a node of another kind with no edges is pushed)
-            color[v] = 1;
+            color[v] = DONE; // no edges: pushed and popped at once, not deep enough to report
+          } else if (cv == 0 || cv >= LEAF) { // white (a node of a LEAF kind is pushed here too)
+            color[v] = ON_STACK;
             if (sp == stack.length) {
               stack = java.util.Arrays.copyOf(stack, sp * 2);
               next = java.util.Arrays.copyOf(next, sp * 2);
@@ -97,11 +102,11 @@ final class CycleSearch {
               deepReported = true;
               reportDepth(stack, sp);
             }
-          } else if (cv == 1) {
+          } else if (cv == ON_STACK) {
             reportCycle(stack, sp, v);
           }
         } else {
-          color[u] = 2;
+          color[u] = DONE;
           sp--;
         }
       }

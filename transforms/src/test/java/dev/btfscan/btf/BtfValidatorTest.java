@@ -450,6 +450,29 @@ class BtfValidatorTest {
     void chainResolvedFromItsInnerEndStaysShallow() {
       assertClean(nested(false));
     }
+
+    /**
+     * 32 structs [3]..[34], each holding the next, the last an INT [36] that a later struct [35]
+     * holds too. The search from [3] reaches the INT 33 deep, before [35] is searched from: the
+     * INT still counts there (a search that finished [35]'s INT ahead of its turn would miss it).
+     */
+    @Test
+    void anEdgelessTypeNamedByALaterTypeStillCountsWhenAChainReachesItFirst() {
+      BtfBuilder b = withInts();
+      int name = b.addString("s");
+      int m = b.addString("m");
+      int intId = 36;
+      for (int id = 3; id <= 34; id++) {
+        b.addType(new int[] {name, info(BtfKind.STRUCT, 1), 4, m, id == 34 ? intId : id + 1, 0});
+      }
+      b.addType(new int[] {name, info(BtfKind.STRUCT, 1), 4, m, intId, 0}); // [35]
+      assertEquals(intId, b.addType(new int[] {b.addString("u32"), info(BtfKind.INT, 0), 4, 32}));
+      ValidationResult r = validate(b);
+      assertErrorCount(r, 0);
+      assertProblem(r, Severity.WARNING, "type [3] STRUCT 's': Exceeded max resolving depth:32 (likely):"
+          + " resolving it nests more than 32 unresolved types by value: [3] STRUCT 's' -> [4] STRUCT 's' -> ... -> [36] INT 'u32'");
+      assertEquals(1, r.warningCount(), r.toString());
+    }
   }
 
   @Nested
