@@ -23,9 +23,9 @@ import java.util.concurrent.Semaphore;
  */
 public final class ParallelDecodeSlots {
   /**
-   * Heap one package read through the parallel decoder may need (measured ~220 MB; the decoder's
-   * look-ahead of one more block, two while a slow block decodes, adds up to ~56 MB of Debian's
-   * blocks, within this bound's margin and the heap run.sh gives).
+   * Heap one package read through the parallel decoder may need (measured ~220 MB for Debian's;
+   * the decoder's look-ahead holds at most {@link ParallelXzInputStream#LOOK_AHEAD_BYTES} besides
+   * the block being read, whatever blocks a hostile package declares).
    */
   public static final long HEAP_PER_PACKAGE = 256L << 20;
 

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,8 +38,11 @@ import org.tukaani.xz.check.Check;
  * holds the vmlinuz, bytes LZMA2 barely compresses and decodes slowly (0.79 s for the 53 cloud
  * package's first block, 0.2 s for each of the others). When the reader waited for it with one
  * block queued behind it, the other core idled for most of that time. Memory: the block being read
- * plus at most {@code threads + 1} others per stream (compressed and decoded bytes), and a
- * dictionary no larger than its block per decoding thread.
+ * (or waited for), and the blocks queued after it, whose compressed and decoded bytes (and the
+ * dictionary of those that decode in Java) add up to at most {@link #LOOK_AHEAD_BYTES}, or to one
+ * block when a single one is larger. The count of blocks alone did not bound it: two tarballs of
+ * 63 MiB blocks (sizes within {@link #MAX_BLOCK_BYTES}) read at once on 4 cores, 4 threads each,
+ * ran the 1080 MB heap run.sh gives there out of memory.
  *
  * <p>When the {@code xz} tool is present ({@link NativeXz}), each block is first decoded by it and
  * kept only if it has exactly the header's uncompressed size and its check matches: a tool that
@@ -53,6 +55,12 @@ import org.tukaani.xz.check.Check;
  */
 final class ParallelXzInputStream extends InputStream {
   static final int MAX_BLOCK_BYTES = 64 << 20;
+  /**
+   * The bytes the blocks queued after the one being read may hold at once (see the class comment).
+   * Debian's blocks (24 MiB decoded, 4-12 MiB compressed) fit three or four: the look-ahead of two
+   * or three threads is unchanged there.
+   */
+  static final long LOOK_AHEAD_BYTES = 2L * MAX_BLOCK_BYTES;
   private static final byte[] MAGIC = {(byte) 0xFD, '7', 'z', 'X', 'Z', 0};
   private static final int LZMA2_FILTER_ID = 0x21;
 
@@ -75,7 +83,13 @@ final class ParallelXzInputStream extends InputStream {
   /** Blocks queued after the one being read: one more than decode at once (see the class comment). */
   private final int queued;
   /** Blocks queued and not yet read, oldest first: decoding, decoded, or failed. */
-  private final ArrayDeque<Future<byte[]>> pending = new ArrayDeque<>();
+  private final ArrayDeque<Decoding> pending = new ArrayDeque<>();
+  /** What the blocks in {@link #pending} hold ({@link Decoding#bytes}), at most {@link #lookAheadBytes} but for one block. */
+  private long pendingBytes;
+  private final long lookAheadBytes;
+  /** A block header read while the look-ahead was full: the next block to queue, with its size. */
+  private byte[] heldHeader;
+  private BlockHeader held;
   /** Notified whenever a queued block's decoding ends (see {@link Decoding}). */
   private final Object progress = new Object();
   private final List<long[]> records = new ArrayList<>(); // unpadded size, uncompressed size
@@ -112,6 +126,12 @@ final class ParallelXzInputStream extends InputStream {
   /** As {@link #open(InputStream, int, int, NativeXz)}, native only for blocks of {@code nativeMinBytes} or more. */
   static InputStream open(InputStream in, int memoryLimitKiB, int threads, NativeXz nativeXz, long nativeMinBytes)
       throws IOException {
+    return open(in, memoryLimitKiB, threads, nativeXz, nativeMinBytes, LOOK_AHEAD_BYTES);
+  }
+
+  /** As {@link #open(InputStream, int, int, NativeXz, long)}, the queued blocks holding at most {@code lookAheadBytes}. */
+  static InputStream open(InputStream in, int memoryLimitKiB, int threads, NativeXz nativeXz, long nativeMinBytes,
+      long lookAheadBytes) throws IOException {
     ByteArrayOutputStream seen = new ByteArrayOutputStream();
     byte[] header = readUpTo(in, 12 + 1, seen);
     if (threads < 2 || header.length < 13 || !Arrays.equals(Arrays.copyOf(header, 6), MAGIC)) {
@@ -125,7 +145,8 @@ final class ParallelXzInputStream extends InputStream {
     if (blockHeader == null) {
       return fallback(seen, in, memoryLimitKiB);
     }
-    return new ParallelXzInputStream(in, memoryLimitKiB, header, blockHeader, threads, nativeXz, nativeMinBytes);
+    return new ParallelXzInputStream(in, memoryLimitKiB, header, blockHeader, threads, nativeXz, nativeMinBytes,
+        lookAheadBytes);
   }
 
   /** The bytes of a stream's start that {@link #decodesInParallel} needs at most: its header and the largest block header. */
@@ -179,8 +200,9 @@ final class ParallelXzInputStream extends InputStream {
   }
 
   private ParallelXzInputStream(InputStream in, int memoryLimitKiB, byte[] streamHeader, byte[] firstBlockHeader,
-      int threads, NativeXz nativeXz, long nativeMinBytes) throws IOException {
+      int threads, NativeXz nativeXz, long nativeMinBytes, long lookAheadBytes) throws IOException {
     this.in = in;
+    this.lookAheadBytes = lookAheadBytes;
     this.memoryLimitKiB = memoryLimitKiB;
     this.nativeXz = nativeXz;
     this.nativeMinBytes = nativeMinBytes;
@@ -189,7 +211,7 @@ final class ParallelXzInputStream extends InputStream {
     this.ahead = threads; // one decoding per thread
     this.queued = threads + 1;
     ParallelDecodeSlots.jvm().parallelDecodeStarts(); // a package read this way may wait for another's end
-    submit(firstBlockHeader);
+    submit(firstBlockHeader, blockHeader(firstBlockHeader));
   }
 
   /** A block header's fields the parallel path needs, or null when the block does not fit it. */
@@ -234,13 +256,24 @@ final class ParallelXzInputStream extends InputStream {
     }
   }
 
-  /** Reads the rest of the block after {@code header} and queues its decoding. */
-  private void submit(byte[] header) throws IOException {
+  /** The parsed {@code header} of the next block, or the stream's error where it does not fit the parallel path. */
+  private BlockHeader blockHeader(byte[] header) throws IOException {
     BlockHeader b = BlockHeader.parse(header, memoryLimitKiB);
     if (b == null) {
       throw new CorruptedInputException("xz block " + (records.size() + 1) + ": its header lacks sizes, has other "
           + "filters than LZMA2, or sizes above " + MAX_BLOCK_BYTES + " bytes, unlike the first block");
     }
+    return b;
+  }
+
+  /** What a queued block holds until it is read: its compressed and decoded bytes, and a Java decoder's dictionary. */
+  private long bytesHeld(BlockHeader b) {
+    boolean inJava = nativeXz == null || b.uncompressed() < nativeMinBytes;
+    return b.compressed() + b.uncompressed() + (inJava ? b.dictSize() : 0);
+  }
+
+  /** Reads the rest of the block after {@code header} and queues its decoding. */
+  private void submit(byte[] header, BlockHeader b) throws IOException {
     int padding = (int) ((4 - (b.compressed() % 4)) % 4);
     int checkSize = Check.getInstance(checkType).getSize();
     byte[] body = readExactly(in, (int) b.compressed() + padding + checkSize, "xz block " + (records.size() + 1));
@@ -251,8 +284,9 @@ final class ParallelXzInputStream extends InputStream {
     }
     records.add(new long[] {b.size() + b.compressed() + checkSize, b.uncompressed()}); // unpadded size
     int blockNo = records.size();
-    Decoding d = new Decoding(() -> decode(blockNo, header, b, body));
+    Decoding d = new Decoding(() -> decode(blockNo, header, b, body), bytesHeld(b));
     pending.add(d);
+    pendingBytes += d.bytes;
     POOL.execute(d);
   }
 
@@ -311,8 +345,12 @@ final class ParallelXzInputStream extends InputStream {
 
   /** A block's decoding, which tells {@link #progress} when it has ended (done() runs once isDone() holds). */
   private final class Decoding extends FutureTask<byte[]> {
-    Decoding(Callable<byte[]> decode) {
+    /** What the block holds until it is read ({@link #bytesHeld}); 0 for a break queued in a block's place. */
+    final long bytes;
+
+    Decoding(Callable<byte[]> decode, long bytes) {
       super(decode);
+      this.bytes = bytes;
     }
 
     @Override
@@ -323,9 +361,17 @@ final class ParallelXzInputStream extends InputStream {
     }
   }
 
-  /** Whether another block may be queued now: a thread free for it, and room in the look-ahead. */
+  /**
+   * Whether another block may be queued now: a thread free for it, and room in the look-ahead, by
+   * count and by bytes (the next block's when its header is held, else any room at all). With
+   * nothing queued, a block always may: a single block larger than the budget still gets read.
+   */
   private boolean mayQueue() {
     if (blocksDone || pending.size() >= queued) {
+      return false;
+    }
+    if (!pending.isEmpty()
+        && (held != null ? pendingBytes + bytesHeld(held) > lookAheadBytes : pendingBytes >= lookAheadBytes)) {
       return false;
     }
     int decoding = 0;
@@ -348,13 +394,25 @@ final class ParallelXzInputStream extends InputStream {
         queueNext();
       } catch (IOException e) {
         blocksDone = true;
-        pending.add(CompletableFuture.failedFuture(e));
+        Decoding broken = new Decoding(() -> {
+          throw e;
+        }, 0);
+        broken.run(); // failed at once, with e
+        pending.add(broken);
       }
     }
   }
 
   /** Reads the next block header and queues the block, or reads the index and footer. */
   private void queueNext() throws IOException {
+    if (held != null) {
+      BlockHeader b = held;
+      byte[] header = heldHeader;
+      held = null;
+      heldHeader = null;
+      submit(header, b);
+      return;
+    }
     int first = in.read();
     if (first < 0) {
       throw new EOFException("xz stream ends before its index");
@@ -369,7 +427,13 @@ final class ParallelXzInputStream extends InputStream {
     header[0] = (byte) first;
     byte[] rest = readExactly(in, hsize - 1, "xz block header");
     System.arraycopy(rest, 0, header, 1, rest.length);
-    submit(header);
+    BlockHeader b = blockHeader(header);
+    if (!pending.isEmpty() && pendingBytes + bytesHeld(b) > lookAheadBytes) {
+      held = b; // queued when the blocks ahead of it have been read
+      heldHeader = header;
+      return;
+    }
+    submit(header, b);
   }
 
   private void readIndexAndFooter() throws IOException {
@@ -455,7 +519,10 @@ final class ParallelXzInputStream extends InputStream {
         return next.read(buf, off, len);
       }
       fill();
-      Future<byte[]> f = pending.poll();
+      Decoding f = pending.poll();
+      if (f != null) {
+        pendingBytes -= f.bytes;
+      }
       if (f == null) {
         next = afterStream();
         if (next == null) {

@@ -436,6 +436,40 @@ class ParallelXzNativeTest {
         "whole blocks decoded while block 1 was");
   }
 
+  @Test
+  void theBlocksQueuedWhileTheBlockToReadNextDecodesHoldNoMoreThanTheLookAheadBytes() throws Exception {
+    // Incompressible blocks, so each holds about 2 x BLOCK queued (compressed and decoded). The
+    // stand-in holds block 1 (SLOW) as above; with room for 5 x BLOCK, two blocks fit behind it,
+    // not the three the thread count allows: blocks 2 and 3 are decoded meanwhile, and no more.
+    byte[] data = new byte[12 * BLOCK];
+    new java.util.Random(7).nextBytes(data);
+    System.arraycopy("SLOW".getBytes(StandardCharsets.US_ASCII), 0, data, 0, 4);
+    for (int b = BLOCK; b < data.length; b += BLOCK) {
+      data[b] = 'x'; // only block 1 starts with SLOW
+    }
+    Path marks = Files.createDirectories(tmp.resolve("marks-bytes"));
+    NativeXz holdsTheFirst = fake("holds-the-first-bytes", String.join("\n",
+        "d='" + marks + "'",
+        "o=$(mktemp \"$d/out.XXXXXX\")",
+        "\"$XZ\" \"$@\" > \"$o\" || exit $?",
+        "if [ \"$(head -c 4 \"$o\")\" = SLOW ]; then",
+        "  i=0",
+        "  while [ \"$(ls \"$d\" | grep -c '^done')\" -lt 3 ] && [ $i -lt 20 ]; do sleep 0.05; i=$((i + 1)); done",
+        "  ls \"$d\" | grep -c '^done' > \"$d/seen\"",
+        "elif [ \"$(wc -c < \"$o\")\" -ge " + BLOCK + " ]; then",
+        "  touch \"$d/done.$$\"",
+        "fi",
+        "cat \"$o\"",
+        "rm -f \"$o\""), Duration.ofSeconds(30));
+    byte[] xz = xz(data, "-0", "-T2", "--block-size=" + BLOCK, "--check=crc64");
+    try (InputStream in = ParallelXzInputStream.open(new ByteArrayInputStream(xz), MEMORY_KIB, 2, holdsTheFirst, 0,
+        5L * BLOCK)) {
+      assertArrayEquals(data, in.readAllBytes());
+    }
+    assertEquals(2, Integer.parseInt(Files.readString(marks.resolve("seen")).trim()),
+        "whole blocks decoded while block 1 was");
+  }
+
   private static List<String> xzChildren() {
     return ProcessHandle.current().children()
         .map(h -> h.pid() + " " + h.info().commandLine().orElse("?"))
