@@ -314,14 +314,19 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
       if (entry.isDuplicate()) {
         problems.add("duplicate entry name in package");
       }
-      byte[] data = null;
       if (entry.size() > maxEntryBytes) {
         oversized.inc();
         problems.add("entry of " + entry.size() + " bytes exceeds the " + maxEntryBytes + "-byte cap; not read");
-      } else {
+        emit(entry, kind, null, problems);
+        return;
+      }
+      // the bytes held from the read until the entry is handed on (EntryBytes: why)
+      EntryBytes.jvm().take(entry.size());
+      try {
+        byte[] data;
         try {
           // size <= maxEntryBytes <= Integer.MAX_VALUE - 16 is checked when the cap is set
-          data = content.readNBytes((int) entry.size());
+          data = readWhole(content, (int) entry.size());
           bytes.inc(data.length);
         } catch (IOException e) {
           // The package ends or breaks inside this entry: it was seen, so it keeps a row saying
@@ -330,8 +335,21 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
           emit(entry, kind, null, problems);
           throw e;
         }
+        emit(entry, kind, data, problems);
+      } finally {
+        EntryBytes.jvm().give(entry.size());
       }
-      emit(entry, kind, data, problems);
+    }
+
+    /**
+     * The entry's bytes in one array of its size: {@code readNBytes(int)} gathers chunks and then
+     * copies them, holding an entry twice at its end (500 MB for one at the 256 MB cap). The size
+     * is the archive's word, so the array is allocated under {@link EntryBytes}.
+     */
+    private byte[] readWhole(InputStream content, int size) throws IOException {
+      byte[] data = new byte[size];
+      int n = content.readNBytes(data, 0, size);
+      return n == size ? data : java.util.Arrays.copyOf(data, n);
     }
 
     @Override

@@ -2,8 +2,10 @@ package dev.btfscan.transforms;
 
 import dev.btfscan.analysis.KnownKernel;
 import dev.btfscan.analysis.Normalization;
+import dev.btfscan.io.EntryBytes;
 import dev.btfscan.io.KernelFile;
 import dev.btfscan.report.Json;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
@@ -61,11 +63,24 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, String> {
   @ProcessElement
   public void process(ProcessContext c) {
     KernelFile f = c.element();
-    if (f.isDigest()) {
-      f = WaitingModule.restore(f);
+    // a waiting module's bytes come back from its scratch file: as many as the archive declared
+    long size = f.isDigest() ? Math.max(0, f.size()) : f.bytes() == null ? 0 : f.bytes().length;
+    // the module's bytes, held whole from here to its judgement (EntryBytes: why)
+    try {
+      EntryBytes.jvm().take(size);
+    } catch (java.io.InterruptedIOException e) {
+      throw new UncheckedIOException(e);
     }
-    moduleBytes.inc(f.size());
-    ModuleAnalysis.Outcome out = analysis.analyze(f, new SideInputBases(c.sideInput(bases), c.sideInput(withoutBtf), againstKey), c.sideInput(scanned));
+    ModuleAnalysis.Outcome out;
+    try {
+      if (f.isDigest()) {
+        f = WaitingModule.restore(f);
+      }
+      moduleBytes.inc(f.size());
+      out = analysis.analyze(f, new SideInputBases(c.sideInput(bases), c.sideInput(withoutBtf), againstKey), c.sideInput(scanned));
+    } finally {
+      EntryBytes.jvm().give(size);
+    }
     ModuleRows.count(out);
     if (out.blob() != null) {
       // Outside analyze(): failing to write output is the run's failure, not the module's.

@@ -1,0 +1,140 @@
+package dev.btfscan.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.btfscan.report.Json;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Packages as large as the scan's own limits allow fit the heap run.sh gives: each scan runs in a
+ * JVM of its own, as run.sh starts it for the cores it names, on hundreds of MB of random bytes
+ * made here, so it runs with the integration suite. Before each bound, each ended in
+ * OutOfMemoryError (exit 2).
+ */
+@Tag("integration")
+class HeapBoundsTest {
+  @TempDir Path tmp;
+
+  /**
+   * xz blocks as large as the parallel decoder takes (63 MiB of each size): its look-ahead is
+   * bounded in bytes, not only in blocks.
+   */
+  @Test
+  void twoPackagesOfMaximalXzBlocksReadAtOnceOnFourCoresFitTheHeap() throws Exception {
+    assumeTrue(runs("xz", "--version") && runs("tar", "--version"), "needs xz and tar");
+    Path dir = Files.createDirectories(tmp.resolve("content"));
+    Random random = new Random(63);
+    byte[] chunk = new byte[1 << 20];
+    try (OutputStream out = Files.newOutputStream(dir.resolve("noise.bin"))) {
+      for (int i = 0; i < 7 * 63; i++) { // seven whole blocks: all of them fit what 4 threads may queue
+        random.nextBytes(chunk);
+        out.write(chunk);
+      }
+    }
+    Path first = tmp.resolve("maximal-blocks.tar.xz");
+    int rc = new ProcessBuilder("sh", "-c", "tar -cf - -C \"$1\" . | xz -0 -T2 --block-size=63MiB -c > \"$2\"",
+        "sh", dir.toString(), first.toString()).inheritIO().start().waitFor();
+    assertEquals(0, rc, "tar | xz");
+    Files.delete(dir.resolve("noise.bin"));
+    Path second = tmp.resolve("maximal-blocks-again.tar.xz");
+    Files.createLink(second, first);
+
+    List<JsonNode> packages = scan(4, first, second);
+    assertEquals(2, packages.size(), packages.toString());
+    for (JsonNode p : packages) {
+      assertEquals(0, p.get("problems").size(), p.toString());
+      assertEquals(2, p.get("entries").asInt(), p.toString()); // "./" and noise.bin, read to the end
+    }
+  }
+
+  /**
+   * Four tarballs of one 250 MB module each (random bytes: no ELF, and no bomb), on 2 cores: the
+   * readers and the module analysis hold whole modules within a budget of the heap
+   * ({@code EntryBytes}), and a reader holds an entry once, not twice.
+   */
+  @Test
+  void fourPackagesOfOneModuleNearTheEntryCapFitTheHeapOfTwoCores() throws Exception {
+    assumeTrue(runs("gzip", "--version") && runs("tar", "--version"), "needs gzip and tar");
+    Path dir = Files.createDirectories(tmp.resolve("module"));
+    Random random = new Random(250);
+    byte[] chunk = new byte[1 << 20];
+    try (OutputStream out = Files.newOutputStream(dir.resolve("big.ko"))) {
+      for (int i = 0; i < 250; i++) {
+        random.nextBytes(chunk);
+        out.write(chunk);
+      }
+    }
+    Path first = tmp.resolve("big-module-1.tar.gz");
+    int rc = new ProcessBuilder("sh", "-c", "tar -cf - -C \"$1\" . | gzip -1 > \"$2\"",
+        "sh", dir.toString(), first.toString()).inheritIO().start().waitFor();
+    assertEquals(0, rc, "tar | gzip");
+    Files.delete(dir.resolve("big.ko"));
+    List<Path> inputs = new ArrayList<>(List.of(first));
+    for (int i = 2; i <= 4; i++) {
+      inputs.add(Files.createLink(tmp.resolve("big-module-" + i + ".tar.gz"), first));
+    }
+    List<JsonNode> packages = scan(2, inputs.toArray(new Path[0]));
+    assertEquals(4, packages.size(), packages.toString());
+    List<String> modules = Files.readAllLines(tmp.resolve("out").resolve(ScanPipeline.MODULES), StandardCharsets.UTF_8);
+    assertEquals(4, modules.size(), modules.toString());
+    for (String line : modules) {
+      JsonNode row = Json.parse(line);
+      assertEquals("invalid", row.get("verdict").asText(), line);
+      assertTrue(row.get("problems").toString().contains("not an ELF"), line);
+    }
+  }
+
+  /** The package rows of a scan of {@code inputs} by a JVM with {@code cores} and run.sh's heap for them. */
+  private List<JsonNode> scan(int cores, Path... inputs) throws Exception {
+    Path out = tmp.resolve("out");
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:ActiveProcessorCount=" + cores, "-Xmx" + (200 + 220 * cores) + "m", "-XX:TieredStopAtLevel=1",
+        "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+        "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "scan", "--quiet", "--output", out.toString()));
+    for (Path input : inputs) {
+      command.add(input.toString());
+    }
+    Path log = tmp.resolve("scan.log");
+    Process scan = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    boolean finished = scan.waitFor(10, TimeUnit.MINUTES);
+    if (!finished) {
+      scan.destroyForcibly();
+    }
+    assertTrue(finished, "scan did not finish in 10 minutes");
+    assertEquals(0, scan.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    List<JsonNode> packages = new ArrayList<>();
+    for (String line : Files.readAllLines(out.resolve(ScanPipeline.PACKAGES), StandardCharsets.UTF_8)) {
+      packages.add(Json.parse(line));
+    }
+    return packages;
+  }
+
+  private static boolean runs(String... command) {
+    try {
+      return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start().waitFor() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}
