@@ -98,6 +98,39 @@ class HeapBoundsTest {
     }
   }
 
+  /**
+   * Four tarballs of one 250 MB kernel image each (random bytes: no kernel found), on 2 cores: an
+   * image that large is not kept by the image cache past its extraction.
+   */
+  @Test
+  void fourPackagesOfOneKernelImageNearTheEntryCapFitTheHeapOfTwoCores() throws Exception {
+    assumeTrue(runs("gzip", "--version") && runs("tar", "--version"), "needs gzip and tar");
+    Path dir = Files.createDirectories(tmp.resolve("image").resolve("boot"));
+    Random random = new Random(251);
+    byte[] chunk = new byte[1 << 20];
+    try (OutputStream out = Files.newOutputStream(dir.resolve("vmlinuz-6.1.0-99-amd64"))) {
+      for (int i = 0; i < 250; i++) {
+        random.nextBytes(chunk);
+        out.write(chunk);
+      }
+    }
+    Path first = tmp.resolve("big-image-1.tar.gz");
+    int rc = new ProcessBuilder("sh", "-c", "tar -cf - -C \"$1\" boot | gzip -1 > \"$2\"",
+        "sh", dir.getParent().toString(), first.toString()).inheritIO().start().waitFor();
+    assertEquals(0, rc, "tar | gzip");
+    Files.delete(dir.resolve("vmlinuz-6.1.0-99-amd64"));
+    List<Path> inputs = new ArrayList<>(List.of(first));
+    for (int i = 2; i <= 4; i++) {
+      inputs.add(Files.createLink(tmp.resolve("big-image-" + i + ".tar.gz"), first));
+    }
+    assertEquals(4, scan(2, inputs.toArray(new Path[0])).size());
+    List<String> kernels = Files.readAllLines(tmp.resolve("out").resolve(ScanPipeline.KERNELS), StandardCharsets.UTF_8);
+    assertEquals(4, kernels.size(), kernels.toString());
+    for (String line : kernels) {
+      assertTrue(Json.parse(line).get("problems").toString().contains("no BTF found"), line);
+    }
+  }
+
   /** The package rows of a scan of {@code inputs} by a JVM with {@code cores} and run.sh's heap for them. */
   private List<JsonNode> scan(int cores, Path... inputs) throws Exception {
     Path out = tmp.resolve("out");

@@ -26,6 +26,13 @@ import java.util.zip.CRC32;
 final class KernelImageCache {
   /** A couple of images: each entry holds an image and its vmlinux BTF (a few MB each). */
   private static final int CAPACITY = 2;
+  /**
+   * Larger images are kept only while they are extracted (so a second caller still waits for that
+   * extraction), not after: an image may be as large as the entry cap (256 MB), and two kept ones
+   * with a third being read ran the 640 MB heap of 2 cores out of memory. Real vmlinuz are 8-15 MB,
+   * raw arm64 Images about 40 MB; a larger one is extracted again for its digest.
+   */
+  static final int KEPT_IMAGE_BYTES = 64 << 20;
 
   /** An image's BTF as {@link BtfFiles#load} finds it, and that BTF's SHA-256 (hex). */
   record Extracted(BtfFiles.Found found, String btfSha256) {}
@@ -61,7 +68,16 @@ final class KernelImageCache {
         }
       }
     }
-    return found != null ? await(found, image) : extract(image, mine);
+    if (found != null) {
+      return await(found, image);
+    }
+    try {
+      return extract(image, mine);
+    } finally {
+      if (image.length > KEPT_IMAGE_BYTES) {
+        forget(mine); // not kept past its extraction: see KEPT_IMAGE_BYTES
+      }
+    }
   }
 
   private static Extracted extract(byte[] image, CompletableFuture<Extracted> mine) throws IOException {
