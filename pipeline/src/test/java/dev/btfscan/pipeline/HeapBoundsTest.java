@@ -37,18 +37,9 @@ class HeapBoundsTest {
   void twoPackagesOfMaximalXzBlocksReadAtOnceOnFourCoresFitTheHeap() throws Exception {
     assumeTrue(runs("xz", "--version") && runs("tar", "--version"), "needs xz and tar");
     Path dir = Files.createDirectories(tmp.resolve("content"));
-    Random random = new Random(63);
-    byte[] chunk = new byte[1 << 20];
-    try (OutputStream out = Files.newOutputStream(dir.resolve("noise.bin"))) {
-      for (int i = 0; i < 7 * 63; i++) { // seven whole blocks: all of them fit what 4 threads may queue
-        random.nextBytes(chunk);
-        out.write(chunk);
-      }
-    }
+    randomFile(dir.resolve("noise.bin"), 7 * 63, 63); // seven whole blocks: all of them fit what 4 threads may queue
     Path first = tmp.resolve("maximal-blocks.tar.xz");
-    int rc = new ProcessBuilder("sh", "-c", "tar -cf - -C \"$1\" . | xz -0 -T2 --block-size=63MiB -c > \"$2\"",
-        "sh", dir.toString(), first.toString()).inheritIO().start().waitFor();
-    assertEquals(0, rc, "tar | xz");
+    pack("tar -cf - -C \"$1\" . | xz -0 -T2 --block-size=63MiB -c > \"$2\"", dir, first);
     Files.delete(dir.resolve("noise.bin"));
     Path second = tmp.resolve("maximal-blocks-again.tar.xz");
     Files.createLink(second, first);
@@ -70,18 +61,9 @@ class HeapBoundsTest {
   void fourPackagesOfOneModuleNearTheEntryCapFitTheHeapOfTwoCores() throws Exception {
     assumeTrue(runs("gzip", "--version") && runs("tar", "--version"), "needs gzip and tar");
     Path dir = Files.createDirectories(tmp.resolve("module"));
-    Random random = new Random(250);
-    byte[] chunk = new byte[1 << 20];
-    try (OutputStream out = Files.newOutputStream(dir.resolve("big.ko"))) {
-      for (int i = 0; i < 250; i++) {
-        random.nextBytes(chunk);
-        out.write(chunk);
-      }
-    }
+    randomFile(dir.resolve("big.ko"), 250, 250);
     Path first = tmp.resolve("big-module-1.tar.gz");
-    int rc = new ProcessBuilder("sh", "-c", "tar -cf - -C \"$1\" . | gzip -1 > \"$2\"",
-        "sh", dir.toString(), first.toString()).inheritIO().start().waitFor();
-    assertEquals(0, rc, "tar | gzip");
+    pack("tar -cf - -C \"$1\" . | gzip -1 > \"$2\"", dir, first);
     Files.delete(dir.resolve("big.ko"));
     List<Path> inputs = new ArrayList<>(List.of(first));
     for (int i = 2; i <= 4; i++) {
@@ -106,18 +88,9 @@ class HeapBoundsTest {
   void fourPackagesOfOneKernelImageNearTheEntryCapFitTheHeapOfTwoCores() throws Exception {
     assumeTrue(runs("gzip", "--version") && runs("tar", "--version"), "needs gzip and tar");
     Path dir = Files.createDirectories(tmp.resolve("image").resolve("boot"));
-    Random random = new Random(251);
-    byte[] chunk = new byte[1 << 20];
-    try (OutputStream out = Files.newOutputStream(dir.resolve("vmlinuz-6.1.0-99-amd64"))) {
-      for (int i = 0; i < 250; i++) {
-        random.nextBytes(chunk);
-        out.write(chunk);
-      }
-    }
+    randomFile(dir.resolve("vmlinuz-6.1.0-99-amd64"), 250, 251);
     Path first = tmp.resolve("big-image-1.tar.gz");
-    int rc = new ProcessBuilder("sh", "-c", "tar -cf - -C \"$1\" boot | gzip -1 > \"$2\"",
-        "sh", dir.getParent().toString(), first.toString()).inheritIO().start().waitFor();
-    assertEquals(0, rc, "tar | gzip");
+    pack("tar -cf - -C \"$1\" boot | gzip -1 > \"$2\"", dir.getParent(), first);
     Files.delete(dir.resolve("vmlinuz-6.1.0-99-amd64"));
     List<Path> inputs = new ArrayList<>(List.of(first));
     for (int i = 2; i <= 4; i++) {
@@ -157,6 +130,24 @@ class HeapBoundsTest {
       packages.add(Json.parse(line));
     }
     return packages;
+  }
+
+  /** {@code mib} MiB of random bytes (seeded) in {@code file}: nothing a compressor can shrink. */
+  private static void randomFile(Path file, int mib, long seed) throws IOException {
+    Random random = new Random(seed);
+    byte[] chunk = new byte[1 << 20];
+    try (OutputStream out = Files.newOutputStream(file)) {
+      for (int i = 0; i < mib; i++) {
+        random.nextBytes(chunk);
+        out.write(chunk);
+      }
+    }
+  }
+
+  /** Runs the shell {@code pipeline} with $1 the directory to pack and $2 the package to write. */
+  private static void pack(String pipeline, Path dir, Path pkg) throws Exception {
+    int rc = new ProcessBuilder("sh", "-c", pipeline, "sh", dir.toString(), pkg.toString()).inheritIO().start().waitFor();
+    assertEquals(0, rc, pipeline);
   }
 
   private static boolean runs(String... command) {

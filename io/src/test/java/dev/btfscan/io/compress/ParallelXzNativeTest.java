@@ -417,19 +417,7 @@ class ParallelXzNativeTest {
       assertTrue(data[b] != 'S', "only block 1 starts with SLOW");
     }
     Path marks = Files.createDirectories(tmp.resolve("marks"));
-    NativeXz holdsTheFirst = fake("holds-the-first", String.join("\n",
-        "d='" + marks + "'",
-        "o=$(mktemp \"$d/out.XXXXXX\")",
-        "\"$XZ\" \"$@\" > \"$o\" || exit $?",
-        "if [ \"$(head -c 4 \"$o\")\" = SLOW ]; then",
-        "  i=0",
-        "  while [ \"$(ls \"$d\" | grep -c '^done')\" -lt 3 ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done",
-        "  ls \"$d\" | grep -c '^done' > \"$d/seen\"",
-        "elif [ \"$(wc -c < \"$o\")\" -ge " + BLOCK + " ]; then",
-        "  touch \"$d/done.$$\"",
-        "fi",
-        "cat \"$o\"",
-        "rm -f \"$o\""), Duration.ofSeconds(30));
+    NativeXz holdsTheFirst = holdsTheFirst("holds-the-first", marks, 100);
     byte[] xz = xz(data, "-T2", "--block-size=" + BLOCK, "--check=crc64");
     assertArrayEquals(data, decode(xz, holdsTheFirst));
     assertEquals(3, Integer.parseInt(Files.readString(marks.resolve("seen")).trim()),
@@ -448,19 +436,7 @@ class ParallelXzNativeTest {
       data[b] = 'x'; // only block 1 starts with SLOW
     }
     Path marks = Files.createDirectories(tmp.resolve("marks-bytes"));
-    NativeXz holdsTheFirst = fake("holds-the-first-bytes", String.join("\n",
-        "d='" + marks + "'",
-        "o=$(mktemp \"$d/out.XXXXXX\")",
-        "\"$XZ\" \"$@\" > \"$o\" || exit $?",
-        "if [ \"$(head -c 4 \"$o\")\" = SLOW ]; then",
-        "  i=0",
-        "  while [ \"$(ls \"$d\" | grep -c '^done')\" -lt 3 ] && [ $i -lt 20 ]; do sleep 0.05; i=$((i + 1)); done",
-        "  ls \"$d\" | grep -c '^done' > \"$d/seen\"",
-        "elif [ \"$(wc -c < \"$o\")\" -ge " + BLOCK + " ]; then",
-        "  touch \"$d/done.$$\"",
-        "fi",
-        "cat \"$o\"",
-        "rm -f \"$o\""), Duration.ofSeconds(30));
+    NativeXz holdsTheFirst = holdsTheFirst("holds-the-first-bytes", marks, 20);
     byte[] xz = xz(data, "-0", "-T2", "--block-size=" + BLOCK, "--check=crc64");
     try (InputStream in = ParallelXzInputStream.open(new ByteArrayInputStream(xz), MEMORY_KIB, 2, holdsTheFirst, 0,
         5L * BLOCK)) {
@@ -468,6 +444,26 @@ class ParallelXzNativeTest {
     }
     assertEquals(2, Integer.parseInt(Files.readString(marks.resolve("seen")).trim()),
         "whole blocks decoded while block 1 was");
+  }
+
+  /**
+   * A stand-in xz that holds a block starting with SLOW until three other whole blocks are decoded
+   * (or {@code polls} x 50 ms have passed), then writes how many were to {@code marks}/seen.
+   */
+  private static NativeXz holdsTheFirst(String name, Path marks, int polls) throws IOException {
+    return fake(name, String.join("\n",
+        "d='" + marks + "'",
+        "o=$(mktemp \"$d/out.XXXXXX\")",
+        "\"$XZ\" \"$@\" > \"$o\" || exit $?",
+        "if [ \"$(head -c 4 \"$o\")\" = SLOW ]; then",
+        "  i=0",
+        "  while [ \"$(ls \"$d\" | grep -c '^done')\" -lt 3 ] && [ $i -lt " + polls + " ]; do sleep 0.05; i=$((i + 1)); done",
+        "  ls \"$d\" | grep -c '^done' > \"$d/seen\"",
+        "elif [ \"$(wc -c < \"$o\")\" -ge " + BLOCK + " ]; then",
+        "  touch \"$d/done.$$\"",
+        "fi",
+        "cat \"$o\"",
+        "rm -f \"$o\""), Duration.ofSeconds(30));
   }
 
   private static List<String> xzChildren() {
