@@ -52,8 +52,4 @@ public final class EntryBytes {
     held -= bytes;
     notifyAll();
   }
-
-  synchronized long held() {
-    return held;
-  }
 }
