@@ -22,7 +22,9 @@ import java.io.Serializable;
  *
  * <p>The reader sends a package's kernel images on after {@code finish} (up to a bound of its
  * own), so a session may work on an image in the background, on threads of its own, while the
- * package streams on: the image's digest, made when it is sent, then finds that work done.
+ * package streams on: the image's digest, made when it is sent, then finds that work done. An
+ * image beyond the bound is sent at once, and the reader waits for that work to end ({@link
+ * Session#awaitImages}) before it reads on.
  */
 public interface LocalAnalysis extends Serializable {
   /** A session for one package, opened when its reading starts. */
@@ -41,6 +43,13 @@ public interface LocalAnalysis extends Serializable {
   interface Session {
     /** A kernel image candidate of the package (bytes may be null when it was not read). */
     void kernelImage(KernelFile image);
+
+    /**
+     * Returns once the session's background work on every kernel image given so far has ended, so
+     * that it holds no image's bytes any more. The reader calls it before it lets go of an image it
+     * did not hold back: that image's bytes are counted in {@link EntryBytes} only until then.
+     */
+    void awaitImages();
 
     /** A module of the package: judge it, hold it, or pass it on. */
     void module(KernelFile module, Output out);

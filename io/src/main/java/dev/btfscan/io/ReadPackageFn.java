@@ -403,10 +403,17 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
         session.kernelImage(file);
         imagesToSend.add(file);
         imageBytesHeld += data == null ? 0 : data.length;
+        boolean sent = false;
         while (imageBytesHeld > HELD_IMAGE_BYTES && !imagesToSend.isEmpty()) {
           KernelFile oldest = imagesToSend.poll();
           imageBytesHeld -= oldest.bytes() == null ? 0 : oldest.bytes().length;
           sendImage(oldest);
+          sent = true;
+        }
+        if (sent) {
+          // this image may be among those sent, and its bytes leave EntryBytes when emit returns:
+          // the session's extraction of it must be over by then, not still holding them
+          session.awaitImages();
         }
       } else if (session == null) {
         passOn(file);

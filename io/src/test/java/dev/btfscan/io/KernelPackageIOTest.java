@@ -131,6 +131,9 @@ class KernelPackageIOTest {
         public void kernelImage(KernelFile image) {}
 
         @Override
+        public void awaitImages() {}
+
+        @Override
         public void module(KernelFile module, Output out) {
           out.line("modules", "judged " + module.packageName() + ":" + module.path());
         }
@@ -152,6 +155,11 @@ class KernelPackageIOTest {
         @Override
         public void kernelImage(KernelFile image) {
           EVENTS.add("image " + image.path());
+        }
+
+        @Override
+        public void awaitImages() {
+          EVENTS.add("await images");
         }
 
         @Override
@@ -194,6 +202,36 @@ class KernelPackageIOTest {
     p.run().waitUntilFinish();
     assertEquals(List.of("image boot/vmlinuz-6.1.0-13-amd64", "module lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko",
         "finish", "digest boot/vmlinuz-6.1.0-13-amd64"), List.copyOf(EVENTS));
+  }
+
+  /**
+   * An image too large to hold back to the package's end is digested at once, and the reader waits
+   * for the session to be done with it before it reads on: the image's bytes are counted in
+   * EntryBytes only until then.
+   */
+  @Test
+  void anImageTooLargeToHoldBackIsDigestedAtOnceAndTheSessionDoneWithItBeforeTheReaderGoesOn()
+      throws IOException {
+    byte[] large = new byte[(int) ReadPackageFn.HELD_IMAGE_BYTES + 1];
+    write("in/linux-image.deb", TestPackages.deb(List.of(
+        file("boot/vmlinux-6.1.0-13-amd64", large),
+        file("lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko", "xfs module")), Compression.GZIP));
+    WriteSortedLines modules = WriteSortedLines.to(dir.resolve("out/modules.jsonl").toString());
+    EVENTS.clear();
+    Pipeline p = pipeline();
+    PCollectionTuple out = p.apply(Create.of(dir.resolve("in").toString() + "/*"))
+        .apply(KernelPackageIO.read()
+            .withLocalAnalysis(new RecordEverything(), java.util.Map.of("modules", modules.runSpiller()))
+            .withKernelImageDigest(image -> {
+              EVENTS.add("digest " + image.path());
+              return new byte[] {1};
+            }));
+    out.get(KernelPackageIO.LOCAL_RUNS)
+        .apply(org.apache.beam.sdk.transforms.Values.create())
+        .apply(modules.mergeRuns());
+    p.run().waitUntilFinish();
+    assertEquals(List.of("image boot/vmlinux-6.1.0-13-amd64", "digest boot/vmlinux-6.1.0-13-amd64", "await images",
+        "module lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko", "finish"), List.copyOf(EVENTS));
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.btfscan.transforms;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.ref.WeakReference;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedList;
@@ -27,17 +28,49 @@ final class KernelImageCache {
   /** A couple of images: each entry holds an image and its vmlinux BTF (a few MB each). */
   private static final int CAPACITY = 2;
   /**
-   * Larger images are kept only while they are extracted (so a second caller still waits for that
-   * extraction), not after: an image may be as large as the entry cap (256 MB), and two kept ones
-   * with a third being read ran the 640 MB heap of 2 cores out of memory. Real vmlinuz are 8-15 MB,
-   * raw arm64 Images about 40 MB; a larger one is extracted again for its digest.
+   * Larger images are held by the cache only weakly, and found again only as the same array: a
+   * package's session and its digest both ask for the image the reader holds, in either order, the
+   * later one perhaps after the other's extraction ended. The cache never keeps such an image
+   * alive, nor brings one back to life to compare it with another: an image may be as large as the
+   * entry cap (256 MB), and two kept ones with a third being read ran the 640 MB heap of 2 cores out
+   * of memory, as did a late request comparing its image with an earlier package's of the same
+   * content. Real vmlinuz are 8-15 MB, raw arm64 Images about 40 MB.
    */
   static final int KEPT_IMAGE_BYTES = 64 << 20;
 
   /** An image's BTF as {@link BtfFiles#load} finds it, and that BTF's SHA-256 (hex). */
   record Extracted(BtfFiles.Found found, String btfSha256) {}
 
-  private record Entry(long crc, byte[] image, CompletableFuture<Extracted> extracted) {}
+  /** How an image is extracted: {@link #extractBtf} but in tests. */
+  interface Extraction {
+    Extracted of(byte[] image) throws IOException;
+  }
+
+  /**
+   * One image and its extraction, begun or done.
+   *
+   * @param kept the image, held strongly (images up to {@link #KEPT_IMAGE_BYTES}), else null
+   * @param weak the image, held weakly (larger ones), else null
+   */
+  private record Entry(long crc, byte[] kept, WeakReference<byte[]> weak, CompletableFuture<Extracted> extracted) {
+    static Entry of(long crc, byte[] image, CompletableFuture<Extracted> extracted) {
+      return image.length > KEPT_IMAGE_BYTES
+          ? new Entry(crc, null, new WeakReference<>(image), extracted)
+          : new Entry(crc, image, null, extracted);
+    }
+
+    /** Whether a weakly held image is gone (asked without taking hold of it). */
+    boolean gone() {
+      return weak != null && weak.refersTo(null);
+    }
+
+    boolean holds(long crc, byte[] image) {
+      if (weak != null) {
+        return weak.refersTo(image);
+      }
+      return this.crc == crc && Arrays.equals(kept, image);
+    }
+  }
 
   /** Most recently used first. */
   private static final LinkedList<Entry> CACHE = new LinkedList<>();
@@ -46,15 +79,20 @@ final class KernelImageCache {
 
   /** The image's BTF: found in the cache, waited for if another thread is extracting it, else extracted here. */
   static Extracted load(byte[] image) throws IOException {
+    return load(image, KernelImageCache::extractBtf);
+  }
+
+  static Extracted load(byte[] image, Extraction extraction) throws IOException {
     CRC32 crc32 = new CRC32();
     crc32.update(image);
     long crc = crc32.getValue();
     CompletableFuture<Extracted> mine = new CompletableFuture<>();
     CompletableFuture<Extracted> found = null;
     synchronized (CACHE) {
+      CACHE.removeIf(Entry::gone); // weakly held images nobody holds any more
       for (Iterator<Entry> it = CACHE.iterator(); it.hasNext(); ) {
         Entry e = it.next();
-        if (e.crc() == crc && Arrays.equals(e.image(), image)) {
+        if (e.holds(crc, image)) {
           it.remove();
           CACHE.addFirst(e);
           found = e.extracted();
@@ -62,28 +100,27 @@ final class KernelImageCache {
         }
       }
       if (found == null) {
-        CACHE.addFirst(new Entry(crc, image, mine));
+        CACHE.addFirst(Entry.of(crc, image, mine));
         while (CACHE.size() > CAPACITY) {
           CACHE.removeLast();
         }
       }
     }
     if (found != null) {
-      return await(found, image);
+      return await(found, image, extraction);
     }
-    try {
-      return extract(image, mine);
-    } finally {
-      if (image.length > KEPT_IMAGE_BYTES) {
-        forget(mine); // not kept past its extraction: see KEPT_IMAGE_BYTES
-      }
-    }
+    return extract(image, mine, extraction);
   }
 
-  private static Extracted extract(byte[] image, CompletableFuture<Extracted> mine) throws IOException {
+  private static Extracted extractBtf(byte[] image) throws IOException {
+    BtfFiles.Found found = BtfFiles.load(image);
+    return new Extracted(found, Sha256.hex(found.btf()));
+  }
+
+  private static Extracted extract(byte[] image, CompletableFuture<Extracted> mine, Extraction extraction)
+      throws IOException {
     try {
-      BtfFiles.Found found = BtfFiles.load(image);
-      Extracted extracted = new Extracted(found, Sha256.hex(found.btf()));
+      Extracted extracted = extraction.of(image);
       mine.complete(extracted);
       return extracted;
     } catch (IOException | RuntimeException e) {
@@ -103,7 +140,8 @@ final class KernelImageCache {
     }
   }
 
-  private static Extracted await(CompletableFuture<Extracted> extraction, byte[] image) throws IOException {
+  private static Extracted await(CompletableFuture<Extracted> extraction, byte[] image, Extraction again)
+      throws IOException {
     try {
       return Waiting.forResult(extraction);
     } catch (ExecutionException e) {
@@ -116,7 +154,7 @@ final class KernelImageCache {
       }
       if (cause instanceof Error) {
         // the other extraction hit an Error of its own and forgot its entry: try this one here
-        return load(image);
+        return load(image, again);
       }
       throw new UncheckedIOException(new IOException(cause));
     }

@@ -101,6 +101,11 @@ final class PackageJudging implements LocalAnalysis.Session {
   }
 
   @Override
+  public void awaitImages() {
+    takeExtracted(true);
+  }
+
+  @Override
   public void module(KernelFile module, LocalAnalysis.Output out) {
     if (takeExtracted(false)) {
       judgeHeld(out);
