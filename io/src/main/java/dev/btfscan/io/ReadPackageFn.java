@@ -323,22 +323,32 @@ final class ReadPackageFn extends DoFn<KV<String, String>, KernelFile> {
       // the bytes held from the read until the entry is handed on (EntryBytes: why)
       EntryBytes.jvm().take(entry.size());
       try {
-        byte[] data;
-        try {
-          // size <= maxEntryBytes <= Integer.MAX_VALUE - 16 is checked when the cap is set
-          data = readWhole(content, (int) entry.size());
-          bytes.inc(data.length);
-        } catch (IOException e) {
-          // The package ends or breaks inside this entry: it was seen, so it keeps a row saying
-          // why it has no bytes; the package gets its problem from the rethrown failure.
-          problems.add(cutShort(entry, e));
-          emit(entry, kind, null, problems);
-          throw e;
-        }
-        emit(entry, kind, data, problems);
+        readAndEmit(entry, kind, content, problems);
       } finally {
         EntryBytes.jvm().give(entry.size());
       }
+    }
+
+    /**
+     * Reads the entry whole and hands it on. A method of its own so that no frame holds the bytes
+     * once it returns: a local of {@link #visitFile} would keep them alive past the give-back to
+     * {@link EntryBytes}, beside the next entry's read that the give-back lets start.
+     */
+    private void readAndEmit(PackageEntry entry, KernelFileKind kind, InputStream content, List<String> problems)
+        throws IOException {
+      byte[] data;
+      try {
+        // size <= maxEntryBytes <= Integer.MAX_VALUE - 16 is checked when the cap is set
+        data = readWhole(content, (int) entry.size());
+        bytes.inc(data.length);
+      } catch (IOException e) {
+        // The package ends or breaks inside this entry: it was seen, so it keeps a row saying
+        // why it has no bytes; the package gets its problem from the rethrown failure.
+        problems.add(cutShort(entry, e));
+        emit(entry, kind, null, problems);
+        throw e;
+      }
+      emit(entry, kind, data, problems);
     }
 
     /**

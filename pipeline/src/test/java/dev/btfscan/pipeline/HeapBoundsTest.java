@@ -58,8 +58,6 @@ class HeapBoundsTest {
    * ({@code EntryBytes}), and a reader holds an entry once, not twice.
    */
   @Test
-  @org.junit.jupiter.api.Disabled("open: passed in one fresh-clone CI and by hand, ran out of memory in the next CI run;"
-      + " a module near the cap still has a path past EntryBytes (session 14 note)")
   void fourPackagesOfOneModuleNearTheEntryCapFitTheHeapOfTwoCores() throws Exception {
     assumeTrue(runs("gzip", "--version") && runs("tar", "--version"), "needs gzip and tar");
     Path dir = Files.createDirectories(tmp.resolve("module"));

@@ -73,11 +73,7 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, String> {
     }
     ModuleAnalysis.Outcome out;
     try {
-      if (f.isDigest()) {
-        f = WaitingModule.restore(f);
-      }
-      moduleBytes.inc(f.size());
-      out = analysis.analyze(f, new SideInputBases(c.sideInput(bases), c.sideInput(withoutBtf), againstKey), c.sideInput(scanned));
+      out = judge(f, c);
     } finally {
       EntryBytes.jvm().give(size);
     }
@@ -90,6 +86,18 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, String> {
     if (out.mismatchRow() != null) {
       c.output(ScanTags.MISMATCH_ROWS, Json.line(out.mismatchRow()));
     }
+  }
+
+  /**
+   * The module's judgement. A method of its own so that the bytes restored here are held by no
+   * frame once it returns: a local of {@link #process} would keep them alive past the give-back to
+   * {@link EntryBytes}, and the reader it wakes ran out of memory allocating beside them.
+   */
+  private ModuleAnalysis.Outcome judge(KernelFile f, ProcessContext c) {
+    KernelFile module = f.isDigest() ? WaitingModule.restore(f) : f;
+    moduleBytes.inc(module.size());
+    return analysis.analyze(module, new SideInputBases(c.sideInput(bases), c.sideInput(withoutBtf), againstKey),
+        c.sideInput(scanned));
   }
 
   /** The side input's vmlinux map, read in {@link BaseSource}'s order. */

@@ -28,7 +28,7 @@ final class WaitingModule {
    * modules 1245 are under 2 KB slimmed, 1.1 MB in all; 3131 are under 16 KB, 14 MB.
    */
   static final int MIN_BYTES = 2 << 10;
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
   private static final Counter STORED = Metrics.counter(AnalyzeModuleFn.class, "modules-waiting-on-disk");
 
   private WaitingModule() {}
@@ -50,6 +50,7 @@ final class WaitingModule {
       out.writeByte(VERSION);
       out.writeUTF(path);
       out.writeUTF(Sha256.hex(module.bytes()));
+      out.writeInt(module.bytes().length);
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -61,6 +62,7 @@ final class WaitingModule {
   static KernelFile restore(KernelFile digested) {
     String path;
     String sha;
+    int length;
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(digested.bytes()));
       if (in.readUnsignedByte() != VERSION) {
@@ -68,10 +70,11 @@ final class WaitingModule {
       }
       path = in.readUTF();
       sha = in.readUTF();
+      length = in.readInt();
     } catch (IOException e) {
       throw new IllegalStateException("damaged digest of waiting module " + digested, e);
     }
-    byte[] read = StoredBytes.read(path, sha, "the waiting module " + digested.packageName() + ":" + digested.path());
+    byte[] read = StoredBytes.read(path, sha, length, "the waiting module " + digested.packageName() + ":" + digested.path());
     return digested.withBytes(read);
   }
 }

@@ -57,4 +57,16 @@ class WaitingModuleTest {
     StoredBytes.Unreadable e = assertThrows(StoredBytes.Unreadable.class, () -> WaitingModule.restore(waiting));
     assertTrue(e.getMessage().contains("no longer holds"), e.getMessage());
   }
+
+  @Test
+  void aScratchFileThatGrewFailsTheRunNotTheModule() throws Exception {
+    // read back into an array of the length it was written with: a longer file is not it either
+    KernelFile m = module(4096);
+    KernelFile waiting = m.withDigest(WaitingModule.digester(new BlobWriter(out.toString())).apply(m));
+    try (var files = Files.list(out.resolve(WaitingModule.SCRATCH))) {
+      Files.write(files.findFirst().orElseThrow(), new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
+    }
+    StoredBytes.Unreadable e = assertThrows(StoredBytes.Unreadable.class, () -> WaitingModule.restore(waiting));
+    assertTrue(e.getMessage().contains("no longer holds"), e.getMessage());
+  }
 }
