@@ -44,9 +44,9 @@ public final class KernelImage {
     return new KernelImage(otherFormat, btf, Optional.ofNullable(release), Optional.ofNullable(arch));
   }
 
-  /** Reads an image with {@link DecompressionLimits#defaults()} (2 GiB output cap). */
+  /** Reads an image with {@link DecompressionLimits#forKernel()} (128 MiB output cap). */
   public static KernelImage read(byte[] file) throws KernelImageException {
-    return read(file, DecompressionLimits.defaults());
+    return read(file, DecompressionLimits.forKernel());
   }
 
   /**

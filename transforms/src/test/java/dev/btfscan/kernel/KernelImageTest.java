@@ -182,4 +182,27 @@ class KernelImageTest {
     }
     return out.toByteArray();
   }
+
+  /**
+   * A small gzip vmlinuz whose payload is larger than any real kernel (but expands far less than
+   * the ratio limit) is refused at the kernel cap, not decompressed until the heap runs out.
+   */
+  @Test
+  void aPayloadBeyondTheKernelCapIsRefusedNotHeldWhole() throws Exception {
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    byte[] block = new byte[1 << 20];
+    java.util.Random random = new java.util.Random(9);
+    try (OutputStream out = new java.util.zip.GZIPOutputStream(gz, 1 << 16)) {
+      for (long written = 0; written <= dev.btfscan.io.compress.DecompressionLimits.DEFAULT_KERNEL_MAX_BYTES;
+          written += block.length) {
+        for (int i = 0; i < block.length; i += 1024) {
+          block[i] = (byte) random.nextInt(); // about 1:200, far under the 1000:1 ratio limit
+        }
+        out.write(block);
+      }
+    }
+    byte[] file = gz.toByteArray();
+    KernelImageException e = assertThrows(KernelImageException.class, () -> KernelImage.read(file));
+    assertTrue(e.getMessage().contains("expands beyond 128 MiB limit"), e.getMessage());
+  }
 }

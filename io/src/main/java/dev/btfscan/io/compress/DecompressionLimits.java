@@ -20,6 +20,13 @@ public final class DecompressionLimits implements Serializable {
   public static final long DEFAULT_PAYLOAD_MAX_BYTES = 2048 * MIB;
   /** Default cap for one kernel module. */
   public static final long DEFAULT_MODULE_MAX_BYTES = 512 * MIB;
+  /**
+   * Default cap for one decompressed kernel (a vmlinuz's payload): real ones are 35-100 MB (arm64
+   * Image, amd64 vmlinux). Held whole in memory, and an array that grows to it holds half of it
+   * beside it for a moment: a 4 MB gzip vmlinuz of 900 MB (ratio 220, under the ratio limit) ran
+   * the 640 MB heap of 2 cores out of memory under the payload cap, failing the whole run.
+   */
+  public static final long DEFAULT_KERNEL_MAX_BYTES = 128 * MIB;
   /** Default maximum output/input ratio. */
   public static final long DEFAULT_MAX_RATIO = 1000;
   /** Default amount of output before the ratio is checked. */
@@ -45,6 +52,11 @@ public final class DecompressionLimits implements Serializable {
   /** Limits for one kernel module: 512 MiB output, 1000:1 after 64 MiB. */
   public static DecompressionLimits forModule() {
     return defaults().withMaxOutputBytes(DEFAULT_MODULE_MAX_BYTES).withDescription("module");
+  }
+
+  /** Limits for one kernel image's payload: 128 MiB output, 1000:1 after 64 MiB. */
+  public static DecompressionLimits forKernel() {
+    return defaults().withMaxOutputBytes(DEFAULT_KERNEL_MAX_BYTES).withDescription("kernel");
   }
 
   public long maxOutputBytes() {
