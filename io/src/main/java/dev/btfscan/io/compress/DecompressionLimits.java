@@ -18,8 +18,13 @@ public final class DecompressionLimits implements Serializable {
 
   /** Default cap for whole payloads (a package's data.tar, an RPM's cpio, a kernel image). */
   public static final long DEFAULT_PAYLOAD_MAX_BYTES = 2048 * MIB;
-  /** Default cap for one kernel module. */
-  public static final long DEFAULT_MODULE_MAX_BYTES = 512 * MIB;
+  /**
+   * Default cap for one decompressed kernel module: the largest real ones (amdgpu, nvidia) are tens
+   * of MB. Held whole in memory (twice for a moment while read): a 2.3 MB {@code .ko.gz} of 500 MB
+   * (ratio 210, under the ratio limit) ran the 640 MB heap of 2 cores out of memory under the
+   * 512 MiB cap this was before, failing the whole run.
+   */
+  public static final long DEFAULT_MODULE_MAX_BYTES = 128 * MIB;
   /**
    * Default cap for one decompressed kernel (a vmlinuz's payload): real ones are 35-100 MB (arm64
    * Image, amd64 vmlinux). Held whole in memory, and an array that grows to it holds half of it
@@ -49,7 +54,7 @@ public final class DecompressionLimits implements Serializable {
     return new DecompressionLimits(DEFAULT_PAYLOAD_MAX_BYTES, DEFAULT_MAX_RATIO, DEFAULT_RATIO_CHECK_AFTER_BYTES, "stream");
   }
 
-  /** Limits for one kernel module: 512 MiB output, 1000:1 after 64 MiB. */
+  /** Limits for one kernel module: 128 MiB output, 1000:1 after 64 MiB. */
   public static DecompressionLimits forModule() {
     return defaults().withMaxOutputBytes(DEFAULT_MODULE_MAX_BYTES).withDescription("module");
   }
