@@ -109,7 +109,13 @@ final class KernelImageCache {
     if (found != null) {
       return await(found, image, extraction);
     }
-    return extract(image, mine, extraction);
+    Extracted extracted = extract(image, mine, extraction);
+    if (image.length > KEPT_IMAGE_BYTES && extracted.found().btf() == image) {
+      // raw BTF is its own result: the entry would hold the image through it after all (finding
+      // raw BTF again is a header parse)
+      forget(mine);
+    }
+    return extracted;
   }
 
   private static Extracted extractBtf(byte[] image) throws IOException {
