@@ -176,16 +176,8 @@ class KernelPackageIOTest {
     }
   }
 
-  /**
-   * A session may still be working on a kernel image when the next entries come (the scan
-   * extracts it in the background), so the reader digests a package's images only once the
-   * session has finished.
-   */
-  @Test
-  void kernelImagesAreDigestedAfterTheSessionFinished() throws IOException {
-    write("in/linux-image.deb", TestPackages.deb(List.of(
-        file("boot/vmlinuz-6.1.0-13-amd64", "kernel image"),
-        file("lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko", "xfs module")), Compression.XZ));
+  /** Scans in/ with {@link RecordEverything} and an image digest that records too; {@link #EVENTS} says what happened. */
+  private void scanRecordingEvents() {
     WriteSortedLines modules = WriteSortedLines.to(dir.resolve("out/modules.jsonl").toString());
     EVENTS.clear();
     Pipeline p = pipeline();
@@ -200,6 +192,19 @@ class KernelPackageIOTest {
         .apply(org.apache.beam.sdk.transforms.Values.create())
         .apply(modules.mergeRuns());
     p.run().waitUntilFinish();
+  }
+
+  /**
+   * A session may still be working on a kernel image when the next entries come (the scan
+   * extracts it in the background), so the reader digests a package's images only once the
+   * session has finished.
+   */
+  @Test
+  void kernelImagesAreDigestedAfterTheSessionFinished() throws IOException {
+    write("in/linux-image.deb", TestPackages.deb(List.of(
+        file("boot/vmlinuz-6.1.0-13-amd64", "kernel image"),
+        file("lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko", "xfs module")), Compression.XZ));
+    scanRecordingEvents();
     assertEquals(List.of("image boot/vmlinuz-6.1.0-13-amd64", "module lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko",
         "finish", "digest boot/vmlinuz-6.1.0-13-amd64"), List.copyOf(EVENTS));
   }
@@ -216,20 +221,7 @@ class KernelPackageIOTest {
     write("in/linux-image.deb", TestPackages.deb(List.of(
         file("boot/vmlinux-6.1.0-13-amd64", large),
         file("lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko", "xfs module")), Compression.GZIP));
-    WriteSortedLines modules = WriteSortedLines.to(dir.resolve("out/modules.jsonl").toString());
-    EVENTS.clear();
-    Pipeline p = pipeline();
-    PCollectionTuple out = p.apply(Create.of(dir.resolve("in").toString() + "/*"))
-        .apply(KernelPackageIO.read()
-            .withLocalAnalysis(new RecordEverything(), java.util.Map.of("modules", modules.runSpiller()))
-            .withKernelImageDigest(image -> {
-              EVENTS.add("digest " + image.path());
-              return new byte[] {1};
-            }));
-    out.get(KernelPackageIO.LOCAL_RUNS)
-        .apply(org.apache.beam.sdk.transforms.Values.create())
-        .apply(modules.mergeRuns());
-    p.run().waitUntilFinish();
+    scanRecordingEvents();
     assertEquals(List.of("image boot/vmlinux-6.1.0-13-amd64", "digest boot/vmlinux-6.1.0-13-amd64", "await images",
         "module lib/modules/6.1.0-13-amd64/kernel/fs/xfs/xfs.ko", "finish"), List.copyOf(EVENTS));
   }

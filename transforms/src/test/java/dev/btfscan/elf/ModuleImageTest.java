@@ -199,18 +199,7 @@ class ModuleImageTest {
    */
   @Test
   void fromStoredRefusesAModuleBeyondTheModuleCapByDefault() throws Exception {
-    ByteArrayOutputStream gz = new ByteArrayOutputStream();
-    byte[] block = new byte[1 << 20];
-    java.util.Random random = new java.util.Random(11);
-    try (OutputStream out = new GZIPOutputStream(gz, 1 << 16)) {
-      for (long written = 0; written <= DecompressionLimits.DEFAULT_MODULE_MAX_BYTES; written += block.length) {
-        for (int i = 0; i < block.length; i += 1024) {
-          block[i] = (byte) random.nextInt(); // about 1:200, far under the 1000:1 ratio limit
-        }
-        out.write(block);
-      }
-    }
-    byte[] stored = gz.toByteArray();
+    byte[] stored = TestElf.gzipExpandingBeyond(DecompressionLimits.DEFAULT_MODULE_MAX_BYTES);
     DecompressionBombException e = assertThrows(DecompressionBombException.class, () -> ModuleImage.fromStored(stored));
     assertTrue(e.getMessage().contains("128 MiB"), e.getMessage());
   }

@@ -125,4 +125,23 @@ public final class TestElf {
     strtab.write(0);
     return at;
   }
+
+  /**
+   * A gzip stream that decompresses to just over {@code bytes}: mostly zeros with a random byte
+   * every KB, about 1:200, far under the 1000:1 ratio limit, so only an output cap stops it.
+   */
+  public static byte[] gzipExpandingBeyond(long bytes) throws java.io.IOException {
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    byte[] block = new byte[1 << 20];
+    java.util.Random random = new java.util.Random(bytes);
+    try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(gz, 1 << 16)) {
+      for (long written = 0; written <= bytes; written += block.length) {
+        for (int i = 0; i < block.length; i += 1024) {
+          block[i] = (byte) random.nextInt();
+        }
+        out.write(block);
+      }
+    }
+    return gz.toByteArray();
+  }
 }

@@ -189,19 +189,7 @@ class KernelImageTest {
    */
   @Test
   void aPayloadBeyondTheKernelCapIsRefusedNotHeldWhole() throws Exception {
-    ByteArrayOutputStream gz = new ByteArrayOutputStream();
-    byte[] block = new byte[1 << 20];
-    java.util.Random random = new java.util.Random(9);
-    try (OutputStream out = new java.util.zip.GZIPOutputStream(gz, 1 << 16)) {
-      for (long written = 0; written <= dev.btfscan.io.compress.DecompressionLimits.DEFAULT_KERNEL_MAX_BYTES;
-          written += block.length) {
-        for (int i = 0; i < block.length; i += 1024) {
-          block[i] = (byte) random.nextInt(); // about 1:200, far under the 1000:1 ratio limit
-        }
-        out.write(block);
-      }
-    }
-    byte[] file = gz.toByteArray();
+    byte[] file = TestElf.gzipExpandingBeyond(dev.btfscan.io.compress.DecompressionLimits.DEFAULT_KERNEL_MAX_BYTES);
     KernelImageException e = assertThrows(KernelImageException.class, () -> KernelImage.read(file));
     assertTrue(e.getMessage().contains("expands beyond 128 MiB limit"), e.getMessage());
   }

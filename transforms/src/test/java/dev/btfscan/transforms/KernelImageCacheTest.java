@@ -36,6 +36,18 @@ class KernelImageCacheTest {
     return image;
   }
 
+  /**
+   * Whether what {@code probe} refers to is collected after a few GCs (asked with refersTo: an
+   * assertNull on it would print the 64 MB array on failure).
+   */
+  private static boolean collected(WeakReference<byte[]> probe) throws InterruptedException {
+    for (int i = 0; i < 20 && !probe.refersTo(null); i++) {
+      System.gc();
+      Thread.sleep(10);
+    }
+    return probe.refersTo(null);
+  }
+
   @Test
   void aSmallImageIsFoundAgainByItsContentInAnotherArray() throws Exception {
     Counting counting = new Counting();
@@ -71,12 +83,7 @@ class KernelImageCacheTest {
     KernelImageCache.load(image, new Counting());
     WeakReference<byte[]> probe = new WeakReference<>(image);
     image = null;
-    for (int i = 0; i < 20 && !probe.refersTo(null); i++) {
-      System.gc();
-      Thread.sleep(10);
-    }
-    // not assertNull, which would print the 64 MB on failure
-    assertTrue(probe.refersTo(null), "the cache still holds a large image nobody else does");
+    assertTrue(collected(probe), "the cache still holds a large image nobody else does");
   }
 
   @Test
@@ -86,11 +93,7 @@ class KernelImageCacheTest {
         raw -> new KernelImageCache.Extracted(new BtfFiles.Found(raw, "raw", null, null), "sha"));
     WeakReference<byte[]> probe = new WeakReference<>(image);
     image = null;
-    for (int i = 0; i < 20 && !probe.refersTo(null); i++) {
-      System.gc();
-      Thread.sleep(10);
-    }
-    assertTrue(probe.refersTo(null), "the cache holds a large raw BTF through its result");
+    assertTrue(collected(probe), "the cache holds a large raw BTF through its result");
   }
 
   @Test
