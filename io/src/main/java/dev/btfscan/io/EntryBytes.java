@@ -1,6 +1,6 @@
 package dev.btfscan.io;
 
-import java.io.InterruptedIOException;
+import dev.btfscan.io.util.ByteBudget;
 
 /**
  * The bytes of kernel files (modules, images) held whole in one JVM at once: by package readers,
@@ -16,40 +16,17 @@ import java.io.InterruptedIOException;
  * every file is still read.
  *
  * <p>A holder waits for nothing else meanwhile but its own input (a reader's stream, the scratch
- * file), and a reader takes nothing here before its package's decode slot, so waiting here cannot
- * close a cycle.
+ * file) and for {@code DecodedBytes} (to decompress a module or kernel it holds), whose holders
+ * wait for nothing here; and a reader takes nothing here before its package's decode slot, so
+ * waiting here cannot close a cycle.
  */
 public final class EntryBytes {
-  /** A quarter of the heap: room left for the decoders, the vmlinux and the judges. */
-  private static final EntryBytes JVM = new EntryBytes(Runtime.getRuntime().maxMemory() / 4);
+  /** A quarter of the heap: room left for the decoders, the decompressed files, the vmlinux and the judges. */
+  private static final ByteBudget JVM = new ByteBudget(Runtime.getRuntime().maxMemory() / 4);
 
-  private final long budget;
-  private long held;
+  private EntryBytes() {}
 
-  EntryBytes(long budget) {
-    this.budget = budget;
-  }
-
-  public static EntryBytes jvm() {
+  public static ByteBudget jvm() {
     return JVM;
-  }
-
-  /** Waits until {@code bytes} fit beside what others hold (or nothing is held), then holds them. */
-  public synchronized void take(long bytes) throws InterruptedIOException {
-    while (held > 0 && held + bytes > budget) {
-      try {
-        wait();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while waiting to read an entry");
-      }
-    }
-    held += bytes;
-  }
-
-  /** Gives back what {@link #take} held. */
-  public synchronized void give(long bytes) {
-    held -= bytes;
-    notifyAll();
   }
 }

@@ -104,6 +104,39 @@ class HeapBoundsTest {
     }
   }
 
+  /**
+   * Four tarballs of four {@code .ko.gz} each that decompress to just under the 128 MiB module cap
+   * (2 MB each, ratio about 70, under the ratio limit), on 2 cores: the judges count what they
+   * decompress ({@code DecodedBytes}), into one array of the size gzip's trailer declares.
+   */
+  @Test
+  void fourPackagesOfModulesThatDecompressNearTheModuleCapFitTheHeapOfTwoCores() throws Exception {
+    assumeTrue(runs("gzip", "--version") && runs("tar", "--version"), "needs gzip and tar");
+    Path dir = Files.createDirectories(tmp.resolve("expanding"));
+    Path plain = tmp.resolve("expanding.ko");
+    sparseRandomFile(plain, 127, 127);
+    pack("gzip -1 -c \"$1\" > \"$2\"", plain, dir.resolve("expanding-1.ko.gz"));
+    Files.delete(plain);
+    for (int i = 2; i <= 4; i++) {
+      Files.copy(dir.resolve("expanding-1.ko.gz"), dir.resolve("expanding-" + i + ".ko.gz"));
+    }
+    Path first = tmp.resolve("expanding-modules-1.tar");
+    pack("tar -cf \"$2\" -C \"$1\" .", dir, first);
+    List<Path> inputs = new ArrayList<>(List.of(first));
+    for (int i = 2; i <= 4; i++) {
+      inputs.add(Files.createLink(tmp.resolve("expanding-modules-" + i + ".tar"), first));
+    }
+
+    assertEquals(4, scan(2, inputs.toArray(new Path[0])).size());
+    List<String> modules = Files.readAllLines(tmp.resolve("out").resolve(ScanPipeline.MODULES), StandardCharsets.UTF_8);
+    assertEquals(16, modules.size(), modules.toString());
+    for (String line : modules) {
+      JsonNode row = Json.parse(line);
+      assertEquals("invalid", row.get("verdict").asText(), line);
+      assertTrue(row.get("problems").toString().contains("not an ELF"), line); // decompressed whole, then judged
+    }
+  }
+
   /** The package rows of a scan of {@code inputs} by a JVM with {@code cores} and run.sh's heap for them. */
   private List<JsonNode> scan(int cores, Path... inputs) throws Exception {
     Path out = tmp.resolve("out");
@@ -144,7 +177,23 @@ class HeapBoundsTest {
     }
   }
 
-  /** Runs the shell {@code pipeline} with $1 the directory to pack and $2 the package to write. */
+  /** {@code mib} MiB in which each 4 KiB page starts with 48 random bytes (seeded) and is zero after them. */
+  private static void sparseRandomFile(Path file, int mib, long seed) throws IOException {
+    Random random = new Random(seed);
+    byte[] chunk = new byte[1 << 20];
+    byte[] noise = new byte[48];
+    try (OutputStream out = Files.newOutputStream(file)) {
+      for (int i = 0; i < mib; i++) {
+        for (int page = 0; page < chunk.length; page += 4096) {
+          random.nextBytes(noise);
+          System.arraycopy(noise, 0, chunk, page, noise.length);
+        }
+        out.write(chunk);
+      }
+    }
+  }
+
+  /** Runs the shell {@code pipeline} with $1 what to pack and $2 the file to write. */
   private static void pack(String pipeline, Path dir, Path pkg) throws Exception {
     int rc = new ProcessBuilder("sh", "-c", pipeline, "sh", dir.toString(), pkg.toString()).inheritIO().start().waitFor();
     assertEquals(0, rc, pipeline);

@@ -3,9 +3,9 @@ package dev.btfscan.elf;
 import dev.btfscan.io.compress.Compression;
 import dev.btfscan.io.compress.DecompressionBombException;
 import dev.btfscan.io.compress.DecompressionLimits;
-import dev.btfscan.io.compress.Decompressors;
+import dev.btfscan.io.compress.WholeDecode;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Optional;
@@ -53,7 +53,8 @@ public final class ModuleImage {
    * {@code .ko}, Fedora {@code .ko.xz}, and a renamed file must not fool the reader.
    *
    * @throws IOException the compressed stream is corrupt or decompresses beyond
-   *     {@link DecompressionLimits#forModule()}
+   *     {@link DecompressionLimits#forModule()}, or the wait for memory to decompress it into was
+   *     interrupted
    */
   public static ModuleImage fromStored(byte[] stored) throws IOException, ElfFormatException {
     return fromStored(stored, DecompressionLimits.forModule());
@@ -66,15 +67,14 @@ public final class ModuleImage {
     if (c == Compression.NONE) {
       return from(stored, c);
     }
-    byte[] elf;
-    try (InputStream in = Decompressors.open(stored, 0, stored.length, c, limits)) {
-      elf = in.readAllBytes();
-    } catch (DecompressionBombException e) {
-      throw e; // names the module's compressor, the ratio and the sizes already
+    try {
+      // decompressed into one array of the module's size, counted in DecodedBytes while it is read
+      return WholeDecode.file(stored, 0, stored.length, c, 0, limits, elf -> from(elf, c));
+    } catch (DecompressionBombException | InterruptedIOException e) {
+      throw e; // a bomb's message names the compressor, the ratio and the sizes already
     } catch (IOException e) {
       throw new IOException(c.displayName() + " module does not decompress: " + reason(e), e);
     }
-    return from(elf, c);
   }
 
   /**

@@ -4,8 +4,10 @@ import dev.btfscan.io.compress.Compression;
 import dev.btfscan.io.compress.DecompressionBombException;
 import dev.btfscan.io.compress.DecompressionLimits;
 import dev.btfscan.io.compress.Decompressors;
+import dev.btfscan.io.compress.WholeDecode;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Optional;
@@ -32,16 +34,26 @@ final class EmbeddedPayload {
   static final int MAX_ATTEMPTS = 16;
   private static final byte[] BZIP2_BLOCK_MAGIC = {0x31, 0x41, 0x59, 0x26, 0x53, 0x59};
 
-  /** The decoded kernel, the stream's format, and where it started in the image. */
-  record Found(Compression compression, int offset, byte[] kernel) {}
+  /**
+   * What the caller reads from the kernel found: the stream's format, where it started in the
+   * image, and the decoded kernel, whose bytes are the caller's only while it reads them.
+   */
+  @FunctionalInterface
+  interface Reading<R> {
+    R read(Compression compression, int offset, byte[] kernel) throws KernelImageException;
+  }
+
+  /** A candidate's decoded length, and what the caller read from it if it holds a kernel. */
+  private record Decoded<R>(int length, Optional<R> read) {}
 
   private EmbeddedPayload() {}
 
   /**
-   * The first candidate stream of {@code image} that decodes to a kernel, or empty when none does
-   * (then {@code attempts} says what was tried, for the caller's message).
+   * What {@code reading} reads from the first candidate stream of {@code image} that decodes to a
+   * kernel, or empty when none does (then {@code attempts} says what was tried, for the caller's
+   * message).
    */
-  static Optional<Found> find(byte[] image, DecompressionLimits limits, StringBuilder attempts)
+  static <R> Optional<R> find(byte[] image, DecompressionLimits limits, StringBuilder attempts, Reading<R> reading)
       throws KernelImageException {
     ByteBuffer buf = ByteBuffer.wrap(image);
     long budget = limits.maxOutputBytes();
@@ -58,21 +70,23 @@ final class EmbeddedPayload {
         attempts.append("; gave up after ").append(MAX_ATTEMPTS).append(" candidate streams");
         return Optional.empty();
       }
-      byte[] kernel;
+      Decoded<R> d;
       try {
-        kernel = decodeFirstStream(image, at, c, limits.withMaxOutputBytes(budget));
+        d = decodeFirstStream(image, at, c, limits.withMaxOutputBytes(budget), reading);
       } catch (DecompressionBombException e) {
         throw new KernelImageException("cannot decompress " + Compressors.kernelName(c) + " payload at "
             + Hex.of(at) + ": " + e.getMessage(), e);
+      } catch (InterruptedIOException e) {
+        throw new UncheckedIOException(e); // the worker is stopping: no verdict on the image
       } catch (IOException e) {
         note(attempts, c, at, "does not decode (" + e.getMessage() + ")");
         continue;
       }
-      budget -= kernel.length;
-      if (looksLikeKernel(kernel)) {
-        return Optional.of(new Found(c, at, kernel));
+      budget -= d.length();
+      if (d.read().isPresent()) {
+        return d.read();
       }
-      note(attempts, c, at, "decodes to " + Hex.of(kernel.length) + " bytes with no kernel in them");
+      note(attempts, c, at, "decodes to " + Hex.of(d.length()) + " bytes with no kernel in them");
       if (budget <= 0) {
         attempts.append("; the decodes reached the output limit of ").append(limits.maxOutputBytes()).append(" bytes");
         return Optional.empty();
@@ -86,11 +100,11 @@ final class EmbeddedPayload {
         .append(Hex.of(at)).append(' ').append(what);
   }
 
-  private static byte[] decodeFirstStream(byte[] image, int at, Compression c, DecompressionLimits limits)
-      throws IOException {
-    try (InputStream in = Decompressors.openFirstStream(image, at, image.length - at, c, limits)) {
-      return in.readAllBytes();
-    }
+  /** The stream at {@code at} decoded into an array counted in {@code DecodedBytes} ({@link WholeDecode}) while it is read. */
+  private static <R> Decoded<R> decodeFirstStream(byte[] image, int at, Compression c, DecompressionLimits limits,
+      Reading<R> reading) throws IOException, KernelImageException {
+    return WholeDecode.firstStream(image, at, image.length - at, c, limits, kernel -> new Decoded<>(kernel.length,
+        looksLikeKernel(kernel) ? Optional.of(reading.read(c, at, kernel)) : Optional.empty()));
   }
 
   /** What a kernel decodes to: a vmlinux ELF, raw BTF, an Image with a header, or a flat binary with BTF or a banner. */

@@ -9,9 +9,10 @@ import dev.btfscan.elf.ElfSection;
 import dev.btfscan.elf.ElfSectionTable;
 import dev.btfscan.io.compress.Compression;
 import dev.btfscan.io.compress.DecompressionLimits;
+import dev.btfscan.io.compress.WholeDecode;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -40,9 +41,10 @@ final class KernelImageReader {
     }
     if (SelfDecompressingImage.isElfBootWrapper(file)) {
       // the kernel it decompresses, if one is inside; else the ELF is reported as what it is
-      Optional<EmbeddedPayload.Found> inner = EmbeddedPayload.find(file, limits, new StringBuilder());
+      Optional<KernelImage> inner = EmbeddedPayload.find(file, limits, new StringBuilder(),
+          (c, at, kernel) -> embedded(file, SelfDecompressingImage.ELF_BOOT_WRAPPER, c, at, kernel));
       if (inner.isPresent()) {
-        return embedded(file, SelfDecompressingImage.ELF_BOOT_WRAPPER, inner.get());
+        return inner.get();
       }
     }
     Optional<KernelImage> plain = uncompressed(file, "");
@@ -78,7 +80,8 @@ final class KernelImageReader {
   private static KernelImage embedded(byte[] file, DecompressionLimits limits) throws KernelImageException {
     SelfDecompressingImage container = SelfDecompressingImage.of(file);
     StringBuilder attempts = new StringBuilder();
-    Optional<EmbeddedPayload.Found> found = EmbeddedPayload.find(file, limits, attempts);
+    Optional<KernelImage> found = EmbeddedPayload.find(file, limits, attempts,
+        (c, at, kernel) -> embedded(file, container, c, at, kernel));
     if (found.isEmpty()) {
       String known = container == SelfDecompressingImage.UNKNOWN
           ? "not a bzImage (\"HdrS\" at 0x202), EFI zboot (\"zimg\" at 4), arm64/riscv Image (magic at 0x38),"
@@ -88,14 +91,13 @@ final class KernelImageReader {
       throw new KernelImageException("unrecognised kernel image (first bytes " + Hex.bytes(file, 0, 8) + "): "
           + known + (attempts.length() == 0 ? "" : " (" + attempts + ")"));
     }
-    return embedded(file, container, found.get());
+    return found.get();
   }
 
-  private static KernelImage embedded(byte[] file, SelfDecompressingImage container, EmbeddedPayload.Found f)
-      throws KernelImageException {
-    byte[] kernel = f.kernel();
-    String format = container.formatName() + "+" + Compressors.kernelName(f.compression());
-    String where = format + " payload at " + Hex.of(f.offset());
+  private static KernelImage embedded(byte[] file, SelfDecompressingImage container, Compression c, int offset,
+      byte[] kernel) throws KernelImageException {
+    String format = container.formatName() + "+" + Compressors.kernelName(c);
+    String where = format + " payload at " + Hex.of(offset);
     if (ElfSectionTable.hasMagic(kernel)) {
       return elf(kernel, where, Optional.empty()).withFormat(format);
     }
@@ -124,39 +126,36 @@ final class KernelImageReader {
   private static KernelImage bzImage(byte[] file, DecompressionLimits limits) throws KernelImageException {
     BzImage bz = BzImage.parse(file);
     String format = "bzImage+" + Compressors.kernelName(bz.compression());
-    byte[] vmlinux = decompress(file, bz.payloadStart(), bz.streamLength(), bz.compression(),
-        bz.decompressedSize(), limits, format + " payload");
-    if (!ElfSectionTable.hasMagic(vmlinux)) {
-      throw new KernelImageException(format + " payload decompressed to " + Hex.of(vmlinux.length)
-          + " bytes that are not a vmlinux ELF (first bytes " + Hex.bytes(vmlinux, 0, 8) + ")");
-    }
-    return elf(vmlinux, format, bz.setupRelease());
+    return decompress(file, bz.payloadStart(), bz.streamLength(), bz.compression(), bz.decompressedSize(), limits,
+        format + " payload", vmlinux -> {
+          if (!ElfSectionTable.hasMagic(vmlinux)) {
+            throw new KernelImageException(format + " payload decompressed to " + Hex.of(vmlinux.length)
+                + " bytes that are not a vmlinux ELF (first bytes " + Hex.bytes(vmlinux, 0, 8) + ")");
+          }
+          return elf(vmlinux, format, bz.setupRelease());
+        });
   }
 
   private static KernelImage zboot(byte[] file, DecompressionLimits limits) throws KernelImageException {
     EfiZboot z = EfiZboot.parse(file);
     String format = "zboot+" + Compressors.kernelName(z.compression());
-    byte[] image = decompress(file, z.payloadStart(), z.payloadLength(), z.compression(), 0, limits,
-        format + " payload");
     // zboot wraps arm64, riscv and loongarch Images; the last have no header this code knows, and
     // the BTF search does not depend on it.
-    return image(image, format, RawImageHeader.arch(image));
+    return decompress(file, z.payloadStart(), z.payloadLength(), z.compression(), 0, limits, format + " payload",
+        image -> image(image, format, RawImageHeader.arch(image)));
   }
 
   private static KernelImage wholeFileCompressed(byte[] file, Compression c, DecompressionLimits limits)
       throws KernelImageException {
-    // gzip's trailer holds the size mod 2^32: a good first allocation for Image.gz.
-    long hint = c == Compression.GZIP && file.length >= 4
-        ? Integer.toUnsignedLong(ByteBuffer.wrap(file, file.length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt())
-        : 0;
     String what = Compressors.kernelName(c) + "-compressed kernel image";
-    byte[] inner = decompress(file, 0, file.length, c, hint, limits, what);
-    Optional<KernelImage> img = uncompressed(inner, "." + Compressors.suffix(c));
-    if (img.isEmpty()) {
-      throw new KernelImageException(what + " decompressed to " + Hex.of(inner.length)
-          + " bytes that are not an Image, ELF or raw BTF (first bytes " + Hex.bytes(inner, 0, 8) + ")");
-    }
-    return img.get();
+    return decompress(file, 0, file.length, c, 0, limits, what, inner -> {
+      Optional<KernelImage> img = uncompressed(inner, "." + Compressors.suffix(c));
+      if (img.isEmpty()) {
+        throw new KernelImageException(what + " decompressed to " + Hex.of(inner.length)
+            + " bytes that are not an Image, ELF or raw BTF (first bytes " + Hex.bytes(inner, 0, 8) + ")");
+      }
+      return img.get();
+    });
   }
 
   private static KernelImage raw(byte[] data, String format) throws KernelImageException {
@@ -221,10 +220,18 @@ final class KernelImageReader {
     return btf;
   }
 
-  private static byte[] decompress(byte[] src, int offset, int length, Compression c, long hint,
-      DecompressionLimits limits, String what) throws KernelImageException {
+  /**
+   * The kernel that {@code read} finds in the payload at {@code src[offset]}, decompressed into an
+   * array counted in {@code DecodedBytes} while {@code read} runs ({@link WholeDecode}): a vmlinux
+   * is 35-100 MB, and the result must not keep it.
+   */
+  private static KernelImage decompress(byte[] src, int offset, int length, Compression c, long hint,
+      DecompressionLimits limits, String what, WholeDecode.Use<KernelImage, KernelImageException> read)
+      throws KernelImageException {
     try {
-      return PayloadDecompressor.decompress(src, offset, length, c, hint, limits);
+      return WholeDecode.file(src, offset, length, c, hint, limits, read);
+    } catch (InterruptedIOException e) {
+      throw new UncheckedIOException(e); // the worker is stopping: no verdict on the image
     } catch (IOException e) {
       throw new KernelImageException("cannot decompress " + what + ": " + e.getMessage(), e);
     }

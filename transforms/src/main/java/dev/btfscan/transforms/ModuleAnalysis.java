@@ -102,6 +102,8 @@ final class ModuleAnalysis implements Serializable {
       return Outcome.of(at, r, blob);
     } catch (StoredBytes.Unreadable e) {
       throw e; // the scan's own output, not the module, is at fault
+    } catch (java.io.InterruptedIOException e) {
+      throw new java.io.UncheckedIOException(e); // the worker is stopping: no verdict on the module
     } catch (Exception e) {
       // Damaged input (or a bug) becomes a row with its reason, never a failed bundle.
       problems.add(describe(e));

@@ -83,51 +83,51 @@ public final class Decompressors {
   public static InputStream open(byte[] src, int off, int len, Compression compression, DecompressionLimits limits)
       throws IOException {
     return open(src, off, len, compression, limits, compression == Compression.XZ ? NativeXz.configured() : null,
-        Long.getLong(NATIVE_MIN_BYTES_PROPERTY, DEFAULT_NATIVE_MIN_BYTES));
+        nativeMinBytes());
   }
 
   /** As {@link #open(byte[], int, int, Compression, DecompressionLimits)} with this tool (null: none) and threshold. */
   static InputStream open(byte[] src, int off, int len, Compression compression, DecompressionLimits limits,
       NativeXz nativeXz, long nativeMinBytes) throws IOException {
     java.util.Objects.checkFromIndexSize(off, len, src.length);
-    if (compression == Compression.XZ && nativeXz != null && len >= nativeMinBytes && nativeXz.verifiesChecks()) {
-      NativeXz.Decoded d = decodeNatively(nativeXz, src, off, len, limits);
-      if (d != null) {
-        return new java.io.ByteArrayInputStream(d.bytes(), 0, d.length());
+    if (compression == Compression.XZ && nativeXz != null && len >= nativeMinBytes) {
+      XzLayout.Bound bound = nativeBound(nativeXz, src, off, len, limits);
+      byte[] whole = bound == null ? null : decodeNatively(nativeXz, src, off, len, bound);
+      if (whole != null) {
+        return new java.io.ByteArrayInputStream(whole);
       }
     }
     return open(new java.io.ByteArrayInputStream(src, off, len), compression, limits);
   }
 
-  /**
-   * The whole of an in-memory .xz file decoded by the native tool into one exact-size array, or
-   * null when the tool is absent, not used for this file, or failed (then decode it through
-   * {@link #open(byte[], int, int, Compression, DecompressionLimits)}, which gives the bytes or the
-   * error). For callers that want the result in one array: no second copy of a 60 MB vmlinux.
-   */
-  public static byte[] decodeNatively(byte[] src, int off, int len, Compression compression, DecompressionLimits limits) {
-    java.util.Objects.checkFromIndexSize(off, len, src.length);
-    NativeXz xz = compression == Compression.XZ ? NativeXz.configured() : null;
-    if (xz == null || len < Long.getLong(NATIVE_MIN_BYTES_PROPERTY, DEFAULT_NATIVE_MIN_BYTES) || !xz.verifiesChecks()) {
-      return null;
-    }
-    NativeXz.Decoded d = decodeNatively(xz, src, off, len, limits);
-    if (d == null) {
-      return null;
-    }
-    return d.length() == d.bytes().length ? d.bytes() : java.util.Arrays.copyOf(d.bytes(), d.length());
+  static long nativeMinBytes() {
+    return Long.getLong(NATIVE_MIN_BYTES_PROPERTY, DEFAULT_NATIVE_MIN_BYTES);
   }
 
-  private static NativeXz.Decoded decodeNatively(NativeXz xz, byte[] src, int off, int len, DecompressionLimits limits) {
+  /**
+   * The layout of an in-memory .xz file whose native decode may stand in for the Java one: the
+   * tool verifies checks, and the file's own headers show the Java decode could not exceed {@code
+   * limits} either ({@link XzLayout}); null otherwise (then only the Java decode gives the bytes or
+   * the error, a {@link DecompressionBombException} included).
+   */
+  static XzLayout.Bound nativeBound(NativeXz xz, byte[] src, int off, int len, DecompressionLimits limits) {
+    if (!xz.verifiesChecks()) {
+      return null;
+    }
     XzLayout.Bound bound = XzLayout.walk(src, off, len, limits.ratioCheckAfterBytes());
     if (bound == null || bound.total() > limits.maxOutputBytes() || bound.total() > Integer.MAX_VALUE - 8
         || (limits.maxRatio() != Long.MAX_VALUE && bound.worstRatio() > limits.maxRatio())) {
       return null; // not for the tool: the Java decode gives the error (or, for a layout this misreads, the bytes)
     }
+    return bound;
+  }
+
+  /** The file decoded by the tool into one array of {@code bound}'s total size, or null when the tool failed or gave another size. */
+  static byte[] decodeNatively(NativeXz xz, byte[] src, int off, int len, XzLayout.Bound bound) {
     // a megabyte below Java's limit: whatever dictionary xz accepts, the Java decoder accepts too
     long memory = XZ_MEMORY_LIMIT_KIB * 1024L - (1 << 20);
-    NativeXz.Decoded d = xz.decodeFile(src, off, len, (int) bound.total(), limits.maxOutputBytes(), memory);
-    return d != null && d.length() == bound.total() ? d : null;
+    NativeXz.Decoded d = xz.decodeFile(src, off, len, (int) bound.total(), bound.total(), memory);
+    return d != null && d.length() == bound.total() && d.bytes().length == d.length() ? d.bytes() : null;
   }
 
   /**

@@ -230,10 +230,16 @@ final class NativeXz {
       int n = 0;
       while (true) {
         if (n == buf.length) {
+          // full at the expected size: the end is one read away, and no copy is made for it
+          int next = stdout.read();
+          if (next < 0) {
+            return n > maxOutput ? null : new Decoded(buf, n);
+          }
           if (buf.length >= cap) {
             return null; // past the caller's cap (or a Java array): the caller's decoder reports it
           }
           buf = Arrays.copyOf(buf, (int) Math.min(cap, Math.max(16L, buf.length * 2L)));
+          buf[n++] = (byte) next;
         }
         int r = stdout.read(buf, n, buf.length - n);
         if (r < 0) {

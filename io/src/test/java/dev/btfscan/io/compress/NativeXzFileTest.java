@@ -119,7 +119,7 @@ class NativeXzFileTest {
       assertArrayEquals(Arrays.copyOf(plain, 100_000), in.readAllBytes());
     }
     assertEquals(0, tool.accepted() + tool.refused(), "below the threshold: pure Java");
-    // an offset slice, as PayloadDecompressor passes a payload inside a bzImage
+    // an offset slice, as WholeDecode passes a payload inside a bzImage
     byte[] framed = concat(new byte[] {1, 2, 3}, kernelXz, new byte[] {9});
     try (InputStream in = Decompressors.open(framed, 3, kernelXz.length, Compression.XZ,
         DecompressionLimits.defaults(), tool, 1 << 20)) {

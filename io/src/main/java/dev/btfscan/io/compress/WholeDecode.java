@@ -1,0 +1,252 @@
+package dev.btfscan.io.compress;
+
+import dev.btfscan.io.util.ByteBudget;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Decompresses a file held in memory into one array of exactly its decompressed size, and lends
+ * that array to the caller's {@link Use}, its bytes counted in {@link DecodedBytes} from the first
+ * allocation until the use returns.
+ *
+ * <p>The first array has the size the file declares (xz's index, a zstd frame header, gzip's
+ * trailer) or the caller's hint, believed up to {@link #MAX_TRUSTED_RATIO} times the input and
+ * the output cap; a right size means no copy at all ({@code readAllBytes} holds the output twice).
+ * A wrong one makes the array grow (doubling) or be trimmed once at the end, each copy counted
+ * beside the array it replaces. When the budget has no room for a copy, the decode gives back all
+ * it holds, waits for the size it now knows it needs, and starts again from the file's start: it
+ * never waits while holding, so two decodes cannot wait for each other.
+ */
+public final class WholeDecode {
+  /** What the caller does with the decoded bytes: they are counted, and the caller's, until it returns. */
+  @FunctionalInterface
+  public interface Use<R, X extends Exception> {
+    R apply(byte[] decoded) throws X;
+  }
+
+  /**
+   * Largest output/input ratio a declared size is believed up to: modules and kernels expand 3-8x
+   * (lz4 3.8x, xz about 7x on Debian's vmlinux). A damaged 1 KB file whose gzip trailer claims
+   * 4 GiB must not allocate the cap; if the claim was right after all, the array just grows.
+   */
+  static final int MAX_TRUSTED_RATIO = 32;
+  /** First size when nothing is declared: a few times the input, at least this. */
+  private static final int MIN_FIRST = 64 << 10;
+  private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+  private WholeDecode() {}
+
+  /**
+   * Decodes the whole of {@code src[off, off + len)}, a file of {@code compression} (concatenated
+   * streams included, as {@link Decompressors#open} decodes it), and applies {@code use} to it.
+   * A large .xz may be decoded by the xz tool first, as {@link Decompressors#open(byte[], int,
+   * int, Compression, DecompressionLimits)} says; the bytes or the error are the same.
+   *
+   * @param sizeHint the decompressed size the caller knows of (a bzImage header's), 0 for none
+   */
+  public static <R, X extends Exception> R file(byte[] src, int off, int len, Compression compression, long sizeHint,
+      DecompressionLimits limits, Use<R, X> use) throws IOException, X {
+    return file(src, off, len, compression, sizeHint, limits, DecodedBytes.jvm(),
+        compression == Compression.XZ ? NativeXz.configured() : null, Decompressors.nativeMinBytes(), use);
+  }
+
+  /** As {@link #file(byte[], int, int, Compression, long, DecompressionLimits, Use)}, with this budget and tool (null: none). */
+  static <R, X extends Exception> R file(byte[] src, int off, int len, Compression compression, long sizeHint,
+      DecompressionLimits limits, ByteBudget budget, NativeXz nativeXz, long nativeMinBytes, Use<R, X> use)
+      throws IOException, X {
+    Objects.checkFromIndexSize(off, len, src.length);
+    if (compression == Compression.NONE) {
+      throw new IllegalArgumentException("nothing to decode: uncompressed");
+    }
+    Held held = new Held(budget);
+    try {
+      return decodeAndUse(held, src, off, len, compression, sizeHint, limits, nativeXz, nativeMinBytes, use);
+    } finally {
+      held.giveAll();
+    }
+  }
+
+  /**
+   * Decodes the one stream of {@code compression} at {@code src[off]}, up to that stream's own end
+   * ({@link Decompressors#openFirstStream}), and applies {@code use} to it.
+   */
+  public static <R, X extends Exception> R firstStream(byte[] src, int off, int len, Compression compression,
+      DecompressionLimits limits, Use<R, X> use) throws IOException, X {
+    Objects.checkFromIndexSize(off, len, src.length);
+    Held held = new Held(DecodedBytes.jvm());
+    try {
+      return decodeAndUse(held, () -> Decompressors.openFirstStream(src, off, len, compression, limits),
+          firstSize(0, len, limits), use);
+    } finally {
+      held.giveAll();
+    }
+  }
+
+  // The decoded array lives only in the frames below: once they have returned, nothing holds it
+  // when the callers above give its count back (a waiting holder may allocate at once).
+
+  private static <R, X extends Exception> R decodeAndUse(Held held, byte[] src, int off, int len,
+      Compression compression, long sizeHint, DecompressionLimits limits, NativeXz nativeXz, long nativeMinBytes,
+      Use<R, X> use) throws IOException, X {
+    XzLayout.Bound bound = compression == Compression.XZ && nativeXz != null && len >= nativeMinBytes
+        ? Decompressors.nativeBound(nativeXz, src, off, len, limits) : null;
+    if (bound != null) {
+      held.resize((int) bound.total());
+      byte[] whole = Decompressors.decodeNatively(nativeXz, src, off, len, bound);
+      if (whole != null) {
+        return use.apply(whole);
+      }
+    }
+    long declared = sizeHint > 0 ? sizeHint
+        : bound != null ? bound.total() : declaredSize(src, off, len, compression, limits);
+    return decodeAndUse(held, () -> Decompressors.open(new ByteArrayInputStream(src, off, len), compression, limits),
+        firstSize(declared, len, limits), use);
+  }
+
+  private static <R, X extends Exception> R decodeAndUse(Held held, Opener opener, long first, Use<R, X> use)
+      throws IOException, X {
+    return use.apply(decode(held, opener, first));
+  }
+
+  /** Opens the decoder anew: a decode that starts again reads the file from its start. */
+  @FunctionalInterface
+  interface Opener {
+    InputStream open() throws IOException;
+  }
+
+  static byte[] decode(Held held, Opener opener, long first) throws IOException {
+    long size = first;
+    while (true) {
+      held.resize(size);
+      Attempt a;
+      try (InputStream in = opener.open()) {
+        a = attempt(held, in, (int) size);
+      }
+      if (a.bytes() != null) {
+        return a.bytes();
+      }
+      size = a.startAgainWith();
+    }
+  }
+
+  /** The exact array, or the size to start again with when the budget had no room for a copy. */
+  private record Attempt(byte[] bytes, long startAgainWith) {}
+
+  private static Attempt attempt(Held held, InputStream in, int size) throws IOException {
+    byte[] buf = new byte[size];
+    int n = 0;
+    while (true) {
+      if (n == buf.length) {
+        int next = in.read();
+        if (next < 0) {
+          return new Attempt(buf, 0);
+        }
+        if (buf.length == MAX_ARRAY) {
+          throw new IOException("decompressed data exceeds a Java array");
+        }
+        int old = buf.length;
+        int grown = (int) Math.min(MAX_ARRAY, Math.max(16L, old * 2L));
+        if (!held.tryMore(grown)) {
+          return new Attempt(null, grown);
+        }
+        buf = Arrays.copyOf(buf, grown);
+        held.less(old);
+        buf[n++] = (byte) next;
+      }
+      int r = in.read(buf, n, buf.length - n);
+      if (r < 0) {
+        if (n == buf.length) {
+          return new Attempt(buf, 0);
+        }
+        if (!held.tryMore(n)) {
+          return new Attempt(null, n); // the exact size, known now
+        }
+        byte[] exact = Arrays.copyOf(buf, n);
+        held.less(buf.length);
+        return new Attempt(exact, 0);
+      }
+      n += r;
+    }
+  }
+
+  /** The first array's size: what is declared, within what is believed; a few times the input when nothing is. */
+  static long firstSize(long declared, int len, DecompressionLimits limits) {
+    long believed = Math.min(Math.min(limits.maxOutputBytes(), MAX_ARRAY), (long) len * MAX_TRUSTED_RATIO);
+    long guess = declared > 0 ? declared : Math.max(MIN_FIRST, len * 4L);
+    return Math.max(1, Math.min(guess, believed));
+  }
+
+  /**
+   * The decompressed size the file states, 0 when it states none: the sum of xz's index
+   * records, a zstd first frame's content size, gzip's last member's ISIZE (the size mod 2^32).
+   * Untrusted: only a first allocation is made on its word.
+   */
+  static long declaredSize(byte[] src, int off, int len, Compression compression, DecompressionLimits limits) {
+    switch (compression) {
+      case XZ: {
+        XzLayout.Bound b = XzLayout.walk(src, off, len, limits.ratioCheckAfterBytes());
+        return b == null ? 0 : b.total();
+      }
+      case ZSTD: {
+        try {
+          long size = com.github.luben.zstd.Zstd.getFrameContentSize(src, off, len);
+          return Math.max(0, size); // negative: unknown or an error
+        } catch (RuntimeException e) {
+          return 0;
+        }
+      }
+      case GZIP:
+        return len < 18 ? 0 : Integer.toUnsignedLong(
+            ByteBuffer.wrap(src, off + len - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt());
+      default:
+        return 0;
+    }
+  }
+
+  /** What one decode holds of its budget; it waits only when it holds nothing. */
+  static final class Held {
+    private final ByteBudget budget;
+    private long amount;
+
+    Held(ByteBudget budget) {
+      this.budget = budget;
+    }
+
+    /** Holds exactly {@code size}: a smaller one gives the rest back, a larger one gives all back and waits. */
+    void resize(long size) throws java.io.InterruptedIOException {
+      if (size <= amount) {
+        less(amount - size);
+        return;
+      }
+      giveAll();
+      budget.take(size);
+      amount = size;
+    }
+
+    boolean tryMore(long more) {
+      if (!budget.tryTakeMore(amount, more)) {
+        return false;
+      }
+      amount += more;
+      return true;
+    }
+
+    void less(long bytes) {
+      budget.give(bytes);
+      amount -= bytes;
+    }
+
+    void giveAll() {
+      less(amount);
+    }
+
+    long amount() {
+      return amount;
+    }
+  }
+}

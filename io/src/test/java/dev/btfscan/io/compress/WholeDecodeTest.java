@@ -1,0 +1,146 @@
+package dev.btfscan.io.compress;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.btfscan.io.compress.DecompressorsTest.Writable;
+import dev.btfscan.io.util.ByteBudget;
+import dev.btfscan.io.util.ByteBudgetTest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class WholeDecodeTest {
+  private static final byte[] PLAIN = java.util.Arrays.copyOf(ParallelXzInputStreamTest.compressible(600_000), 600_000);
+
+  /** Decodes with a budget of its own (no tool), and records what the budget held while the bytes were used. */
+  private static byte[] decode(byte[] file, Compression c, long hint, ByteBudget budget, long[] heldDuringUse)
+      throws IOException {
+    return WholeDecode.file(file, 0, file.length, c, hint, DecompressionLimits.forModule(), budget, null, 0,
+        bytes -> {
+          heldDuringUse[0] = budget.held();
+          return bytes;
+        });
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Writable.class)
+  void givesExactlyTheDecodedBytesCountedInTheBudgetUntilTheUseReturns(Writable format) throws Exception {
+    byte[] file = DecompressorsTest.compress(format, PLAIN);
+    ByteBudget budget = new ByteBudget(64 << 20);
+    long[] held = new long[1];
+
+    byte[] got = decode(file, Compression.valueOf(format.name()), 0, budget, held);
+
+    assertArrayEquals(PLAIN, got);
+    assertEquals(PLAIN.length, held[0], "the exact array, and only it, is counted while it is used");
+    assertEquals(0, budget.held(), "given back once the use returned");
+  }
+
+  @ParameterizedTest(name = "hint {0}")
+  @ValueSource(longs = {0, 1, 599_999, 600_000, 600_001, 1L << 40})
+  void givesTheSameBytesWhateverTheSizeHintClaims(long hint) throws Exception {
+    byte[] file = DecompressorsTest.compress(Writable.GZIP, PLAIN); // a hint stands before its trailer's size
+    ByteBudget budget = new ByteBudget(64 << 20);
+    long[] held = new long[1];
+
+    assertArrayEquals(PLAIN, decode(file, Compression.GZIP, hint, budget, held));
+    assertEquals(PLAIN.length, held[0]);
+    assertEquals(0, budget.held());
+  }
+
+  @Test
+  void theSizesTheFormatsDeclareAreRead() throws Exception {
+    DecompressionLimits limits = DecompressionLimits.forModule();
+    for (Writable f : new Writable[] {Writable.XZ, Writable.GZIP}) {
+      byte[] file = DecompressorsTest.compress(f, PLAIN);
+      assertEquals(PLAIN.length, WholeDecode.declaredSize(file, 0, file.length, Compression.valueOf(f.name()), limits),
+          f.name());
+    }
+    byte[] zstd = com.github.luben.zstd.Zstd.compress(PLAIN); // as the zstd tool writes a file: with its size
+    assertEquals(PLAIN.length, WholeDecode.declaredSize(zstd, 0, zstd.length, Compression.ZSTD, limits));
+    byte[] streamed = DecompressorsTest.compress(Writable.ZSTD, PLAIN);
+    assertEquals(0, WholeDecode.declaredSize(streamed, 0, streamed.length, Compression.ZSTD, limits),
+        "a zstd stream written without its size declares none");
+    byte[] bzip2 = DecompressorsTest.compress(Writable.BZIP2, PLAIN);
+    assertEquals(0, WholeDecode.declaredSize(bzip2, 0, bzip2.length, Compression.BZIP2, limits), "bzip2 declares none");
+  }
+
+  @Test
+  void aDeclaredSizeIsBelievedOnlyUpToARatioToTheInputAndTheCap() {
+    DecompressionLimits limits = DecompressionLimits.forModule();
+    assertEquals(1_000L * WholeDecode.MAX_TRUSTED_RATIO, WholeDecode.firstSize(1L << 32, 1_000, limits));
+    assertEquals(limits.maxOutputBytes(), WholeDecode.firstSize(1L << 32, 100 << 20, limits));
+    assertEquals(5_000, WholeDecode.firstSize(5_000, 1_000, limits));
+  }
+
+  @Test
+  void aDecodeThatFindsNoRoomToGrowGivesAllBackBeforeItWaits() throws Exception {
+    byte[] file = DecompressorsTest.compress(Writable.GZIP, PLAIN);
+    ByteBudget budget = new ByteBudget(1_000_000);
+    budget.take(800_000); // another holder's: room for the first array (150,000), not for a copy beside it
+    AtomicReference<byte[]> got = new AtomicReference<>();
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    long[] held = new long[1];
+    Thread decoding = new Thread(() -> {
+      try {
+        got.set(decode(file, Compression.GZIP, 150_000, budget, held));
+      } catch (Throwable t) {
+        failed.set(t);
+      }
+    });
+    decoding.start();
+
+    ByteBudgetTest.awaitWaiting(decoding);
+    assertEquals(800_000, budget.held(), "the decode waits holding nothing, so no two decodes wait for each other");
+    budget.give(800_000);
+    decoding.join(30_000);
+
+    assertEquals(null, failed.get());
+    assertArrayEquals(PLAIN, got.get());
+    assertEquals(PLAIN.length, held[0]);
+    assertEquals(0, budget.held());
+  }
+
+  @Test
+  void aFileBeyondTheCapFailsAndHoldsNothingAfterwards() throws Exception {
+    byte[] file = DecompressorsTest.compress(Writable.ZSTD, PLAIN);
+    ByteBudget budget = new ByteBudget(64 << 20);
+    DecompressionLimits small = DecompressionLimits.forModule().withMaxOutputBytes(100_000);
+
+    assertThrows(DecompressionBombException.class, () -> WholeDecode.file(file, 0, file.length, Compression.ZSTD, 0,
+        small, budget, null, 0, bytes -> bytes));
+    assertEquals(0, budget.held());
+  }
+
+  @Test
+  void aFirstStreamEndsWhereItsFramingSaysWhateverFollows() throws Exception {
+    ByteArrayOutputStream image = new ByteArrayOutputStream();
+    image.writeBytes(DecompressorsTest.compress(Writable.XZ, PLAIN));
+    image.writeBytes("decompressor code and data after the payload".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    byte[] b = image.toByteArray();
+
+    int length = WholeDecode.firstStream(b, 0, b.length, Compression.XZ, DecompressionLimits.forKernel(),
+        bytes -> {
+          assertArrayEquals(PLAIN, bytes);
+          return bytes.length;
+        });
+
+    assertEquals(PLAIN.length, length);
+    assertEquals(0, DecodedBytes.jvm().held());
+  }
+
+  @Test
+  void anUncompressedFileIsNotTheDecodersToCopy() {
+    assertThrows(IllegalArgumentException.class, () -> WholeDecode.file(PLAIN, 0, PLAIN.length, Compression.NONE, 0,
+        DecompressionLimits.forModule(), bytes -> bytes));
+  }
+}
