@@ -3,6 +3,7 @@ package dev.btfscan.pipeline;
 import dev.btfscan.btf.Btf;
 import dev.btfscan.btf.BtfFormatException;
 import dev.btfscan.btf.BtfParser;
+import dev.btfscan.io.compress.DecompressionCaps;
 import dev.btfscan.transforms.BtfFiles;
 import dev.btfscan.transforms.KernelBtf;
 import dev.btfscan.transforms.Sha256;
@@ -20,7 +21,7 @@ final class AgainstKernel {
   private AgainstKernel() {}
 
   /** The file's BTF, or {@code null} when {@code against} is not an existing file (then a release). */
-  static KernelBtf load(String against) throws IOException {
+  static KernelBtf load(String against, DecompressionCaps caps) throws IOException {
     if (against == null) {
       return null;
     }
@@ -35,7 +36,7 @@ final class AgainstKernel {
     try (InputStream in = Channels.newInputStream(FileSystems.open(m.metadata().get(0).resourceId()))) {
       bytes = in.readAllBytes();
     }
-    BtfFiles.Found found = BtfFiles.load(bytes);
+    BtfFiles.Found found = BtfFiles.load(bytes, caps);
     String release = found.release() == null ? "" : found.release();
     try {
       // Parsed here once so that a bad --against file fails before any work.

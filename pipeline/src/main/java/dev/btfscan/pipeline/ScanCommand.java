@@ -60,6 +60,12 @@ final class ScanCommand implements Callable<Integer> {
           + "larger entries are reported, not read.")
   long maxEntryBytes;
 
+  @Option(names = "--max-decompressed-bytes", paramLabel = "BYTES", defaultValue = "134217728",
+      description = "Largest size a compressed module or kernel image may decompress to (default: "
+          + "${DEFAULT-VALUE}, 128 MiB); beyond it, its row reports a decompression bomb. Each is held "
+          + "whole in memory while it is read.")
+  long maxDecompressedBytes;
+
   @Option(names = "--normalize", paramLabel = "MODE", defaultValue = "dedup",
       description = "How standalone BTF becomes split BTF on its base: dedup (types the base has become "
           + "references to it; default) or renumber (every type kept, ids and strings shifted).")
@@ -88,7 +94,8 @@ final class ScanCommand implements Callable<Integer> {
     }
     Set<FailOn> gates = failOn.isEmpty() ? EnumSet.noneOf(FailOn.class) : EnumSet.copyOf(failOn);
     ScanConfig config = new ScanConfig(inputs, output, against, gates, maxEntryBytes, quiet,
-        dev.btfscan.analysis.Normalization.parse(normalize), rebase, beamArgs, baseline);
+        dev.btfscan.analysis.Normalization.parse(normalize), rebase, beamArgs, baseline,
+        new dev.btfscan.io.compress.DecompressionCaps(maxDecompressedBytes));
     return ScanPipeline.run(config);
   }
 

@@ -89,7 +89,7 @@ public final class ScanPipeline {
   private static int run(ScanConfig config, PipelineOptions options, PrintStream out, PrintStream err,
       boolean judgeInReader, ScanReports reports) throws IOException {
     refuseInputsInsideOut(config);
-    KernelBtf againstFile = AgainstKernel.load(config.against());
+    KernelBtf againstFile = AgainstKernel.load(config.against(), config.caps());
     OutputDirectory dir = OutputDirectory.prepare(Path.of(config.output()));
     Summary summary;
     try {
@@ -199,14 +199,14 @@ public final class ScanPipeline {
         // when every package is read: the reader keeps of each .ko only what the analysis reads.
         .withModuleBytes(ModuleSlimmer::slim)
         // and of each kernel image only its outcome: the BTF is written out in the reader.
-        .withKernelImageDigest(ExtractKernelBtfFn.readerDigest(blobs))
+        .withKernelImageDigest(ExtractKernelBtfFn.readerDigest(blobs, config.caps()))
         // and of each module that waits for the side input only where its bytes are stored.
         .withPassedOnModuleDigest(AnalyzeModuleFn.waitingDigest(blobs));
     if (againstKey == null && judgeInReader) {
       // A package that carries its modules' vmlinux has them judged as it is read (those listed
       // before the vmlinux at its end), so they never wait: memory follows the packages being
       // read, however many the run reads.
-      reader = reader.withLocalAnalysis(new JudgeWhileReading(config.normalization(), config.rebase(), blobs),
+      reader = reader.withLocalAnalysis(new JudgeWhileReading(config.normalization(), config.rebase(), config.caps(), blobs),
           Map.of(ScanTags.MODULES_REPORT, modulesReport.runSpiller(), ScanTags.MISMATCHES_REPORT, mismatchesReport.runSpiller()));
     }
     PCollectionTuple read = p
@@ -216,7 +216,7 @@ public final class ScanPipeline {
 
     PCollectionTuple kernels = files
         .apply("Kernel images", Filter.by((KernelFile f) -> f.kind() == KernelFileKind.KERNEL_IMAGE))
-        .apply("Extract vmlinux BTF", ParDo.of(new ExtractKernelBtfFn(blobs))
+        .apply("Extract vmlinux BTF", ParDo.of(new ExtractKernelBtfFn(blobs, config.caps()))
             .withOutputTags(ScanTags.KERNEL_ROWS, TupleTagList.of(ScanTags.KERNEL_BTF).and(ScanTags.OWN_KERNEL_BTF)
                 .and(ScanTags.KERNEL_WITHOUT_BTF)));
     KvCoder<String, KernelBtf> kernelCoder = KvCoder.of(StringUtf8Coder.of(), KernelBtf.Coder.INSTANCE);
@@ -249,7 +249,7 @@ public final class ScanPipeline {
     PCollectionTuple modules = files
         .apply("Modules", Filter.by((KernelFile f) -> f.kind() == KernelFileKind.MODULE))
         .apply("Analyze modules", ParDo.of(new AnalyzeModuleFn(baseView, knownView, withoutBtfView, againstKey, config.normalization(),
-            config.rebase(), blobs))
+            config.rebase(), config.caps(), blobs))
             .withSideInputs(baseView, knownView, withoutBtfView)
             .withOutputTags(ScanTags.MODULE_ROWS, TupleTagList.of(ScanTags.MISMATCH_ROWS)));
     // The rows judged in the reader arrive as sorted runs it spilled (KernelPackageIO.LOCAL_RUNS),

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.btfscan.analysis.Normalization;
 import dev.btfscan.fixtures.Fixtures;
+import dev.btfscan.io.compress.DecompressionCaps;
 import dev.btfscan.report.Json;
 import dev.btfscan.transforms.AnalyzeModuleFn;
 import java.nio.file.Files;
@@ -217,5 +218,42 @@ class ScanPipelineTest {
           "report.html", "report.md", "summary.json"), names.map(p -> p.getFileName().toString()).sorted().toList(),
           "the marker, no runs of the reports, no waiting modules' scratch");
     }
+  }
+
+  /**
+   * {@code --max-decompressed-bytes}: a compressed module or kernel image that decompresses beyond
+   * the cap the scan was given is its row's decompression bomb; plain files are judged as ever.
+   */
+  @Test
+  void aCompressedModuleOrKernelBeyondTheGivenDecompressedCapIsReportedAsABomb() throws Exception {
+    Path capped = tmp.resolve("capped");
+    List<String> inputs = new java.util.ArrayList<>(ScanFixtures.packages());
+    inputs.add(Fixtures.path("kernels/images/Image.gz").toString()); // 962 bytes of 3,775
+    ScanConfig d = ScanFixtures.config(inputs, capped);
+    ScanConfig c = new ScanConfig(d.inputs(), d.output(), null, d.failOn(), d.maxEntryBytes(), true,
+        d.normalization(), d.rebase(), List.of(), null, new DecompressionCaps(2048));
+
+    assertEquals(0, ScanFixtures.run(c, 2).exitCode());
+
+    Map<String, String> verdicts = new HashMap<>();
+    for (JsonNode row : modules()) {
+      verdicts.put(row.path("package").asText() + ":" + row.path("path").asText(), row.path("verdict").asText());
+    }
+    int compressed = 0;
+    for (String line : ScanFixtures.lines(capped, ScanPipeline.MODULES)) {
+      JsonNode row = Json.parse(line);
+      String key = row.path("package").asText() + ":" + row.path("path").asText();
+      if (row.path("path").asText().matches(".*\\.ko\\.(xz|zst|gz)")) {
+        compressed++;
+        assertEquals("invalid", row.path("verdict").asText(), line);
+        assertTrue(row.path("problems").toString().contains("expands beyond 2 KiB limit"), line);
+      } else {
+        assertEquals(verdicts.get(key), row.path("verdict").asText(), line);
+      }
+    }
+    assertTrue(compressed >= 10, "the fixtures' compressed modules: " + compressed);
+    String image = ScanFixtures.lines(capped, ScanPipeline.KERNELS).stream()
+        .filter(l -> l.contains("Image.gz")).findFirst().orElseThrow();
+    assertTrue(image.contains("expands beyond 2 KiB limit"), image);
   }
 }

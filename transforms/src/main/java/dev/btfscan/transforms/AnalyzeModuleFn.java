@@ -4,6 +4,7 @@ import dev.btfscan.analysis.KnownKernel;
 import dev.btfscan.analysis.Normalization;
 import dev.btfscan.io.EntryBytes;
 import dev.btfscan.io.KernelFile;
+import dev.btfscan.io.compress.DecompressionCaps;
 import dev.btfscan.report.Json;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -46,12 +47,13 @@ public final class AnalyzeModuleFn extends DoFn<KernelFile, String> {
       String againstKey,
       Normalization normalization,
       boolean rebase,
+      DecompressionCaps caps,
       BlobWriter blobs) {
     this.bases = bases;
     this.scanned = scanned;
     this.withoutBtf = withoutBtf;
     this.againstKey = againstKey;
-    this.analysis = new ModuleAnalysis(normalization, rebase);
+    this.analysis = new ModuleAnalysis(normalization, rebase, caps);
     this.blobs = blobs;
   }
 

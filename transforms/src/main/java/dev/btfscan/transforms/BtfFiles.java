@@ -6,10 +6,11 @@ import dev.btfscan.elf.ElfFormatException;
 import dev.btfscan.elf.ElfSectionTable;
 import dev.btfscan.elf.ModuleImage;
 import dev.btfscan.io.compress.Compression;
-import dev.btfscan.kernel.KernelImage;
-import dev.btfscan.kernel.KernelImageException;
+import dev.btfscan.io.compress.DecompressionCaps;
 import dev.btfscan.io.compress.DecompressionLimits;
 import dev.btfscan.io.compress.Decompressors;
+import dev.btfscan.kernel.KernelImage;
+import dev.btfscan.kernel.KernelImageException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +27,11 @@ public final class BtfFiles {
   public record Found(byte[] btf, String format, String release, String arch) {}
 
   public static Found load(byte[] file) throws IOException {
+    return load(file, DecompressionCaps.DEFAULT);
+  }
+
+  /** As {@link #load(byte[])}, a compressed module or kernel decompressed no further than {@code caps}. */
+  public static Found load(byte[] file, DecompressionCaps caps) throws IOException {
     if (BtfHeader.hasMagic(file, 0)) {
       try {
         BtfHeader.parse(file, 0, file.length);
@@ -37,7 +43,7 @@ public final class BtfFiles {
     Compression c = Compression.detect(file);
     if (ElfSectionTable.hasMagic(file) || c != Compression.NONE && holdsRelocatableElf(file, c)) {
       try {
-        ModuleImage m = ModuleImage.fromStored(file);
+        ModuleImage m = ModuleImage.fromStored(file, caps.module());
         if (m.btfNotAsStored().isPresent()) {
           throw new IOException(m.btfNotAsStored().get());
         }
@@ -50,7 +56,7 @@ public final class BtfFiles {
       }
     }
     try {
-      KernelImage image = KernelImage.read(file);
+      KernelImage image = KernelImage.read(file, caps.kernel());
       return new Found(image.btf(), image.format(), image.release().orElse(null), image.arch().orElse(null));
     } catch (KernelImageException e) {
       throw new IOException("no BTF found: " + e.getMessage(), e);

@@ -1,6 +1,7 @@
 package dev.btfscan.transforms;
 
 import dev.btfscan.io.KernelFile;
+import dev.btfscan.io.compress.DecompressionCaps;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -20,21 +21,23 @@ public final class ExtractKernelBtfFn extends DoFn<KernelFile, String> {
   private final Counter images = Metrics.counter(ExtractKernelBtfFn.class, "kernel-images");
   private final Counter failed = Metrics.counter(ExtractKernelBtfFn.class, "kernel-images-without-btf");
   private final BlobWriter blobs;
+  private final DecompressionCaps caps;
 
-  public ExtractKernelBtfFn(BlobWriter blobs) {
+  public ExtractKernelBtfFn(BlobWriter blobs, DecompressionCaps caps) {
     this.blobs = blobs;
+    this.caps = caps;
   }
 
   /** What the package reader sends on instead of an image: the image's work, done there. */
-  public static SerializableFunction<KernelFile, byte[]> readerDigest(BlobWriter blobs) {
-    return StoredKernelImage.digester(blobs);
+  public static SerializableFunction<KernelFile, byte[]> readerDigest(BlobWriter blobs, DecompressionCaps caps) {
+    return StoredKernelImage.digester(blobs, caps);
   }
 
   @ProcessElement
   public void process(ProcessContext c) {
     KernelFile f = c.element();
     images.inc();
-    StoredKernelImage image = f.isDigest() ? StoredKernelImage.decode(f.bytes()) : StoredKernelImage.of(f, blobs);
+    StoredKernelImage image = f.isDigest() ? StoredKernelImage.decode(f.bytes()) : StoredKernelImage.of(f, blobs, caps);
     if (!image.hasBtf()) {
       failed.inc();
     }

@@ -2,6 +2,7 @@ package dev.btfscan.transforms;
 
 import dev.btfscan.analysis.Normalization;
 import dev.btfscan.io.LocalAnalysis;
+import dev.btfscan.io.compress.DecompressionCaps;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,8 +51,8 @@ public final class JudgeWhileReading implements LocalAnalysis {
   private final transient Executor extractor;
   private final transient Executor judges;
 
-  public JudgeWhileReading(Normalization normalization, boolean rebase, BlobWriter blobs) {
-    this(normalization, rebase, blobs, HELD_BYTES, EXTRACTING, JUDGING);
+  public JudgeWhileReading(Normalization normalization, boolean rebase, DecompressionCaps caps, BlobWriter blobs) {
+    this(normalization, rebase, caps, blobs, HELD_BYTES, EXTRACTING, JUDGING);
   }
 
   /**
@@ -59,9 +60,9 @@ public final class JudgeWhileReading implements LocalAnalysis {
    * @param extractor where kernel images are extracted
    * @param judges where modules are judged
    */
-  JudgeWhileReading(Normalization normalization, boolean rebase, BlobWriter blobs, long heldBytes, Executor extractor,
-      Executor judges) {
-    this.analysis = new ModuleAnalysis(normalization, rebase);
+  JudgeWhileReading(Normalization normalization, boolean rebase, DecompressionCaps caps, BlobWriter blobs,
+      long heldBytes, Executor extractor, Executor judges) {
+    this.analysis = new ModuleAnalysis(normalization, rebase, caps);
     this.blobs = blobs;
     this.heldBytes = heldBytes;
     this.extractor = extractor;

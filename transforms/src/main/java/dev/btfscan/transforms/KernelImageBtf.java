@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.btfscan.btf.Btf;
 import dev.btfscan.btf.BtfParser;
 import dev.btfscan.io.KernelFile;
+import dev.btfscan.io.compress.DecompressionCaps;
 import dev.btfscan.io.sink.BlobPaths;
 import dev.btfscan.report.Json;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import java.util.List;
  */
 record KernelImageBtf(ObjectNode row, KernelBtf kernel, String blobPath, StoredKernelImage.WithoutBtf withoutBtf) {
 
-  static KernelImageBtf extract(KernelFile f) {
+  static KernelImageBtf extract(KernelFile f, DecompressionCaps caps) {
     ObjectNode row = Json.object();
     row.put("package", f.packageName());
     row.put("path", f.path());
@@ -34,7 +35,7 @@ record KernelImageBtf(ObjectNode row, KernelBtf kernel, String blobPath, StoredK
       if (f.bytes() == null) {
         throw new java.io.IOException("not read");
       }
-      KernelImageCache.Extracted extracted = KernelImageCache.load(f.bytes());
+      KernelImageCache.Extracted extracted = KernelImageCache.load(f.bytes(), caps);
       BtfFiles.Found image = extracted.found();
       String banner = image.release();
       if (banner != null && !banner.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.btfscan.transforms;
 
+import dev.btfscan.io.compress.DecompressionCaps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.WeakReference;
@@ -41,9 +42,21 @@ final class KernelImageCache {
   /** An image's BTF as {@link BtfFiles#load} finds it, and that BTF's SHA-256 (hex). */
   record Extracted(BtfFiles.Found found, String btfSha256) {}
 
-  /** How an image is extracted: {@link #extractBtf} but in tests. */
+  /**
+   * How an image is extracted: {@link Within} but in tests. An image is found again only for an
+   * extraction equal to its own: within other caps, the same image may give another outcome.
+   */
   interface Extraction {
     Extracted of(byte[] image) throws IOException;
+  }
+
+  /** {@link BtfFiles#load} within these caps. */
+  private record Within(DecompressionCaps caps) implements Extraction {
+    @Override
+    public Extracted of(byte[] image) throws IOException {
+      BtfFiles.Found found = BtfFiles.load(image, caps);
+      return new Extracted(found, Sha256.hex(found.btf()));
+    }
   }
 
   /**
@@ -52,11 +65,12 @@ final class KernelImageCache {
    * @param kept the image, held strongly (images up to {@link #KEPT_IMAGE_BYTES}), else null
    * @param weak the image, held weakly (larger ones), else null
    */
-  private record Entry(long crc, byte[] kept, WeakReference<byte[]> weak, CompletableFuture<Extracted> extracted) {
-    static Entry of(long crc, byte[] image, CompletableFuture<Extracted> extracted) {
+  private record Entry(long crc, byte[] kept, WeakReference<byte[]> weak, Extraction how,
+      CompletableFuture<Extracted> extracted) {
+    static Entry of(long crc, byte[] image, Extraction how, CompletableFuture<Extracted> extracted) {
       return image.length > KEPT_IMAGE_BYTES
-          ? new Entry(crc, null, new WeakReference<>(image), extracted)
-          : new Entry(crc, image, null, extracted);
+          ? new Entry(crc, null, new WeakReference<>(image), how, extracted)
+          : new Entry(crc, image, null, how, extracted);
     }
 
     /** Whether a weakly held image is gone (asked without taking hold of it). */
@@ -64,7 +78,10 @@ final class KernelImageCache {
       return weak != null && weak.refersTo(null);
     }
 
-    boolean holds(long crc, byte[] image) {
+    boolean holds(long crc, byte[] image, Extraction how) {
+      if (!this.how.equals(how)) {
+        return false;
+      }
       if (weak != null) {
         return weak.refersTo(image);
       }
@@ -78,8 +95,8 @@ final class KernelImageCache {
   private KernelImageCache() {}
 
   /** The image's BTF: found in the cache, waited for if another thread is extracting it, else extracted here. */
-  static Extracted load(byte[] image) throws IOException {
-    return load(image, KernelImageCache::extractBtf);
+  static Extracted load(byte[] image, DecompressionCaps caps) throws IOException {
+    return load(image, new Within(caps));
   }
 
   static Extracted load(byte[] image, Extraction extraction) throws IOException {
@@ -92,7 +109,7 @@ final class KernelImageCache {
       CACHE.removeIf(Entry::gone); // weakly held images nobody holds any more
       for (Iterator<Entry> it = CACHE.iterator(); it.hasNext(); ) {
         Entry e = it.next();
-        if (e.holds(crc, image)) {
+        if (e.holds(crc, image, extraction)) {
           it.remove();
           CACHE.addFirst(e);
           found = e.extracted();
@@ -100,7 +117,7 @@ final class KernelImageCache {
         }
       }
       if (found == null) {
-        CACHE.addFirst(Entry.of(crc, image, mine));
+        CACHE.addFirst(Entry.of(crc, image, extraction, mine));
         while (CACHE.size() > CAPACITY) {
           CACHE.removeLast();
         }
@@ -116,11 +133,6 @@ final class KernelImageCache {
       forget(mine);
     }
     return extracted;
-  }
-
-  private static Extracted extractBtf(byte[] image) throws IOException {
-    BtfFiles.Found found = BtfFiles.load(image);
-    return new Extracted(found, Sha256.hex(found.btf()));
   }
 
   private static Extracted extract(byte[] image, CompletableFuture<Extracted> mine, Extraction extraction)

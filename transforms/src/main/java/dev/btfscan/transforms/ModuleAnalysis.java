@@ -13,6 +13,7 @@ import dev.btfscan.btf.BaseIndex;
 import dev.btfscan.btf.BtfFormatException;
 import dev.btfscan.elf.ModuleImage;
 import dev.btfscan.io.KernelFile;
+import dev.btfscan.io.compress.DecompressionCaps;
 import dev.btfscan.io.sink.BlobPaths;
 import dev.btfscan.report.ModuleLocation;
 import dev.btfscan.report.ModuleRow;
@@ -30,10 +31,17 @@ final class ModuleAnalysis implements Serializable {
 
   private final Normalization normalization;
   private final boolean rebase;
+  private final DecompressionCaps caps;
 
-  ModuleAnalysis(Normalization normalization, boolean rebase) {
+  ModuleAnalysis(Normalization normalization, boolean rebase, DecompressionCaps caps) {
     this.normalization = normalization;
     this.rebase = rebase;
+    this.caps = caps;
+  }
+
+  /** The caps a kernel image is read within, as its modules are. */
+  DecompressionCaps caps() {
+    return caps;
   }
 
   /**
@@ -72,7 +80,7 @@ final class ModuleAnalysis implements Serializable {
       return Outcome.unreadable(ModuleRow.unreadable(at, problems));
     }
     try {
-      ModuleImage image = ModuleImage.fromStored(f.bytes());
+      ModuleImage image = ModuleImage.fromStored(f.bytes(), caps.module());
       String release = pathRelease;
       // The kernel that will load the module is the one whose tree it is installed in; vermagic
       // says what it was built for. The path decides, a disagreement is reported.

@@ -97,7 +97,7 @@ final class PackageJudging implements LocalAnalysis.Session {
     if (extracting.size() >= IMAGES_IN_FLIGHT) {
       take(extracting.poll()); // bounded: wait for the oldest
     }
-    extracting.add(CompletableFuture.supplyAsync(() -> KernelImageBtf.extract(image), extractor));
+    extracting.add(CompletableFuture.supplyAsync(() -> KernelImageBtf.extract(image, analysis.caps()), extractor));
   }
 
   @Override

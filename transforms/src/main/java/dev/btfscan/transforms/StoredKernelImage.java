@@ -1,6 +1,7 @@
 package dev.btfscan.transforms;
 
 import dev.btfscan.io.KernelFile;
+import dev.btfscan.io.compress.DecompressionCaps;
 import dev.btfscan.io.util.Wire;
 import dev.btfscan.report.Json;
 import java.io.ByteArrayInputStream;
@@ -33,8 +34,8 @@ record StoredKernelImage(String row, boolean hasBtf, WithoutBtf withoutBtf, Kern
   record WithoutBtf(String release, String where) {}
 
   /** Extracts the image's BTF ({@link KernelImageBtf}), writes it as a blob and keeps a reference. */
-  static StoredKernelImage of(KernelFile image, BlobWriter blobs) {
-    KernelImageBtf x = KernelImageBtf.extract(image);
+  static StoredKernelImage of(KernelFile image, BlobWriter blobs, DecompressionCaps caps) {
+    KernelImageBtf x = KernelImageBtf.extract(image, caps);
     String stored = x.kernel() == null ? null : blobs.write(x.blobPath(), x.kernel().btf());
     KernelBtf matchable = x.matchable();
     // By reference to the blob just written: see KernelBtf for why the side input holds no bytes.
@@ -43,8 +44,8 @@ record StoredKernelImage(String row, boolean hasBtf, WithoutBtf withoutBtf, Kern
   }
 
   /** The reader's digest of an image: the image's work done there, its outcome encoded. */
-  static SerializableFunction<KernelFile, byte[]> digester(BlobWriter blobs) {
-    return image -> of(image, blobs).encode();
+  static SerializableFunction<KernelFile, byte[]> digester(BlobWriter blobs, DecompressionCaps caps) {
+    return image -> of(image, blobs, caps).encode();
   }
 
   byte[] encode() {

@@ -1,13 +1,10 @@
 package dev.btfscan.transforms;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.btfscan.analysis.Normalization;
 import dev.btfscan.fixtures.Fixtures;
 import dev.btfscan.io.KernelFile;
 import dev.btfscan.io.LocalAnalysis;
+import dev.btfscan.io.compress.DecompressionCaps;
 import dev.btfscan.io.pkg.KernelFileKind;
 import dev.btfscan.report.Json;
 import java.io.IOException;
@@ -20,6 +17,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A package's modules are judged in the reader only when the package alone decides them: at once
@@ -72,8 +72,8 @@ class JudgeWhileReadingTest {
   }
 
   private LocalAnalysis.Session session(long heldBytes, Executor extractor, Executor judges) {
-    return new JudgeWhileReading(Normalization.DEDUP, true, new BlobWriter(out.toString()), heldBytes, extractor,
-        judges).open("p.tar");
+    return new JudgeWhileReading(Normalization.DEDUP, true, DecompressionCaps.DEFAULT, new BlobWriter(out.toString()),
+        heldBytes, extractor, judges).open("p.tar");
   }
 
   private KernelFile file(KernelFileKind kind, String release, String path, byte[] bytes) {

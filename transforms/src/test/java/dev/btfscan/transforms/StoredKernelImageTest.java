@@ -1,13 +1,8 @@
 package dev.btfscan.transforms;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.btfscan.fixtures.Fixtures;
 import dev.btfscan.io.KernelFile;
+import dev.btfscan.io.compress.DecompressionCaps;
 import dev.btfscan.io.pkg.KernelFileKind;
 import dev.btfscan.report.Json;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +11,11 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** An image's work done in the reader gives the kernel step exactly what doing it there would. */
 class StoredKernelImageTest {
@@ -33,9 +33,9 @@ class StoredKernelImageTest {
     BlobWriter blobs = new BlobWriter(out.toString());
     KernelFile vmlinux = image("boot/vmlinux-" + R53 + ".btf.xz", Fixtures.bytes("kernels/" + R53 + ".btf.xz"));
 
-    byte[] digest = ExtractKernelBtfFn.readerDigest(blobs).apply(vmlinux);
+    byte[] digest = ExtractKernelBtfFn.readerDigest(blobs, DecompressionCaps.DEFAULT).apply(vmlinux);
     StoredKernelImage inReader = StoredKernelImage.decode(digest);
-    StoredKernelImage downstream = StoredKernelImage.of(vmlinux, blobs);
+    StoredKernelImage downstream = StoredKernelImage.of(vmlinux, blobs, DecompressionCaps.DEFAULT);
 
     assertEquals(downstream, inReader, "the same row, and the same reference to the same blob");
     assertTrue(digest.length < 2048, "a digest of " + digest.length + " bytes");
@@ -50,10 +50,10 @@ class StoredKernelImageTest {
   void anImageWithoutBtfKeepsItsRowAndReasonInTheDigest() {
     BlobWriter blobs = new BlobWriter(out.toString());
     KernelFile junk = image("boot/vmlinuz-" + R53, "not a kernel".getBytes(StandardCharsets.UTF_8));
-    StoredKernelImage inReader = StoredKernelImage.decode(ExtractKernelBtfFn.readerDigest(blobs).apply(junk));
+    StoredKernelImage inReader = StoredKernelImage.decode(ExtractKernelBtfFn.readerDigest(blobs, DecompressionCaps.DEFAULT).apply(junk));
     assertFalse(inReader.hasBtf());
     assertNull(inReader.matchable());
-    assertEquals(StoredKernelImage.of(junk, blobs), inReader);
+    assertEquals(StoredKernelImage.of(junk, blobs, DecompressionCaps.DEFAULT), inReader);
     assertFalse(Json.parse(inReader.row()).path("problems").isEmpty());
     // what the modules of its release are told: where it is and its first problem
     String why = Json.parse(inReader.row()).path("problems").path(0).asText();
@@ -66,9 +66,9 @@ class StoredKernelImageTest {
     BlobWriter blobs = new BlobWriter(out.toString());
     KernelFile junk = new KernelFile("p.deb", "boot/vmlinuz", "boot/vmlinuz", KernelFileKind.KERNEL_IMAGE, null, null,
         3, false, "bad".getBytes(StandardCharsets.UTF_8), List.of(), 4);
-    StoredKernelImage inReader = StoredKernelImage.decode(ExtractKernelBtfFn.readerDigest(blobs).apply(junk));
+    StoredKernelImage inReader = StoredKernelImage.decode(ExtractKernelBtfFn.readerDigest(blobs, DecompressionCaps.DEFAULT).apply(junk));
     assertFalse(inReader.hasBtf());
     assertNull(inReader.withoutBtf());
-    assertEquals(StoredKernelImage.of(junk, blobs), inReader);
+    assertEquals(StoredKernelImage.of(junk, blobs, DecompressionCaps.DEFAULT), inReader);
   }
 }
