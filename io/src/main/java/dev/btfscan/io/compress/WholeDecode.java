@@ -192,20 +192,39 @@ public final class WholeDecode {
         XzLayout.Bound b = XzLayout.walk(src, off, len, limits.ratioCheckAfterBytes());
         return b == null ? 0 : b.total();
       }
-      case ZSTD: {
-        try {
-          long size = com.github.luben.zstd.Zstd.getFrameContentSize(src, off, len);
-          return Math.max(0, size); // negative: unknown or an error
-        } catch (RuntimeException e) {
-          return 0;
-        }
-      }
+      case ZSTD:
+        return zstdFrameContentSize(src, off, len);
       case GZIP:
         return len < 18 ? 0 : Integer.toUnsignedLong(
             ByteBuffer.wrap(src, off + len - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt());
       default:
         return 0;
     }
+  }
+
+  /**
+   * The Frame_Content_Size of the zstd frame at {@code src[off]} (RFC 8878, 3.1.1.1), 0 when the
+   * header has none or is cut. Read here, not through zstd-jni: Spark's runtime brings an older
+   * zstd-jni ahead of the scan's, without the methods that read it.
+   */
+  static long zstdFrameContentSize(byte[] src, int off, int len) {
+    if (len < 6) {
+      return 0;
+    }
+    int descriptor = src[off + 4] & 0xff;
+    int fcsFlag = descriptor >>> 6;
+    boolean singleSegment = (descriptor & 0x20) != 0;
+    int fcsBytes = fcsFlag == 0 ? (singleSegment ? 1 : 0) : 1 << fcsFlag;
+    int dictionaryIdBytes = new int[] {0, 1, 2, 4}[descriptor & 3];
+    int at = off + 5 + (singleSegment ? 0 : 1) + dictionaryIdBytes;
+    if (fcsBytes == 0 || at + fcsBytes > off + len) {
+      return 0;
+    }
+    long size = 0;
+    for (int i = fcsBytes - 1; i >= 0; i--) {
+      size = size << 8 | (src[at + i] & 0xff);
+    }
+    return fcsBytes == 2 ? size + 256 : Math.max(0, size); // 8 bytes may read as negative: then unknown
   }
 
   /** What one decode holds of its budget; it waits only when it holds nothing. */

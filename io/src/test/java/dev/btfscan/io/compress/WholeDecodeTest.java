@@ -74,6 +74,18 @@ class WholeDecodeTest {
     assertEquals(0, WholeDecode.declaredSize(bzip2, 0, bzip2.length, Compression.BZIP2, limits), "bzip2 declares none");
   }
 
+  @ParameterizedTest(name = "{0} bytes")
+  @ValueSource(ints = {0, 1, 200, 255, 256, 300, 65_791, 65_792, 70_000, 600_000})
+  void aZstdFrameHeaderGivesTheContentSizeZstdWroteInIt(int size) {
+    byte[] data = java.util.Arrays.copyOf(PLAIN, size); // the field's width follows the size: 1, 2, 4 bytes
+    byte[] frame = com.github.luben.zstd.Zstd.compress(data);
+    assertEquals(size == 0 ? 0 : size, WholeDecode.zstdFrameContentSize(frame, 0, frame.length));
+    byte[] framed = new byte[frame.length + 3];
+    System.arraycopy(frame, 0, framed, 3, frame.length);
+    assertEquals(size == 0 ? 0 : size, WholeDecode.zstdFrameContentSize(framed, 3, frame.length), "at an offset");
+    assertEquals(0, WholeDecode.zstdFrameContentSize(frame, 0, 5), "a cut header declares nothing");
+  }
+
   @Test
   void aDeclaredSizeIsBelievedOnlyUpToARatioToTheInputAndTheCap() {
     DecompressionLimits limits = DecompressionLimits.forModule();
