@@ -115,11 +115,20 @@ public final class Decompressors {
       return null;
     }
     XzLayout.Bound bound = XzLayout.walk(src, off, len, limits.ratioCheckAfterBytes());
-    if (bound == null || bound.total() > limits.maxOutputBytes() || bound.total() > Integer.MAX_VALUE - 8
-        || (limits.maxRatio() != Long.MAX_VALUE && bound.worstRatio() > limits.maxRatio())) {
-      return null; // not for the tool: the Java decode gives the error (or, for a layout this misreads, the bytes)
-    }
-    return bound;
+    return nativeTakes(xz, bound, limits) ? bound : null;
+  }
+
+  /** As {@link #nativeBound}, for a file whose layout (null: unreadable) was walked already. */
+  static boolean nativeTakes(NativeXz xz, XzLayout.Bound bound, DecompressionLimits limits) {
+    // else not for the tool: the Java decode gives the error (or, for a layout this misreads, the bytes)
+    return bound != null && xz.verifiesChecks() && bound.total() <= limits.maxOutputBytes()
+        && bound.total() <= Integer.MAX_VALUE - 8
+        && (limits.maxRatio() == Long.MAX_VALUE || bound.worstRatio() <= limits.maxRatio());
+  }
+
+  /** The most an xz or lzma decoder may allocate for its dictionary: larger ones are refused. */
+  static long maxDictionaryBytes() {
+    return XZ_MEMORY_LIMIT_KIB * 1024L;
   }
 
   /** The file decoded by the tool into one array of {@code bound}'s total size, or null when the tool failed or gave another size. */

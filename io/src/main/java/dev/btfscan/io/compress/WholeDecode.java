@@ -14,6 +14,9 @@ import java.util.Objects;
  * that array to the caller's {@link Use}, its bytes counted in {@link DecodedBytes} from the first
  * allocation until the use returns.
  *
+ * <p>An xz or lzma decoder's dictionary, which its header asks for and which can be hundreds of
+ * MB, is counted beside the array while the decoder is open.
+ *
  * <p>The first array has the size the file declares (xz's index, a zstd frame header, gzip's
  * trailer) or the caller's hint, believed up to {@link #MAX_TRUSTED_RATIO} times the input and
  * the output cap; a right size means no copy at all ({@code readAllBytes} holds the output twice).
@@ -81,7 +84,7 @@ public final class WholeDecode {
     Held held = new Held(DecodedBytes.jvm());
     try {
       return decodeAndUse(held, () -> Decompressors.openFirstStream(src, off, len, compression, limits),
-          firstSize(0, len, limits), use);
+          firstSize(0, len, limits), firstStreamDecoderMemory(src, off, len, compression), use);
     } finally {
       held.giveAll();
     }
@@ -93,24 +96,27 @@ public final class WholeDecode {
   private static <R, X extends Exception> R decodeAndUse(Held held, byte[] src, int off, int len,
       Compression compression, long sizeHint, DecompressionLimits limits, NativeXz nativeXz, long nativeMinBytes,
       Use<R, X> use) throws IOException, X {
-    XzLayout.Bound bound = compression == Compression.XZ && nativeXz != null && len >= nativeMinBytes
-        ? Decompressors.nativeBound(nativeXz, src, off, len, limits) : null;
-    if (bound != null) {
-      held.resize((int) bound.total());
-      byte[] whole = Decompressors.decodeNatively(nativeXz, src, off, len, bound);
+    XzLayout.Bound layout = compression == Compression.XZ
+        ? XzLayout.walk(src, off, len, limits.ratioCheckAfterBytes()) : null;
+    if (nativeXz != null && len >= nativeMinBytes && Decompressors.nativeTakes(nativeXz, layout, limits)) {
+      held.resize(layout.total());
+      byte[] whole = Decompressors.decodeNatively(nativeXz, src, off, len, layout);
       if (whole != null) {
         return use.apply(whole);
       }
     }
     long declared = sizeHint > 0 ? sizeHint
-        : bound != null ? bound.total() : declaredSize(src, off, len, compression, limits);
+        : layout != null ? layout.total() : declaredSize(src, off, len, compression, limits);
+    long decoder = compression != Compression.XZ ? decoderMemory(src, off, len, compression)
+        : layout != null ? Math.min(layout.largestDictionary(), Decompressors.maxDictionaryBytes())
+        : Decompressors.maxDictionaryBytes(); // unreadable headers: the most it may take
     return decodeAndUse(held, () -> Decompressors.open(new ByteArrayInputStream(src, off, len), compression, limits),
-        firstSize(declared, len, limits), use);
+        firstSize(declared, len, limits), decoder, use);
   }
 
-  private static <R, X extends Exception> R decodeAndUse(Held held, Opener opener, long first, Use<R, X> use)
-      throws IOException, X {
-    return use.apply(decode(held, opener, first));
+  private static <R, X extends Exception> R decodeAndUse(Held held, Opener opener, long first, long decoder,
+      Use<R, X> use) throws IOException, X {
+    return use.apply(decode(held, opener, first, decoder));
   }
 
   /** Opens the decoder anew: a decode that starts again reads the file from its start. */
@@ -119,14 +125,16 @@ public final class WholeDecode {
     InputStream open() throws IOException;
   }
 
-  static byte[] decode(Held held, Opener opener, long first) throws IOException {
+  /** The decode, holding {@code decoder} bytes beside the array for the decoder until it is closed. */
+  static byte[] decode(Held held, Opener opener, long first, long decoder) throws IOException {
     long size = first;
     while (true) {
-      held.resize(size);
+      held.resize(size + decoder);
       Attempt a;
       try (InputStream in = opener.open()) {
         a = attempt(held, in, (int) size);
       }
+      held.less(decoder); // closed: its dictionary is garbage, or the cache's to lend again
       if (a.bytes() != null) {
         return a.bytes();
       }
@@ -225,6 +233,28 @@ public final class WholeDecode {
       size = size << 8 | (src[at + i] & 0xff);
     }
     return fcsBytes == 2 ? size + 256 : Math.max(0, size); // 8 bytes may read as negative: then unknown
+  }
+
+  /**
+   * What a decoder of {@code compression} allocates on the heap for the file at {@code src[off]},
+   * as far as its header tells: an lzma dictionary (an xz one comes from the layout). Others need
+   * at most a few MB (bzip2) or allocate outside the heap (zstd).
+   */
+  static long decoderMemory(byte[] src, int off, int len, Compression compression) {
+    if (compression != Compression.LZMA) {
+      return 0;
+    }
+    long dictionary = len < 5 ? 0 : Integer.toUnsignedLong(
+        ByteBuffer.wrap(src, off + 1, 4).order(ByteOrder.LITTLE_ENDIAN).getInt());
+    return Math.min(dictionary, Decompressors.maxDictionaryBytes());
+  }
+
+  private static long firstStreamDecoderMemory(byte[] src, int off, int len, Compression compression) {
+    if (compression != Compression.XZ) {
+      return decoderMemory(src, off, len, compression);
+    }
+    long dictionary = XzLayout.firstBlockDictionary(src, off, len);
+    return dictionary < 0 ? Decompressors.maxDictionaryBytes() : Math.min(dictionary, Decompressors.maxDictionaryBytes());
   }
 
   /** What one decode holds of its budget; it waits only when it holds nothing. */

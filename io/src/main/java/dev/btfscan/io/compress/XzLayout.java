@@ -17,8 +17,11 @@ package dev.btfscan.io.compress;
 final class XzLayout {
   private static final byte[] MAGIC = {(byte) 0xFD, '7', 'z', 'X', 'Z', 0};
 
-  /** Total decoded bytes, and the largest {@code floor(produced / consumed)} once {@code produced >= after}. */
-  record Bound(long total, long worstRatio) {}
+  /**
+   * Total decoded bytes, the largest {@code floor(produced / consumed)} once {@code produced >=
+   * after}, and the largest LZMA2 dictionary a block asks for (what a decoder allocates for it).
+   */
+  record Bound(long total, long worstRatio, long largestDictionary) {}
 
   private XzLayout() {}
 
@@ -36,6 +39,29 @@ final class XzLayout {
     }
   }
 
+  /**
+   * The dictionary the first block of the .xz stream at {@code b[off]} asks for, or -1 when the
+   * stream or block header cannot be read that far: for a stream that other bytes follow (a
+   * kernel inside its self-decompressing image), which {@link #walk} does not take.
+   */
+  static long firstBlockDictionary(byte[] b, int off, int len) {
+    try {
+      Walker w = new Walker(b, off, len, Long.MAX_VALUE);
+      w.firstBlockHeader();
+      return w.dictionary;
+    } catch (IndexOutOfBoundsException | IllegalStateException e) {
+      return -1;
+    }
+  }
+
+  /** The dictionary size an LZMA2 properties byte gives (xz-file-format 5.3.1). */
+  private static long lzma2Dictionary(int props) {
+    if (props > 40) {
+      throw new IllegalStateException("LZMA2 dictionary size above 4 GiB");
+    }
+    return props == 40 ? 0xffffffffL : (2L | (props & 1)) << (props / 2 + 11);
+  }
+
   private static final class Walker {
     private final byte[] b;
     private final int off;
@@ -44,6 +70,7 @@ final class XzLayout {
     private int pos;
     private long total;
     private long worst;
+    private long dictionary;
 
     Walker(byte[] b, int off, int len, long after) {
       this.b = b;
@@ -60,12 +87,32 @@ final class XzLayout {
           pos += 4; // stream padding
         }
         if (pos == end) {
-          return new Bound(total, worst);
+          return new Bound(total, worst, dictionary);
         }
       }
     }
 
+    void firstBlockHeader() {
+      streamHeader();
+      need(1);
+      require(b[pos] != 0);
+      blockHeader();
+    }
+
     private void stream() {
+      int checkSize = streamHeader();
+      while (true) {
+        need(1);
+        if (b[pos] == 0) {
+          index();
+          return;
+        }
+        block(checkSize);
+      }
+    }
+
+    /** Reads the stream header; returns the size of its blocks' check. */
+    private int streamHeader() {
       need(12);
       for (int i = 0; i < 6; i++) {
         require(b[pos + i] == MAGIC[i]);
@@ -80,18 +127,22 @@ final class XzLayout {
         default -> throw new IllegalStateException("check the Java decoder does not support");
       };
       pos += 12;
-      while (true) {
-        need(1);
-        if (b[pos] == 0) {
-          index();
-          return;
-        }
-        block(checkSize);
-      }
+      return checkSize;
     }
 
     private void block(int checkSize) {
       int start = pos;
+      blockHeader();
+      chunks();
+      while ((pos - start) % 4 != 0) {
+        need(1);
+        pos++; // block padding
+      }
+      need(checkSize);
+      pos += checkSize;
+    }
+
+    private void blockHeader() {
       int size = ((b[pos] & 0xff) + 1) * 4;
       need(size);
       int flags = b[pos + 1] & 0xff;
@@ -111,16 +162,13 @@ final class XzLayout {
         boolean last = i == filters - 1;
         require(last ? id == 0x21 : (id >= 0x03 && id <= 0x0b));
         require(props <= headerEnd - p[0]);
+        if (last) {
+          require(props == 1);
+          dictionary = Math.max(dictionary, lzma2Dictionary(b[p[0]] & 0xff));
+        }
         p[0] += (int) props;
       }
       pos += size;
-      chunks();
-      while ((pos - start) % 4 != 0) {
-        need(1);
-        pos++; // block padding
-      }
-      need(checkSize);
-      pos += checkSize;
     }
 
     private void chunks() {

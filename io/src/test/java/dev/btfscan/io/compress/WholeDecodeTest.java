@@ -123,6 +123,55 @@ class WholeDecodeTest {
   }
 
   @Test
+  void theDecodersDictionaryIsCountedBesideTheArrayWhileTheDecoderIsOpen() throws Exception {
+    byte[] file = DecompressorsTest.compress(Writable.GZIP, PLAIN);
+    ByteBudget budget = new ByteBudget(64 << 20);
+    WholeDecode.Held held = new WholeDecode.Held(budget);
+    long[] heldWhileReading = {-1};
+    WholeDecode.Opener opener = () -> new java.io.FilterInputStream(
+        Decompressors.open(new java.io.ByteArrayInputStream(file), Compression.GZIP, DecompressionLimits.forModule())) {
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        heldWhileReading[0] = budget.held();
+        return super.read(b, off, len);
+      }
+    };
+
+    byte[] got = WholeDecode.decode(held, opener, PLAIN.length, 8 << 20);
+
+    assertArrayEquals(PLAIN, got);
+    assertEquals(PLAIN.length + (8 << 20), heldWhileReading[0]);
+    assertEquals(PLAIN.length, held.amount(), "the dictionary given back once the decoder is closed");
+  }
+
+  @Test
+  void anXzFilesLayoutGivesTheLargestDictionaryItsBlocksAskFor() throws Exception {
+    byte[] one = compress(new org.tukaani.xz.LZMA2Options(6)); // 8 MiB
+    byte[] two = compress(new org.tukaani.xz.LZMA2Options(1)); // 1 MiB
+    byte[] both = java.util.Arrays.copyOf(two, two.length + one.length);
+    System.arraycopy(one, 0, both, two.length, one.length);
+
+    assertEquals(8 << 20, XzLayout.walk(both, 0, both.length, 0).largestDictionary());
+    assertEquals(1 << 20, XzLayout.firstBlockDictionary(both, 0, both.length), "the first stream's, whatever follows");
+    assertEquals(-1, XzLayout.firstBlockDictionary(both, 0, 12), "a stream header alone");
+  }
+
+  @Test
+  void anLzmaHeaderGivesItsDictionary() throws Exception {
+    byte[] lzma = DecompressorsTest.compress(Writable.LZMA, PLAIN); // LZMA2Options' default: 8 MiB
+    assertEquals(8 << 20, WholeDecode.decoderMemory(lzma, 0, lzma.length, Compression.LZMA));
+    assertEquals(0, WholeDecode.decoderMemory(lzma, 0, lzma.length, Compression.GZIP));
+  }
+
+  private static byte[] compress(org.tukaani.xz.LZMA2Options options) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (org.tukaani.xz.XZOutputStream xz = new org.tukaani.xz.XZOutputStream(out, options)) {
+      xz.write(PLAIN, 0, 10_000);
+    }
+    return out.toByteArray();
+  }
+
+  @Test
   void aFileBeyondTheCapFailsAndHoldsNothingAfterwards() throws Exception {
     byte[] file = DecompressorsTest.compress(Writable.ZSTD, PLAIN);
     ByteBudget budget = new ByteBudget(64 << 20);
