@@ -14,9 +14,6 @@ import java.util.Objects;
  * that array to the caller's {@link Use}, its bytes counted in {@link DecodedBytes} from the first
  * allocation until the use returns.
  *
- * <p>An xz or lzma decoder's dictionary, which its header asks for and which can be hundreds of
- * MB, is counted beside the array while the decoder is open.
- *
  * <p>The first array has the size the file declares (xz's index, a zstd frame header, gzip's
  * trailer) or the caller's hint, believed up to {@link #MAX_TRUSTED_RATIO} times the input and
  * the output cap; a right size means no copy at all ({@code readAllBytes} holds the output twice).
@@ -24,6 +21,9 @@ import java.util.Objects;
  * beside the array it replaces. When the budget has no room for a copy, the decode gives back all
  * it holds, waits for the size it now knows it needs, and starts again from the file's start: it
  * never waits while holding, so two decodes cannot wait for each other.
+ *
+ * <p>An xz or lzma decoder's dictionary, which its header asks for and which can be a few hundred
+ * MB, is counted beside the array while the decoder is open.
  */
 public final class WholeDecode {
   /** What the caller does with the decoded bytes: they are counted, and the caller's, until it returns. */
