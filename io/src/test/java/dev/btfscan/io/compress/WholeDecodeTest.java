@@ -3,12 +3,15 @@ package dev.btfscan.io.compress;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.btfscan.io.compress.DecompressorsTest.Writable;
 import dev.btfscan.io.util.ByteBudget;
 import dev.btfscan.io.util.ByteBudgetTest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -169,6 +172,47 @@ class WholeDecodeTest {
       xz.write(PLAIN, 0, 10_000);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * Single-stream xz decoders lend their dictionaries through a shared cache (ParallelXzInputStream's
+   * fallback): decodes at once on several threads, with dictionaries of the same and of other
+   * sizes, each give their own file's bytes.
+   */
+  @Test
+  void concurrentXzDecodesSharingTheDictionaryCacheEachGiveTheirOwnBytes() throws Exception {
+    int files = 48;
+    byte[][] plain = new byte[files][];
+    byte[][] xz = new byte[files][];
+    java.util.Random r = new java.util.Random(11);
+    for (int i = 0; i < files; i++) {
+      plain[i] = new byte[20_000 + r.nextInt(200_000)];
+      for (int j = 0; j < plain[i].length; j++) {
+        plain[i][j] = (byte) ("kernel module btf " + i).charAt(r.nextInt(10 + i % 7));
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (org.tukaani.xz.XZOutputStream o = new org.tukaani.xz.XZOutputStream(out,
+          new org.tukaani.xz.LZMA2Options(i % 3 == 0 ? 1 : i % 3 == 1 ? 3 : 6))) { // 1, 4 and 8 MiB dictionaries
+        o.write(plain[i]);
+      }
+      xz[i] = out.toByteArray();
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<Boolean>> same = new java.util.ArrayList<>();
+      for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < files; i++) {
+          int k = i;
+          same.add(pool.submit(() -> Arrays.equals(plain[k], WholeDecode.file(xz[k], 0, xz[k].length, Compression.XZ,
+              0, DecompressionLimits.forModule(), new ByteBudget(64 << 20), null, 0, bytes -> bytes))));
+        }
+      }
+      for (java.util.concurrent.Future<Boolean> f : same) {
+        assertTrue(f.get(), "a decode gave another file's bytes");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
