@@ -34,6 +34,59 @@ public class ByteBudgetTest {
   }
 
   @Test
+  void aLargeTakeIsNotOvertakenBySmallerOnesThatCameAfterIt() throws Exception {
+    ByteBudget budget = new ByteBudget(100);
+    budget.take(60);
+    Thread large = taker(budget, 100);
+    large.start();
+    awaitWaiting(large);
+    Thread small = taker(budget, 10); // would fit beside the 60 held, but the large one came first
+    small.start();
+    awaitWaiting(small);
+    assertEquals(60, budget.held());
+
+    budget.give(60);
+    large.join(10_000);
+    assertFalse(large.isAlive());
+    assertEquals(100, budget.held(), "the large take first, alone");
+    awaitWaiting(small);
+
+    budget.give(100);
+    small.join(10_000);
+    assertFalse(small.isAlive());
+    assertEquals(10, budget.held());
+  }
+
+  @Test
+  void anInterruptedTakeLeavesTheLineToThoseBehindIt() throws Exception {
+    ByteBudget budget = new ByteBudget(100);
+    budget.take(60);
+    Thread large = taker(budget, 100);
+    large.start();
+    awaitWaiting(large);
+    Thread small = taker(budget, 10);
+    small.start();
+    awaitWaiting(small);
+
+    large.interrupt();
+    small.join(10_000);
+
+    assertFalse(small.isAlive(), "granted once the interrupted take left the line");
+    assertEquals(70, budget.held());
+  }
+
+  /** A thread that takes {@code bytes} (and keeps them); an interrupt ends it holding nothing. */
+  private static Thread taker(ByteBudget budget, long bytes) {
+    return new Thread(() -> {
+      try {
+        budget.take(bytes);
+      } catch (java.io.InterruptedIOException e) {
+        // left the line
+      }
+    });
+  }
+
+  @Test
   void aRequestLargerThanTheWholeBudgetIsGrantedWhenNothingElseIsHeld() throws Exception {
     ByteBudget budget = new ByteBudget(100);
     budget.take(1_000);
