@@ -28,7 +28,7 @@ final class WaitingModule {
    * modules 1245 are under 2 KB slimmed, 1.1 MB in all; 3131 are under 16 KB, 14 MB.
    */
   static final int MIN_BYTES = 2 << 10;
-  private static final int VERSION = 2;
+  private static final int VERSION = 3;
   private static final Counter STORED = Metrics.counter(AnalyzeModuleFn.class, "modules-waiting-on-disk");
 
   private WaitingModule() {}
@@ -49,7 +49,7 @@ final class WaitingModule {
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeByte(VERSION);
       out.writeUTF(path);
-      out.writeUTF(Sha256.hex(module.bytes()));
+      out.writeInt(StoredBytes.crc32c(module.bytes()));
       out.writeInt(module.bytes().length);
       out.flush();
       return bytes.toByteArray();
@@ -61,7 +61,7 @@ final class WaitingModule {
   /** The module as the reader read it, its bytes back from the scratch file and checked. */
   static KernelFile restore(KernelFile digested) {
     String path;
-    String sha;
+    int crc32c;
     int length;
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(digested.bytes()));
@@ -69,12 +69,13 @@ final class WaitingModule {
         throw new IOException("unknown version");
       }
       path = in.readUTF();
-      sha = in.readUTF();
+      crc32c = in.readInt();
       length = in.readInt();
     } catch (IOException e) {
       throw new IllegalStateException("damaged digest of waiting module " + digested, e);
     }
-    byte[] read = StoredBytes.read(path, sha, length, "the waiting module " + digested.packageName() + ":" + digested.path());
+    byte[] read = StoredBytes.read(path, length, crc32c,
+        "the waiting module " + digested.packageName() + ":" + digested.path());
     return digested.withBytes(read);
   }
 }

@@ -59,6 +59,20 @@ class WaitingModuleTest {
   }
 
   @Test
+  void aScratchFileWithOneByteChangedFailsTheRunNotTheModule() throws Exception {
+    KernelFile m = module(4096);
+    KernelFile waiting = m.withDigest(WaitingModule.digester(new BlobWriter(out.toString())).apply(m));
+    try (var files = Files.list(out.resolve(WaitingModule.SCRATCH))) {
+      java.nio.file.Path scratch = files.findFirst().orElseThrow();
+      byte[] bytes = Files.readAllBytes(scratch);
+      bytes[1234] ^= 0x10; // the same length: the checksum tells
+      Files.write(scratch, bytes);
+    }
+    StoredBytes.Unreadable e = assertThrows(StoredBytes.Unreadable.class, () -> WaitingModule.restore(waiting));
+    assertTrue(e.getMessage().contains("no longer holds"), e.getMessage());
+  }
+
+  @Test
   void aScratchFileThatGrewFailsTheRunNotTheModule() throws Exception {
     // read back into an array of the length it was written with: a longer file is not it either
     KernelFile m = module(4096);
