@@ -53,8 +53,8 @@ public final class KernelPackageIO {
   /** Entries larger than this are reported without bytes. */
   public static final long DEFAULT_MAX_ENTRY_BYTES = 256L << 20;
   private static final long MAX_ENTRY_BYTES_LIMIT = Integer.MAX_VALUE - 16;
-  /** Kernel files are spread over this many shards (see {@link SpreadKernelFiles}). */
-  static final int SPREAD_SHARDS = 32;
+  /** Kernel files are spread over this many shards by default (see {@link SpreadKernelFiles}). */
+  public static final int SPREAD_SHARDS = 32;
 
   private KernelPackageIO() {}
 
@@ -75,7 +75,7 @@ public final class KernelPackageIO {
 
   /** Reads with a 256 MiB entry cap and {@link DecompressionLimits#defaults()} for payloads. */
   public static Read read() {
-    return new Read(DEFAULT_MAX_ENTRY_BYTES, DecompressionLimits.defaults(), null, null, Map.of(), null, null);
+    return new Read(DEFAULT_MAX_ENTRY_BYTES, DecompressionLimits.defaults(), null, null, Map.of(), null, null, SPREAD_SHARDS);
   }
 
   /** The read transform; configure with {@code withX}, each returning a modified copy. */
@@ -88,10 +88,11 @@ public final class KernelPackageIO {
     private final Map<String, RunSpiller> localReports;
     private final SerializableFunction<KernelFile, byte[]> imageDigest;
     private final SerializableFunction<KernelFile, byte[]> moduleDigest;
+    private final int spreadShards;
 
     private Read(long maxEntryBytes, DecompressionLimits payloadLimits, SerializableFunction<byte[], byte[]> moduleBytes,
         LocalAnalysis localAnalysis, Map<String, RunSpiller> localReports, SerializableFunction<KernelFile, byte[]> imageDigest,
-        SerializableFunction<KernelFile, byte[]> moduleDigest) {
+        SerializableFunction<KernelFile, byte[]> moduleDigest, int spreadShards) {
       this.maxEntryBytes = maxEntryBytes;
       this.payloadLimits = payloadLimits;
       this.moduleBytes = moduleBytes;
@@ -99,6 +100,7 @@ public final class KernelPackageIO {
       this.localReports = localReports;
       this.imageDigest = imageDigest;
       this.moduleDigest = moduleDigest;
+      this.spreadShards = spreadShards;
     }
 
     /** Module/image entries above this size are emitted with a problem and no bytes. */
@@ -107,13 +109,14 @@ public final class KernelPackageIO {
         throw new IllegalArgumentException("maxEntryBytes must be between 0 and " + MAX_ENTRY_BYTES_LIMIT + ", got "
             + maxEntryBytes);
       }
-      return new Read(maxEntryBytes, payloadLimits, moduleBytes, localAnalysis, localReports, imageDigest, moduleDigest);
+      return new Read(maxEntryBytes, payloadLimits, moduleBytes, localAnalysis, localReports, imageDigest, moduleDigest,
+          spreadShards);
     }
 
     /** Limits for decompressing whole payloads (data.tar, rpm cpio, compressed tar). */
     public Read withPayloadLimits(DecompressionLimits payloadLimits) {
       return new Read(maxEntryBytes, Objects.requireNonNull(payloadLimits, "payloadLimits"), moduleBytes, localAnalysis,
-          localReports, imageDigest, moduleDigest);
+          localReports, imageDigest, moduleDigest, spreadShards);
     }
 
     /**
@@ -124,7 +127,7 @@ public final class KernelPackageIO {
      */
     public Read withModuleBytes(SerializableFunction<byte[], byte[]> moduleBytes) {
       return new Read(maxEntryBytes, payloadLimits, Objects.requireNonNull(moduleBytes, "moduleBytes"), localAnalysis,
-          localReports, imageDigest, moduleDigest);
+          localReports, imageDigest, moduleDigest, spreadShards);
     }
 
     /**
@@ -136,7 +139,7 @@ public final class KernelPackageIO {
      */
     public Read withKernelImageDigest(SerializableFunction<KernelFile, byte[]> digest) {
       return new Read(maxEntryBytes, payloadLimits, moduleBytes, localAnalysis, localReports,
-          Objects.requireNonNull(digest, "digest"), moduleDigest);
+          Objects.requireNonNull(digest, "digest"), moduleDigest, spreadShards);
     }
 
     /**
@@ -147,7 +150,7 @@ public final class KernelPackageIO {
      */
     public Read withPassedOnModuleDigest(SerializableFunction<KernelFile, byte[]> digest) {
       return new Read(maxEntryBytes, payloadLimits, moduleBytes, localAnalysis, localReports, imageDigest,
-          Objects.requireNonNull(digest, "digest"));
+          Objects.requireNonNull(digest, "digest"), spreadShards);
     }
 
     /**
@@ -157,7 +160,21 @@ public final class KernelPackageIO {
      */
     public Read withLocalAnalysis(LocalAnalysis analysis, Map<String, RunSpiller> reports) {
       return new Read(maxEntryBytes, payloadLimits, moduleBytes, Objects.requireNonNull(analysis, "analysis"),
-          Map.copyOf(reports), imageDigest, moduleDigest);
+          Map.copyOf(reports), imageDigest, moduleDigest, spreadShards);
+    }
+
+    /**
+     * The shards the kernel files are spread over for the steps after the reader (default {@value
+     * #SPREAD_SHARDS}): at most that many analyse modules at once, and on the DirectRunner each is
+     * a bundle of its own, whose evaluator the runner makes anew (it translates the step's DoFn to
+     * its proto and deserializes it, about 25 ms of CPU each).
+     */
+    public Read withSpreadShards(int shards) {
+      if (shards < 1) {
+        throw new IllegalArgumentException("shards must be positive, got " + shards);
+      }
+      return new Read(maxEntryBytes, payloadLimits, moduleBytes, localAnalysis, localReports, imageDigest, moduleDigest,
+          shards);
     }
 
     public long maxEntryBytes() {
@@ -182,7 +199,7 @@ public final class KernelPackageIO {
               .withOutputTags(KERNEL_FILES, TupleTagList.of(SUMMARIES).and(LOCAL_RUNS)));
       // One package yields thousands of modules in one bundle; spread them for the BTF stages.
       PCollection<KernelFile> files = read.get(KERNEL_FILES).setCoder(KernelFileCoder.of())
-          .apply("Spread Kernel Files", new SpreadKernelFiles(SPREAD_SHARDS));
+          .apply("Spread Kernel Files", new SpreadKernelFiles(spreadShards));
       PCollection<PackageSummary> summaries = PCollectionList
           .of(matched.get(MatchPackagesFn.UNMATCHED).setCoder(PackageSummaryCoder.of()))
           .and(read.get(SUMMARIES).setCoder(PackageSummaryCoder.of()))

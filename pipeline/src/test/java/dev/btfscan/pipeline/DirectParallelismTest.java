@@ -63,4 +63,28 @@ class DirectParallelismTest {
     String debs = dev.btfscan.fixtures.Fixtures.path("packages/deb").toString() + "/";
     assertEquals(new PackageCount(2, 1), KernelPackageIO.countPackages(List.of(debs)));
   }
+
+  @Test
+  void kernelFilesAreSpreadOverFourShardsPerDirectRunnerThreadAndTheDefaultElsewhere() {
+    org.apache.beam.runners.direct.DirectOptions direct = org.apache.beam.sdk.options.PipelineOptionsFactory.create()
+        .as(org.apache.beam.runners.direct.DirectOptions.class);
+    direct.setTargetParallelism(3);
+    assertEquals(12, ScanPipeline.spreadShards(direct));
+
+    org.apache.beam.sdk.options.PipelineOptions other = org.apache.beam.sdk.options.PipelineOptionsFactory.create();
+    other.setRunner(OtherRunner.class);
+    assertEquals(KernelPackageIO.SPREAD_SHARDS, ScanPipeline.spreadShards(other));
+  }
+
+  /** A runner that is not the DirectRunner: only its name is looked at. */
+  static final class OtherRunner extends org.apache.beam.sdk.PipelineRunner<org.apache.beam.sdk.PipelineResult> {
+    public static OtherRunner fromOptions(org.apache.beam.sdk.options.PipelineOptions options) {
+      return new OtherRunner();
+    }
+
+    @Override
+    public org.apache.beam.sdk.PipelineResult run(org.apache.beam.sdk.Pipeline pipeline) {
+      throw new UnsupportedOperationException();
+    }
+  }
 }
