@@ -41,10 +41,25 @@ public final class Decompressors {
    * eagerly for some formats, so a garbled header fails here with IOException.
    */
   public static InputStream open(InputStream in, Compression compression, DecompressionLimits limits) throws IOException {
+    return open(in, compression, limits, XZ_THREADS);
+  }
+
+  /**
+   * As {@link #open(InputStream, Compression, DecompressionLimits)}, every block of an xz stream
+   * decoded on this thread, one after another: for a file held in memory whose decoder's memory is
+   * counted ({@link WholeDecode}), one dictionary, not the blocks a parallel decode queues.
+   */
+  static InputStream openOnThisThread(InputStream in, Compression compression, DecompressionLimits limits)
+      throws IOException {
+    return open(in, compression, limits, 1);
+  }
+
+  private static InputStream open(InputStream in, Compression compression, DecompressionLimits limits, int xzThreads)
+      throws IOException {
     CountingInputStream counted = new CountingInputStream(in);
     InputStream decoded;
     try {
-      decoded = decoder(counted, compression);
+      decoded = decoder(counted, compression, xzThreads);
     } catch (IOException e) {
       throw new IOException("cannot open " + compression.displayName() + " " + limits.description() + ": "
           + e.getMessage(), e);
@@ -197,7 +212,7 @@ public final class Decompressors {
       case LZMA: // these end at their own end marker (or size) already
       case ZSTD: // cut to its frame above
       case LZOP:
-        return decoder(in, compression);
+        return decoder(in, compression, 1);
       case NONE:
         throw new IllegalArgumentException("no stream to find the end of: uncompressed");
     }
@@ -253,7 +268,7 @@ public final class Decompressors {
     return got == n ? head : Arrays.copyOf(head, got);
   }
 
-  private static InputStream decoder(InputStream in, Compression compression) throws IOException {
+  private static InputStream decoder(InputStream in, Compression compression, int xzThreads) throws IOException {
     switch (compression) {
       case NONE:
         return in;
@@ -262,7 +277,7 @@ public final class Decompressors {
       case BZIP2:
         return new BZip2CompressorInputStream(in, true);
       case XZ:
-        return ParallelXzInputStream.open(in, XZ_MEMORY_LIMIT_KIB, XZ_THREADS);
+        return ParallelXzInputStream.open(in, XZ_MEMORY_LIMIT_KIB, xzThreads);
       case LZMA:
         return new LZMAInputStream(in, XZ_MEMORY_LIMIT_KIB);
       case ZSTD:

@@ -23,7 +23,8 @@ import java.util.Objects;
  * never waits while holding, so two decodes cannot wait for each other.
  *
  * <p>An xz or lzma decoder's dictionary, which its header asks for and which can be a few hundred
- * MB, is counted beside the array while the decoder is open.
+ * MB, is counted beside the array while the decoder is open; an xz file's blocks decode one after
+ * another on the caller's thread, so that one dictionary is all the decoder holds.
  */
 public final class WholeDecode {
   /** What the caller does with the decoded bytes: they are counted, and the caller's, until it returns. */
@@ -110,7 +111,8 @@ public final class WholeDecode {
     long decoder = compression != Compression.XZ ? decoderMemory(src, off, len, compression)
         : layout != null ? Math.min(layout.largestDictionary(), Decompressors.maxDictionaryBytes())
         : Decompressors.maxDictionaryBytes(); // unreadable headers: the most it may take
-    return decodeAndUse(held, () -> Decompressors.open(new ByteArrayInputStream(src, off, len), compression, limits),
+    return decodeAndUse(held,
+        () -> Decompressors.openOnThisThread(new ByteArrayInputStream(src, off, len), compression, limits),
         firstSize(declared, len, limits), decoder, use);
   }
 

@@ -216,6 +216,19 @@ class WholeDecodeTest {
   }
 
   @Test
+  void aMultiBlockXzFileDecodesBlockAfterBlockToItsBytes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    // blocks with both sizes in their headers, as threaded xz writes them (ParallelXzInputStream's kind)
+    byte[] file = XzCli.compress("xz", tmp, PLAIN, "-T2", "--block-size=64KiB", "--check=crc32");
+    ByteBudget budget = new ByteBudget(64 << 20);
+    long[] held = new long[1];
+
+    assertArrayEquals(PLAIN, decode(file, Compression.XZ, 0, budget, held));
+    assertEquals(PLAIN.length, held[0]);
+    assertEquals(8 << 20, XzLayout.walk(file, 0, file.length, 0).largestDictionary(), "xz -6's, as its blocks ask");
+  }
+
+  @Test
   void aFileBeyondTheCapFailsAndHoldsNothingAfterwards() throws Exception {
     byte[] file = DecompressorsTest.compress(Writable.ZSTD, PLAIN);
     ByteBudget budget = new ByteBudget(64 << 20);
