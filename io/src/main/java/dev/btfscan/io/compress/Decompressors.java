@@ -231,24 +231,6 @@ public final class Decompressors {
     return new Opened(compression, open(buffered, compression, limits));
   }
 
-  /**
-   * Decodes a whole blob whatever its compression (detected from its magic; uncompressed data is
-   * returned as is), e.g. a module's bytes from a {@code .ko.xz} entry.
-   */
-  public static byte[] decompress(byte[] data, DecompressionLimits limits) throws IOException {
-    Compression compression = Compression.detect(Arrays.copyOf(data, Math.min(data.length, Compression.MAX_MAGIC_LENGTH)));
-    if (compression == Compression.NONE) {
-      if (data.length > limits.maxOutputBytes()) {
-        throw new DecompressionBombException("none " + limits.description() + " expands beyond "
-            + DecompressionLimits.formatBytes(limits.maxOutputBytes()) + " limit");
-      }
-      return data;
-    }
-    try (InputStream in = open(data, 0, data.length, compression, limits)) {
-      return in.readAllBytes();
-    }
-  }
-
   /** Reads up to {@code n} bytes without consuming them; {@code in} must support mark. */
   public static byte[] peek(InputStream in, int n) throws IOException {
     if (!in.markSupported()) {

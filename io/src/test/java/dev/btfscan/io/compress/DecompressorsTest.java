@@ -284,15 +284,4 @@ class DecompressorsTest {
         () -> DecompressionLimits.defaults().withMaxOutputBytes(0));
     assertEquals("maxOutputBytes must be positive, got 0", e.getMessage());
   }
-
-  @Test
-  void decompressReturnsPlainBytesAsTheyAreAndDecodesTheRest() throws IOException {
-    byte[] elf = "\u007fELF module".getBytes(StandardCharsets.ISO_8859_1);
-    assertArrayEquals(elf, Decompressors.decompress(elf, DecompressionLimits.forModule()));
-    assertArrayEquals(elf, Decompressors.decompress(compress(Writable.ZSTD, elf), DecompressionLimits.forModule()));
-    DecompressionBombException e = assertThrows(DecompressionBombException.class,
-        () -> Decompressors.decompress(new byte[2048], DecompressionLimits.forModule().withMaxOutputBytes(1024)
-            .withDescription("of p/x.ko")));
-    assertEquals("none of p/x.ko expands beyond 1 KiB limit", e.getMessage());
-  }
 }
