@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 public class ByteBudgetTest {
@@ -12,24 +11,12 @@ public class ByteBudgetTest {
   void aTakeWaitsUntilItsBytesFitBesideWhatOthersHold() throws Exception {
     ByteBudget budget = new ByteBudget(100);
     budget.take(60);
-    AtomicBoolean granted = new AtomicBoolean();
-    Thread second = new Thread(() -> {
-      try {
-        budget.take(50);
-        granted.set(true);
-      } catch (java.io.InterruptedIOException e) {
-        throw new AssertionError(e);
-      }
-    });
-    second.start();
-    awaitWaiting(second);
-    assertFalse(granted.get());
+    Thread second = waitingTaker(budget, 50);
     assertEquals(60, budget.held());
 
     budget.give(60);
-    second.join(10_000);
 
-    assertTrue(granted.get());
+    assertGranted(second);
     assertEquals(50, budget.held());
   }
 
@@ -37,23 +24,17 @@ public class ByteBudgetTest {
   void aLargeTakeIsNotOvertakenBySmallerOnesThatCameAfterIt() throws Exception {
     ByteBudget budget = new ByteBudget(100);
     budget.take(60);
-    Thread large = taker(budget, 100);
-    large.start();
-    awaitWaiting(large);
-    Thread small = taker(budget, 10); // would fit beside the 60 held, but the large one came first
-    small.start();
-    awaitWaiting(small);
+    Thread large = waitingTaker(budget, 100);
+    Thread small = waitingTaker(budget, 10); // would fit beside the 60 held, but the large one came first
     assertEquals(60, budget.held());
 
     budget.give(60);
-    large.join(10_000);
-    assertFalse(large.isAlive());
+    assertGranted(large);
     assertEquals(100, budget.held(), "the large take first, alone");
     awaitWaiting(small);
 
     budget.give(100);
-    small.join(10_000);
-    assertFalse(small.isAlive());
+    assertGranted(small);
     assertEquals(10, budget.held());
   }
 
@@ -61,29 +42,35 @@ public class ByteBudgetTest {
   void anInterruptedTakeLeavesTheLineToThoseBehindIt() throws Exception {
     ByteBudget budget = new ByteBudget(100);
     budget.take(60);
-    Thread large = taker(budget, 100);
-    large.start();
-    awaitWaiting(large);
-    Thread small = taker(budget, 10);
-    small.start();
-    awaitWaiting(small);
+    Thread large = waitingTaker(budget, 100);
+    Thread small = waitingTaker(budget, 10);
 
     large.interrupt();
-    small.join(10_000);
 
-    assertFalse(small.isAlive(), "granted once the interrupted take left the line");
+    assertGranted(small); // once the interrupted take left the line
     assertEquals(70, budget.held());
   }
 
-  /** A thread that takes {@code bytes} (and keeps them); an interrupt ends it holding nothing. */
-  private static Thread taker(ByteBudget budget, long bytes) {
-    return new Thread(() -> {
+  /**
+   * A thread that takes {@code bytes} and keeps them (an interrupt ends it holding nothing),
+   * started and waiting for the budget; fails if it is granted at once.
+   */
+  private static Thread waitingTaker(ByteBudget budget, long bytes) throws InterruptedException {
+    Thread t = new Thread(() -> {
       try {
         budget.take(bytes);
       } catch (java.io.InterruptedIOException e) {
         // left the line
       }
     });
+    t.start();
+    awaitWaiting(t);
+    return t;
+  }
+
+  private static void assertGranted(Thread taker) throws InterruptedException {
+    taker.join(10_000);
+    assertFalse(taker.isAlive(), "the take was not granted");
   }
 
   @Test
