@@ -82,60 +82,25 @@ public final class Decompressors {
     return XZ_THREADS >= 2 && ParallelXzInputStream.decodesInParallel(head, XZ_MEMORY_LIMIT_KIB);
   }
 
-  /** Smallest compressed .xz input handed whole to the xz tool (a process costs about 2 ms). */
+  /**
+   * Smallest compressed .xz input held in memory that {@link WholeDecode} hands whole to the xz
+   * tool (a process costs about 2 ms).
+   */
   static final String NATIVE_MIN_BYTES_PROPERTY = "btfscan.xz.native.minBytes";
   private static final long DEFAULT_NATIVE_MIN_BYTES = 1 << 20;
-
-  /**
-   * As {@link #open(InputStream, Compression, DecompressionLimits)} for {@code len} bytes of {@code
-   * src} at {@code off}, held in memory. For .xz of at least {@value #NATIVE_MIN_BYTES_PROPERTY}
-   * bytes (1 MiB by default), e.g. a kernel image's payload, the whole file is first decoded by the
-   * {@code xz} tool when one is trusted ({@link NativeXz#verifiesChecks()}); its output is kept
-   * only if xz exited 0 and the file's own headers show the Java decode could not have exceeded
-   * {@code limits} either ({@link XzLayout}). Anything else decodes in Java, whose bytes or error
-   * (a {@link DecompressionBombException} included) are what the caller gets, tool or not.
-   */
-  public static InputStream open(byte[] src, int off, int len, Compression compression, DecompressionLimits limits)
-      throws IOException {
-    return open(src, off, len, compression, limits, compression == Compression.XZ ? NativeXz.configured() : null,
-        nativeMinBytes());
-  }
-
-  /** As {@link #open(byte[], int, int, Compression, DecompressionLimits)} with this tool (null: none) and threshold. */
-  static InputStream open(byte[] src, int off, int len, Compression compression, DecompressionLimits limits,
-      NativeXz nativeXz, long nativeMinBytes) throws IOException {
-    java.util.Objects.checkFromIndexSize(off, len, src.length);
-    if (compression == Compression.XZ && nativeXz != null && len >= nativeMinBytes) {
-      XzLayout.Bound bound = nativeBound(nativeXz, src, off, len, limits);
-      byte[] whole = bound == null ? null : decodeNatively(nativeXz, src, off, len, bound);
-      if (whole != null) {
-        return new java.io.ByteArrayInputStream(whole);
-      }
-    }
-    return open(new java.io.ByteArrayInputStream(src, off, len), compression, limits);
-  }
 
   static long nativeMinBytes() {
     return Long.getLong(NATIVE_MIN_BYTES_PROPERTY, DEFAULT_NATIVE_MIN_BYTES);
   }
 
   /**
-   * The layout of an in-memory .xz file whose native decode may stand in for the Java one: the
-   * tool verifies checks, and the file's own headers show the Java decode could not exceed {@code
-   * limits} either ({@link XzLayout}); null otherwise (then only the Java decode gives the bytes or
-   * the error, a {@link DecompressionBombException} included).
+   * Whether the xz tool's decode of an in-memory .xz file may stand in for the Java one: the tool
+   * verifies checks, and the file's own headers ({@code bound}, null when they do not read) show
+   * the Java decode could not exceed {@code limits} either ({@link XzLayout}). Else only the Java
+   * decode gives the bytes or the error, a {@link DecompressionBombException} included (or, for a
+   * layout this misreads, the bytes).
    */
-  static XzLayout.Bound nativeBound(NativeXz xz, byte[] src, int off, int len, DecompressionLimits limits) {
-    if (!xz.verifiesChecks()) {
-      return null;
-    }
-    XzLayout.Bound bound = XzLayout.walk(src, off, len, limits.ratioCheckAfterBytes());
-    return nativeTakes(xz, bound, limits) ? bound : null;
-  }
-
-  /** As {@link #nativeBound}, for a file whose layout (null: unreadable) was walked already. */
   static boolean nativeTakes(NativeXz xz, XzLayout.Bound bound, DecompressionLimits limits) {
-    // else not for the tool: the Java decode gives the error (or, for a layout this misreads, the bytes)
     return bound != null && xz.verifiesChecks() && bound.total() <= limits.maxOutputBytes()
         && bound.total() <= Integer.MAX_VALUE - 8
         && (limits.maxRatio() == Long.MAX_VALUE || bound.worstRatio() <= limits.maxRatio());

@@ -42,14 +42,24 @@ public final class WholeDecode {
   /** First size when nothing is declared: a few times the input, at least this. */
   private static final int MIN_FIRST = 64 << 10;
   private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+  /**
+   * The most one read asks of the decoder, whatever room the array has: the ratio limit is checked
+   * after each read ({@link LimitedInputStream}), so its reads must not depend on the array's size,
+   * which depends on hints and on whether the decode started again for room. With the array's
+   * room instead, a file of 4 MiB of zeros and then noise was refused at 20:1 with a small array
+   * and accepted with one of its size. The size {@code readAllBytes} reads in, as before.
+   */
+  private static final int READ_BYTES = 8192;
 
   private WholeDecode() {}
 
   /**
    * Decodes the whole of {@code src[off, off + len)}, a file of {@code compression} (concatenated
    * streams included, as {@link Decompressors#open} decodes it), and applies {@code use} to it.
-   * A large .xz may be decoded by the xz tool first, as {@link Decompressors#open(byte[], int,
-   * int, Compression, DecompressionLimits)} says; the bytes or the error are the same.
+   * A .xz of {@code -Dbtfscan.xz.native.minBytes} or more (1 MiB by default: a kernel's payload)
+   * is decoded by the trusted xz tool first, when its own headers show the Java decode could not
+   * exceed {@code limits} either ({@link Decompressors#nativeTakes}), and kept only if xz exited 0
+   * with exactly the size they give; else Java decodes it, so the bytes or the error are the same.
    *
    * @param sizeHint the decompressed size the caller knows of (a bzImage header's), 0 for none
    */
@@ -107,7 +117,8 @@ public final class WholeDecode {
       }
     }
     long declared = sizeHint > 0 ? sizeHint
-        : layout != null ? layout.total() : declaredSize(src, off, len, compression, limits);
+        : compression != Compression.XZ ? declaredSize(src, off, len, compression)
+        : layout != null ? layout.total() : 0; // the index's sum
     long decoder = compression != Compression.XZ ? decoderMemory(src, off, len, compression)
         : layout != null ? Math.min(layout.largestDictionary(), Decompressors.maxDictionaryBytes())
         : Decompressors.maxDictionaryBytes(); // unreadable headers: the most it may take
@@ -168,7 +179,7 @@ public final class WholeDecode {
         held.less(old);
         buf[n++] = (byte) next;
       }
-      int r = in.read(buf, n, buf.length - n);
+      int r = in.read(buf, n, Math.min(READ_BYTES, buf.length - n));
       if (r < 0) {
         if (n == buf.length) {
           return new Attempt(buf, 0);
@@ -192,16 +203,12 @@ public final class WholeDecode {
   }
 
   /**
-   * The decompressed size the file states, 0 when it states none: the sum of xz's index
-   * records, a zstd first frame's content size, gzip's last member's ISIZE (the size mod 2^32).
-   * Untrusted: only a first allocation is made on its word.
+   * The decompressed size the file states, 0 when it states none: a zstd first frame's content
+   * size, gzip's last member's ISIZE (the size mod 2^32); an xz file's is its layout's total
+   * ({@link XzLayout}). Untrusted: only a first allocation is made on its word.
    */
-  static long declaredSize(byte[] src, int off, int len, Compression compression, DecompressionLimits limits) {
+  static long declaredSize(byte[] src, int off, int len, Compression compression) {
     switch (compression) {
-      case XZ: {
-        XzLayout.Bound b = XzLayout.walk(src, off, len, limits.ratioCheckAfterBytes());
-        return b == null ? 0 : b.total();
-      }
       case ZSTD:
         return zstdFrameContentSize(src, off, len);
       case GZIP:

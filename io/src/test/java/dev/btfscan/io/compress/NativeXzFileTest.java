@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A whole in-memory .xz file (a kernel image's payload) decoded by the xz tool through {@link
- * Decompressors#open(byte[], int, int, Compression, DecompressionLimits)}: the same bytes, and the
- * same exception with the same message (limits included), as the pure-Java decode.
+ * WholeDecode#file}: the same bytes, and the same exception with the same message (limits
+ * included), as the pure-Java decode.
  */
 class NativeXzFileTest {
   @TempDir static Path tmp;
@@ -88,8 +88,14 @@ class NativeXzFileTest {
   }
 
   static Outcome read(byte[] xz, DecompressionLimits limits, NativeXz nativeXz) {
-    try (InputStream in = Decompressors.open(xz, 0, xz.length, Compression.XZ, limits, nativeXz, 0)) {
-      return new Outcome(in.readAllBytes(), null, null);
+    return read(xz, 0, xz.length, limits, nativeXz, 0);
+  }
+
+  /** What {@link WholeDecode#file} gives for {@code len} bytes at {@code off}, with this tool and threshold. */
+  static Outcome read(byte[] src, int off, int len, DecompressionLimits limits, NativeXz nativeXz, long nativeMinBytes) {
+    try {
+      return new Outcome(WholeDecode.file(src, off, len, Compression.XZ, 0, limits,
+          new dev.btfscan.io.util.ByteBudget(1L << 30), nativeXz, nativeMinBytes, bytes -> bytes), null, null);
     } catch (IOException e) {
       return new Outcome(null, e.getClass(), e.getMessage());
     }
@@ -111,20 +117,15 @@ class NativeXzFileTest {
   }
 
   @Test
-  void thePublicEntryUsesTheToolOnlyFromTheThreshold() throws Exception {
+  void theToolIsUsedOnlyFromTheThreshold() throws Exception {
     NativeXz tool = tool();
     byte[] small = xz(Arrays.copyOf(plain, 100_000), "--check=crc64");
-    try (InputStream in = Decompressors.open(small, 0, small.length, Compression.XZ, DecompressionLimits.defaults(),
-        tool, 1 << 20)) {
-      assertArrayEquals(Arrays.copyOf(plain, 100_000), in.readAllBytes());
-    }
+    assertArrayEquals(Arrays.copyOf(plain, 100_000),
+        read(small, 0, small.length, DecompressionLimits.defaults(), tool, 1 << 20).bytes());
     assertEquals(0, tool.accepted() + tool.refused(), "below the threshold: pure Java");
-    // an offset slice, as WholeDecode passes a payload inside a bzImage
+    // an offset slice, as a payload inside a bzImage is passed
     byte[] framed = concat(new byte[] {1, 2, 3}, kernelXz, new byte[] {9});
-    try (InputStream in = Decompressors.open(framed, 3, kernelXz.length, Compression.XZ,
-        DecompressionLimits.defaults(), tool, 1 << 20)) {
-      assertArrayEquals(plain, in.readAllBytes());
-    }
+    assertArrayEquals(plain, read(framed, 3, kernelXz.length, DecompressionLimits.defaults(), tool, 1 << 20).bytes());
     assertEquals(1, tool.accepted());
   }
 

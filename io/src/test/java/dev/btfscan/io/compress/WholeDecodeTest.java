@@ -62,19 +62,17 @@ class WholeDecodeTest {
 
   @Test
   void theSizesTheFormatsDeclareAreRead() throws Exception {
-    DecompressionLimits limits = DecompressionLimits.forModule();
-    for (Writable f : new Writable[] {Writable.XZ, Writable.GZIP}) {
-      byte[] file = DecompressorsTest.compress(f, PLAIN);
-      assertEquals(PLAIN.length, WholeDecode.declaredSize(file, 0, file.length, Compression.valueOf(f.name()), limits),
-          f.name());
-    }
+    byte[] gzip = DecompressorsTest.compress(Writable.GZIP, PLAIN);
+    assertEquals(PLAIN.length, WholeDecode.declaredSize(gzip, 0, gzip.length, Compression.GZIP));
+    byte[] xz = DecompressorsTest.compress(Writable.XZ, PLAIN);
+    assertEquals(PLAIN.length, XzLayout.walk(xz, 0, xz.length, 0).total(), "xz: its index, through its layout");
     byte[] zstd = com.github.luben.zstd.Zstd.compress(PLAIN); // as the zstd tool writes a file: with its size
-    assertEquals(PLAIN.length, WholeDecode.declaredSize(zstd, 0, zstd.length, Compression.ZSTD, limits));
+    assertEquals(PLAIN.length, WholeDecode.declaredSize(zstd, 0, zstd.length, Compression.ZSTD));
     byte[] streamed = DecompressorsTest.compress(Writable.ZSTD, PLAIN);
-    assertEquals(0, WholeDecode.declaredSize(streamed, 0, streamed.length, Compression.ZSTD, limits),
+    assertEquals(0, WholeDecode.declaredSize(streamed, 0, streamed.length, Compression.ZSTD),
         "a zstd stream written without its size declares none");
     byte[] bzip2 = DecompressorsTest.compress(Writable.BZIP2, PLAIN);
-    assertEquals(0, WholeDecode.declaredSize(bzip2, 0, bzip2.length, Compression.BZIP2, limits), "bzip2 declares none");
+    assertEquals(0, WholeDecode.declaredSize(bzip2, 0, bzip2.length, Compression.BZIP2), "bzip2 declares none");
   }
 
   @ParameterizedTest(name = "{0} bytes")
@@ -226,6 +224,22 @@ class WholeDecodeTest {
     assertArrayEquals(PLAIN, decode(file, Compression.XZ, 0, budget, held));
     assertEquals(PLAIN.length, held[0]);
     assertEquals(8 << 20, XzLayout.walk(file, 0, file.length, 0).largestDictionary(), "xz -6's, as its blocks ask");
+  }
+
+  @ParameterizedTest(name = "first array {0} bytes")
+  @ValueSource(longs = {4096, 7 << 20})
+  void theRatioLimitTripsAtTheSamePointWhateverTheArraysSize(long hint) throws Exception {
+    // 4 MiB of zeros, then 3 MiB of noise: within 20:1 as a whole, beyond it early in the zeros
+    byte[] noise = new byte[3 << 20];
+    new java.util.Random(5).nextBytes(noise);
+    byte[] data = java.util.Arrays.copyOf(new byte[4 << 20], 7 << 20);
+    System.arraycopy(noise, 0, data, 4 << 20, noise.length);
+    byte[] xz = DecompressorsTest.compress(Writable.XZ, data);
+    DecompressionLimits limits = DecompressionLimits.defaults().withRatioCheckAfterBytes(1 << 20).withMaxRatio(20);
+
+    DecompressionBombException e = assertThrows(DecompressionBombException.class, () -> WholeDecode.file(xz, 0,
+        xz.length, Compression.XZ, hint, limits, new ByteBudget(64 << 20), null, 0, bytes -> bytes));
+    assertTrue(e.getMessage().contains("expands more than 20:1"), e.getMessage());
   }
 
   @Test
