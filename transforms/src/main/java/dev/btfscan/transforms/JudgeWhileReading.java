@@ -45,6 +45,7 @@ public final class JudgeWhileReading implements LocalAnalysis {
 
   private final Counter judgedInReader = Metrics.counter(JudgeWhileReading.class, "modules-judged-in-reader");
   private final ModuleAnalysis analysis;
+  private final DecompressionCaps caps;
   private final long heldBytes;
   private final BlobWriter blobs;
   /** Where images are extracted and modules judged: the shared pools unless a test chose (not serialized). */
@@ -63,6 +64,7 @@ public final class JudgeWhileReading implements LocalAnalysis {
   JudgeWhileReading(Normalization normalization, boolean rebase, DecompressionCaps caps, BlobWriter blobs,
       long heldBytes, Executor extractor, Executor judges) {
     this.analysis = new ModuleAnalysis(normalization, rebase, caps);
+    this.caps = caps;
     this.blobs = blobs;
     this.heldBytes = heldBytes;
     this.extractor = extractor;
@@ -72,7 +74,7 @@ public final class JudgeWhileReading implements LocalAnalysis {
   @Override
   public Session open(String packageName) {
     // null once deserialized on a worker: the shared pools
-    return new PackageJudging(analysis, blobs, heldBytes, extractor != null ? extractor : EXTRACTING,
+    return new PackageJudging(analysis, caps, blobs, heldBytes, extractor != null ? extractor : EXTRACTING,
         judges != null ? judges : JUDGING, judgedInReader);
   }
 

@@ -39,10 +39,6 @@ final class ModuleAnalysis implements Serializable {
     this.caps = caps;
   }
 
-  /** The caps a kernel image is read within, as its modules are. */
-  DecompressionCaps caps() {
-    return caps;
-  }
 
   /**
    * The rows, and the blob to write at the path the row names.

@@ -2,6 +2,7 @@ package dev.btfscan.transforms;
 
 import dev.btfscan.io.KernelFile;
 import dev.btfscan.io.LocalAnalysis;
+import dev.btfscan.io.compress.DecompressionCaps;
 import dev.btfscan.report.Json;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -49,6 +50,8 @@ final class PackageJudging implements LocalAnalysis.Session {
   static final long BYTES_IN_FLIGHT = 32L << 20;
 
   private final ModuleAnalysis analysis;
+  /** What the package's kernel images are read within, as its modules are ({@link ModuleAnalysis}). */
+  private final DecompressionCaps caps;
   private final BlobWriter blobs;
   private final long heldBytes;
   private final Executor extractor;
@@ -68,9 +71,10 @@ final class PackageJudging implements LocalAnalysis.Session {
   private final ArrayDeque<KernelFile> held = new ArrayDeque<>();
   private long holding;
 
-  PackageJudging(ModuleAnalysis analysis, BlobWriter blobs, long heldBytes, Executor extractor, Executor judges,
-      Counter judgedInReader) {
+  PackageJudging(ModuleAnalysis analysis, DecompressionCaps caps, BlobWriter blobs, long heldBytes, Executor extractor,
+      Executor judges, Counter judgedInReader) {
     this.analysis = analysis;
+    this.caps = caps;
     this.blobs = blobs;
     this.heldBytes = heldBytes;
     this.extractor = extractor;
@@ -97,7 +101,7 @@ final class PackageJudging implements LocalAnalysis.Session {
     if (extracting.size() >= IMAGES_IN_FLIGHT) {
       take(extracting.poll()); // bounded: wait for the oldest
     }
-    extracting.add(CompletableFuture.supplyAsync(() -> KernelImageBtf.extract(image, analysis.caps()), extractor));
+    extracting.add(CompletableFuture.supplyAsync(() -> KernelImageBtf.extract(image, caps), extractor));
   }
 
   @Override
