@@ -65,19 +65,10 @@ class HeapBoundsTest {
     Path first = tmp.resolve("big-module-1.tar.gz");
     pack("tar -cf - -C \"$1\" . | gzip -1 > \"$2\"", dir, first);
     Files.delete(dir.resolve("big.ko"));
-    List<Path> inputs = new ArrayList<>(List.of(first));
-    for (int i = 2; i <= 4; i++) {
-      inputs.add(Files.createLink(tmp.resolve("big-module-" + i + ".tar.gz"), first));
-    }
-    List<JsonNode> packages = scan(2, inputs.toArray(new Path[0]));
+    Path[] inputs = fourCopies(first, "big-module-", ".tar.gz");
+    List<JsonNode> packages = scan(2, inputs);
     assertEquals(4, packages.size(), packages.toString());
-    List<String> modules = Files.readAllLines(tmp.resolve("out").resolve(ScanPipeline.MODULES), StandardCharsets.UTF_8);
-    assertEquals(4, modules.size(), modules.toString());
-    for (String line : modules) {
-      JsonNode row = Json.parse(line);
-      assertEquals("invalid", row.get("verdict").asText(), line);
-      assertTrue(row.get("problems").toString().contains("not an ELF"), line);
-    }
+    assertEveryModuleInvalid(4, "not an ELF");
   }
 
   /**
@@ -92,11 +83,8 @@ class HeapBoundsTest {
     Path first = tmp.resolve("big-image-1.tar.gz");
     pack("tar -cf - -C \"$1\" boot | gzip -1 > \"$2\"", dir.getParent(), first);
     Files.delete(dir.resolve("vmlinuz-6.1.0-99-amd64"));
-    List<Path> inputs = new ArrayList<>(List.of(first));
-    for (int i = 2; i <= 4; i++) {
-      inputs.add(Files.createLink(tmp.resolve("big-image-" + i + ".tar.gz"), first));
-    }
-    assertEquals(4, scan(2, inputs.toArray(new Path[0])).size());
+    Path[] inputs = fourCopies(first, "big-image-", ".tar.gz");
+    assertEquals(4, scan(2, inputs).size());
     List<String> kernels = Files.readAllLines(tmp.resolve("out").resolve(ScanPipeline.KERNELS), StandardCharsets.UTF_8);
     assertEquals(4, kernels.size(), kernels.toString());
     for (String line : kernels) {
@@ -122,18 +110,29 @@ class HeapBoundsTest {
     }
     Path first = tmp.resolve("expanding-modules-1.tar");
     pack("tar -cf \"$2\" -C \"$1\" .", dir, first);
-    List<Path> inputs = new ArrayList<>(List.of(first));
-    for (int i = 2; i <= 4; i++) {
-      inputs.add(Files.createLink(tmp.resolve("expanding-modules-" + i + ".tar"), first));
-    }
+    Path[] inputs = fourCopies(first, "expanding-modules-", ".tar");
 
-    assertEquals(4, scan(2, inputs.toArray(new Path[0])).size());
+    assertEquals(4, scan(2, inputs).size());
+    assertEveryModuleInvalid(16, "not an ELF"); // decompressed whole, then judged
+  }
+
+  /** {@code first} and three hard links to it, named {@code prefix + i + suffix}: four packages to read at once. */
+  private Path[] fourCopies(Path first, String prefix, String suffix) throws IOException {
+    Path[] copies = {first, null, null, null};
+    for (int i = 2; i <= 4; i++) {
+      copies[i - 1] = Files.createLink(tmp.resolve(prefix + i + suffix), first);
+    }
+    return copies;
+  }
+
+  /** The last scan's {@code modules.jsonl} has {@code count} rows, each invalid for {@code problem}. */
+  private void assertEveryModuleInvalid(int count, String problem) throws IOException {
     List<String> modules = Files.readAllLines(tmp.resolve("out").resolve(ScanPipeline.MODULES), StandardCharsets.UTF_8);
-    assertEquals(16, modules.size(), modules.toString());
+    assertEquals(count, modules.size(), modules.toString());
     for (String line : modules) {
       JsonNode row = Json.parse(line);
       assertEquals("invalid", row.get("verdict").asText(), line);
-      assertTrue(row.get("problems").toString().contains("not an ELF"), line); // decompressed whole, then judged
+      assertTrue(row.get("problems").toString().contains(problem), line);
     }
   }
 

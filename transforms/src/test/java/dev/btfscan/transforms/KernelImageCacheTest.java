@@ -60,21 +60,15 @@ class KernelImageCacheTest {
   @Test
   void aLargeImageAskedForAgainAfterItsExtractionEndedIsNotExtractedAgain() throws Exception {
     // the package's session asking late, after the reader's digest extracted the same array
-    Counting counting = new Counting();
     byte[] image = image(KernelImageCache.KEPT_IMAGE_BYTES + 1, 2);
-    KernelImageCache.load(image, counting);
-    KernelImageCache.load(image, counting);
-    assertEquals(1, counting.runs.get());
+    assertEquals(1, extractionsOf(image, image));
   }
 
   @Test
   void aLargeImageOfTheSameContentInAnotherArrayIsExtractedOnItsOwn() throws Exception {
     // comparing it with the first would hold both at once, and the first may be gone but for the cache
-    Counting counting = new Counting();
     byte[] image = image(KernelImageCache.KEPT_IMAGE_BYTES + 1, 5);
-    KernelImageCache.load(image, counting);
-    KernelImageCache.load(image.clone(), counting);
-    assertEquals(2, counting.runs.get());
+    assertEquals(2, extractionsOf(image, image.clone()));
   }
 
   @Test
@@ -131,5 +125,13 @@ class KernelImageCacheTest {
     assertSame(counting.result, first.get(10, TimeUnit.SECONDS));
     assertSame(counting.result, second.get(10, TimeUnit.SECONDS));
     assertEquals(1, counting.runs.get());
+  }
+
+  /** How many extractions loading {@code first}, then {@code second}, runs. */
+  private static int extractionsOf(byte[] first, byte[] second) throws Exception {
+    Counting counting = new Counting();
+    KernelImageCache.load(first, counting);
+    KernelImageCache.load(second, counting);
+    return counting.runs.get();
   }
 }

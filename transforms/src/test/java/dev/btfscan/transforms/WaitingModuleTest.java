@@ -48,37 +48,32 @@ class WaitingModuleTest {
   }
 
   @Test
-  void aScratchFileThatChangedFailsTheRunNotTheModule() throws Exception {
-    KernelFile m = module(4096);
-    KernelFile waiting = m.withDigest(WaitingModule.digester(new BlobWriter(out.toString())).apply(m));
-    try (var files = Files.list(out.resolve(WaitingModule.SCRATCH))) {
-      Files.write(files.findFirst().orElseThrow(), new byte[] {1, 2, 3});
-    }
-    StoredBytes.Unreadable e = assertThrows(StoredBytes.Unreadable.class, () -> WaitingModule.restore(waiting));
-    assertTrue(e.getMessage().contains("no longer holds"), e.getMessage());
+  void aScratchFileThatShrankFailsTheRunNotTheModule() throws Exception {
+    assertRestoreFailsOnceTheScratchFileIs(bytes -> new byte[] {1, 2, 3});
   }
 
   @Test
   void aScratchFileWithOneByteChangedFailsTheRunNotTheModule() throws Exception {
-    KernelFile m = module(4096);
-    KernelFile waiting = m.withDigest(WaitingModule.digester(new BlobWriter(out.toString())).apply(m));
-    try (var files = Files.list(out.resolve(WaitingModule.SCRATCH))) {
-      java.nio.file.Path scratch = files.findFirst().orElseThrow();
-      byte[] bytes = Files.readAllBytes(scratch);
+    assertRestoreFailsOnceTheScratchFileIs(bytes -> {
       bytes[1234] ^= 0x10; // the same length: the checksum tells
-      Files.write(scratch, bytes);
-    }
-    StoredBytes.Unreadable e = assertThrows(StoredBytes.Unreadable.class, () -> WaitingModule.restore(waiting));
-    assertTrue(e.getMessage().contains("no longer holds"), e.getMessage());
+      return bytes;
+    });
   }
 
   @Test
   void aScratchFileThatGrewFailsTheRunNotTheModule() throws Exception {
     // read back into an array of the length it was written with: a longer file is not it either
+    assertRestoreFailsOnceTheScratchFileIs(bytes -> java.util.Arrays.copyOf(bytes, bytes.length + 1));
+  }
+
+  /** A waiting module's scratch file rewritten as {@code changed} makes its restore fail the run. */
+  private void assertRestoreFailsOnceTheScratchFileIs(java.util.function.UnaryOperator<byte[]> changed)
+      throws Exception {
     KernelFile m = module(4096);
     KernelFile waiting = m.withDigest(WaitingModule.digester(new BlobWriter(out.toString())).apply(m));
     try (var files = Files.list(out.resolve(WaitingModule.SCRATCH))) {
-      Files.write(files.findFirst().orElseThrow(), new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
+      java.nio.file.Path scratch = files.findFirst().orElseThrow();
+      Files.write(scratch, changed.apply(Files.readAllBytes(scratch)));
     }
     StoredBytes.Unreadable e = assertThrows(StoredBytes.Unreadable.class, () -> WaitingModule.restore(waiting));
     assertTrue(e.getMessage().contains("no longer holds"), e.getMessage());
