@@ -24,7 +24,8 @@ import java.util.Objects;
  *
  * <p>An xz or lzma decoder's dictionary, which its header asks for and which can be a few hundred
  * MB, is counted beside the array while the decoder is open; an xz file's blocks decode one after
- * another on the caller's thread, so that one dictionary is all the decoder holds.
+ * another on the caller's thread, so that one dictionary is all the decoder holds. A zstd
+ * decoder's window (native memory, up to 128 MiB) is counted the same way.
  */
 public final class WholeDecode {
   /** What the caller does with the decoded bytes: they are counted, and the caller's, until it returns. */
@@ -50,6 +51,10 @@ public final class WholeDecode {
    * and accepted with one of its size. The size {@code readAllBytes} reads in, as before.
    */
   private static final int READ_BYTES = 8192;
+  /** libzstd's default window limit (ZSTD_WINDOWLOG_LIMIT_DEFAULT): zstd-jni refuses frames that ask for more. */
+  static final long ZSTD_MAX_WINDOW = 1L << 27;
+  /** The magic of a zstd frame (skippable frames have others). */
+  private static final int ZSTD_MAGIC = 0xFD2FB528;
 
   private WholeDecode() {}
 
@@ -245,17 +250,49 @@ public final class WholeDecode {
   }
 
   /**
-   * What a decoder of {@code compression} allocates on the heap for the file at {@code src[off]},
-   * as far as its header tells: an lzma dictionary (an xz one comes from the layout). Others need
-   * at most a few MB (bzip2) or allocate outside the heap (zstd).
+   * What a decoder of {@code compression} allocates for the file at {@code src[off]}, as far as its
+   * header tells: an lzma dictionary (an xz one comes from the layout), a zstd window. Others need
+   * at most a few MB (bzip2).
    */
   static long decoderMemory(byte[] src, int off, int len, Compression compression) {
-    if (compression != Compression.LZMA) {
-      return 0;
+    switch (compression) {
+      case LZMA:
+        long dictionary = len < 5 ? 0 : Integer.toUnsignedLong(
+            ByteBuffer.wrap(src, off + 1, 4).order(ByteOrder.LITTLE_ENDIAN).getInt());
+        return Math.min(dictionary, Decompressors.maxDictionaryBytes());
+      case ZSTD:
+        return zstdWindowMemory(src, off, len);
+      default:
+        return 0;
     }
-    long dictionary = len < 5 ? 0 : Integer.toUnsignedLong(
-        ByteBuffer.wrap(src, off + 1, 4).order(ByteOrder.LITTLE_ENDIAN).getInt());
-    return Math.min(dictionary, Decompressors.maxDictionaryBytes());
+  }
+
+  /**
+   * The decoding buffer libzstd allocates for the zstd frame at {@code src[off]} (RFC 8878,
+   * 3.1.1.1.2): its window, no larger than its content when the header states that, as
+   * ZSTD_decodingBufferSize_min sizes it; {@link #ZSTD_MAX_WINDOW} when the header does not read
+   * (cut, or a skippable frame first). That buffer is native memory, outside the heap, but the
+   * decoder writes all of it that the output reaches, so it is counted in the same budget as the
+   * array the output goes to: what the budget bounds is then what the decodes at once can touch.
+   * Only the first frame is read; a later one with a larger window is not counted.
+   */
+  static long zstdWindowMemory(byte[] src, int off, int len) {
+    if (len < 6 || ByteBuffer.wrap(src, off, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() != ZSTD_MAGIC) {
+      return ZSTD_MAX_WINDOW;
+    }
+    int descriptor = src[off + 4] & 0xff;
+    boolean singleSegment = (descriptor & 0x20) != 0;
+    long content = zstdFrameContentSize(src, off, len);
+    if (singleSegment) { // no window size: the window is the content
+      return Math.min(content, ZSTD_MAX_WINDOW);
+    }
+    int windowDescriptor = src[off + 5] & 0xff;
+    long base = 1L << (10 + (windowDescriptor >>> 3));
+    long window = base + (base / 8) * (windowDescriptor & 7);
+    if (content > 0) {
+      window = Math.min(window, content);
+    }
+    return Math.min(window, ZSTD_MAX_WINDOW);
   }
 
   private static long firstStreamDecoderMemory(byte[] src, int off, int len, Compression compression) {

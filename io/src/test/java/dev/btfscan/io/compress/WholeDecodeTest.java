@@ -164,6 +164,39 @@ class WholeDecodeTest {
     assertEquals(0, WholeDecode.decoderMemory(lzma, 0, lzma.length, Compression.GZIP));
   }
 
+  @ParameterizedTest(name = "windowLog {0}")
+  @ValueSource(ints = {10, 17, 20, 23, 27})
+  void aStreamedZstdFrameCountsTheWindowItsHeaderAsksFor(int windowLog) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (com.github.luben.zstd.ZstdOutputStream z = new com.github.luben.zstd.ZstdOutputStream(out)) {
+      z.setWindowLog(windowLog); // streamed: no content size, so the window is what the decoder allocates
+      z.write(PLAIN);
+    }
+    byte[] frame = out.toByteArray();
+    assertEquals(0, WholeDecode.declaredSize(frame, 0, frame.length, Compression.ZSTD), "streamed: no content size");
+
+    assertEquals(1L << windowLog, WholeDecode.decoderMemory(frame, 0, frame.length, Compression.ZSTD));
+  }
+
+  @Test
+  void aZstdFrameWithItsContentSizeCountsNoMoreThanTheContent() throws Exception {
+    byte[] oneShot = com.github.luben.zstd.Zstd.compress(PLAIN); // single segment: the window is the content
+    assertEquals(PLAIN.length, WholeDecode.zstdWindowMemory(oneShot, 0, oneShot.length));
+    // a window descriptor of 2^20 and a content size of 1,000 bytes (2-byte field: 1000 - 256)
+    byte[] header = {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0x40, 0x50, (byte) 0xe8, 0x02};
+    assertEquals(1_000, WholeDecode.zstdWindowMemory(header, 0, header.length));
+  }
+
+  @Test
+  void aZstdHeaderThatDoesNotReadCountsTheMostADecoderMayAllocate() {
+    byte[] huge = {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0x00, (byte) 0xf8}; // a 2^41 window: clamped
+    assertEquals(WholeDecode.ZSTD_MAX_WINDOW, WholeDecode.zstdWindowMemory(huge, 0, huge.length));
+    byte[] skippable = {0x50, 0x2a, 0x4d, 0x18, 0, 0, 0, 0};
+    assertEquals(WholeDecode.ZSTD_MAX_WINDOW, WholeDecode.zstdWindowMemory(skippable, 0, skippable.length));
+    assertEquals(WholeDecode.ZSTD_MAX_WINDOW, WholeDecode.zstdWindowMemory(huge, 0, 5), "cut");
+    assertEquals(1L << 20, WholeDecode.zstdWindowMemory(new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0, 0x50}, 0, 6));
+  }
+
   private static byte[] compress(org.tukaani.xz.LZMA2Options options) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (org.tukaani.xz.XZOutputStream xz = new org.tukaani.xz.XZOutputStream(out, options)) {
