@@ -94,6 +94,40 @@ class RealDebianScanTest {
   }
 
   /**
+   * Debian 13's cloud build (fetch-debian.sh --trixie: 6.12, BTF from a newer pahole than
+   * bookworm's): a zstd bzImage, and every one of its modules a {@code .ko.xz}, each with its row,
+   * ok on the vmlinux BTF of that image, which is the blob the independent extraction in
+   * fetch-debian.sh (zstd -d, objcopy) wrote.
+   */
+  @Test
+  void everyTrixieModuleIsOkOnTheVmlinuxFromItsZstdBzImage() throws Exception {
+    String release = trixieRelease();
+    Path out = scanAloneEveryModuleOk(release, "x86_64");
+    assertEquals(List.of("xz"), rows(out, ScanPipeline.MODULES).stream()
+        .map(r -> r.path("compression").asText()).distinct().toList(), "every module is a .ko.xz");
+    List<JsonNode> kernels = rows(out, ScanPipeline.KERNELS);
+    assertEquals(1, kernels.size());
+    JsonNode k = kernels.get(0);
+    assertEquals("bzImage+zstd", k.path("format").asText());
+    assertEquals(release, k.path("release").asText());
+    byte[] extracted = Files.readAllBytes(Fixtures.cache().resolve("btf/" + release + ".btf"));
+    assertArrayEquals(extracted, Files.readAllBytes(out.resolve(k.path("blob").asText())));
+  }
+
+  /** The release of the Debian 13 cloud package in the cache (its version moves with trixie's updates). */
+  static String trixieRelease() throws IOException {
+    Path dir = Fixtures.cache().resolve("debian");
+    assumeTrue(Files.isDirectory(dir), "run fixtures/scripts/fetch-debian.sh --trixie first");
+    try (Stream<Path> s = Files.list(dir)) {
+      String name = s.map(p -> p.getFileName().toString())
+          .filter(n -> n.matches("linux-image-.*\\+deb13-cloud-amd64-unsigned_.*\\.deb")).sorted().reduce((a, b) -> b)
+          .orElse(null);
+      assumeTrue(name != null, "no Debian 13 cloud-amd64 package in " + dir + ": run fetch-debian.sh --trixie");
+      return name.substring("linux-image-".length(), name.indexOf("-unsigned_"));
+    }
+  }
+
+  /**
    * The arm64 cloud build: its vmlinuz is a raw Image (the BTF found by search, no ELF), its 992
    * modules are aarch64 ELF with split BTF. Every one has its row and is ok on that BTF, which is
    * the blob the independent search in fetch-debian.sh found.

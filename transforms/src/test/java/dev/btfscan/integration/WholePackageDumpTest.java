@@ -25,32 +25,35 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every module of the real Debian linux-image-6.1.0-53-cloud-{amd64,arm64}-unsigned packages: our
- * dump equals bpftool's, line for line, against the vmlinux BTF we extract from the package's own
- * vmlinuz (amd64: an LZ4 bzImage, checked byte for byte against lz4 -d + objcopy by
- * DebianVmlinuzIntegrationTest; arm64: a raw Image, checked against fixtures/scripts/find-raw-btf.py
- * there too).
+ * Every module of the real Debian linux-image-6.1.0-53-cloud-{amd64,arm64}-unsigned packages and of
+ * Debian 13's newest cloud-amd64 one (6.12, every module a {@code .ko.xz}, which bpftool is given
+ * as xz -d writes it): our dump equals bpftool's, line for line, against the vmlinux BTF we extract
+ * from the package's own vmlinuz (amd64: an LZ4 bzImage, checked byte for byte against lz4 -d +
+ * objcopy by DebianVmlinuzIntegrationTest; arm64: a raw Image, checked against
+ * fixtures/scripts/find-raw-btf.py there too; Debian 13: a zstd bzImage, checked against
+ * fetch-debian.sh's extraction by RealDebianScanTest).
  */
 @Tag("integration")
 class WholePackageDumpTest {
   @TempDir Path tmp;
 
   @ParameterizedTest
-  @ValueSource(strings = {"6.1.0-53-cloud-amd64", "6.1.0-53-cloud-arm64"})
-  void everyModuleDumpsExactlyAsBpftoolDoes(String release) throws Exception {
+  @ValueSource(strings = {"linux-image-6\\.1\\.0-53-cloud-amd64-unsigned_.*", "linux-image-6\\.1\\.0-53-cloud-arm64-unsigned_.*",
+      "linux-image-.*\\+deb13-cloud-amd64-unsigned_.*"})
+  void everyModuleDumpsExactlyAsBpftoolDoes(String packageName) throws Exception {
     Path dir = Fixtures.cache().resolve("debian");
-    assumeTrue(Files.isDirectory(dir), "run fixtures/scripts/fetch-debian.sh --arm64 first");
+    assumeTrue(Files.isDirectory(dir), "run fixtures/scripts/fetch-debian.sh --arm64 --trixie first");
     Path deb;
     try (Stream<Path> s = Files.list(dir)) {
-      deb = s.filter(p -> p.getFileName().toString().startsWith("linux-image-" + release + "-unsigned_")).findFirst()
-          .orElseThrow(() -> new IllegalStateException("no package for " + release + " in " + dir));
+      deb = s.filter(p -> p.getFileName().toString().matches(packageName)).findFirst()
+          .orElseThrow(() -> new IllegalStateException("no package " + packageName + " in " + dir));
     }
-    List<String[]> modules = new ArrayList<>(); // path, module file on disk
+    List<String[]> modules = new ArrayList<>(); // path, module file on disk (as stored)
     byte[][] vmlinux = new byte[1][];
     try (InputStream in = Files.newInputStream(deb)) {
       PackageReader.read(deb.getFileName().toString(), in, (entry, content) -> {
         if (KernelFiles.isModule(entry.path())) {
-          Path f = tmp.resolve("m" + modules.size() + ".ko");
+          Path f = tmp.resolve("m" + modules.size() + entry.path().substring(entry.path().lastIndexOf(".ko")));
           Files.write(f, content.readAllBytes());
           modules.add(new String[] {entry.path(), f.toString()});
         } else if (entry.path().startsWith("boot/vmlinuz-")) {
@@ -73,12 +76,25 @@ class WholePackageDumpTest {
         continue;
       }
       String ours = BtfDumper.dump(BtfParser.parse(image.btf().get(), vm));
-      Process p = new ProcessBuilder("bpftool", "btf", "dump", "-B", base.toString(), "file", m[1]).redirectErrorStream(true).start();
+      Process p = new ProcessBuilder("bpftool", "btf", "dump", "-B", base.toString(), "file", asElf(m[1]))
+          .redirectErrorStream(true).start();
       String theirs = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertEquals(0, p.waitFor(), m[0]);
       assertEquals(theirs, ours, m[0]);
       compared++;
     }
     assertEquals(modules.size(), compared, "every module of the package carries BTF");
+  }
+
+  /** The module file as an ELF for bpftool, which reads no compressed modules: decompressed by the xz, zstd or gzip tool. */
+  private static String asElf(String stored) throws Exception {
+    String tool = stored.endsWith(".ko.xz") ? "xz" : stored.endsWith(".ko.zst") ? "zstd" : stored.endsWith(".ko.gz") ? "gzip" : null;
+    if (tool == null) {
+      return stored;
+    }
+    Path elf = Path.of(stored.substring(0, stored.lastIndexOf(".ko") + 3));
+    Process p = new ProcessBuilder(tool, "-d", "-c", stored).redirectOutput(elf.toFile()).start();
+    assertEquals(0, p.waitFor(), tool + " -d " + stored);
+    return elf.toString();
   }
 }
