@@ -114,6 +114,46 @@ class RealDebianScanTest {
     assertArrayEquals(extracted, Files.readAllBytes(out.resolve(k.path("blob").asText())));
   }
 
+  /**
+   * Debian testing's kernel (fetch-debian.sh --forky), which Debian 14 splits as Fedora does: the
+   * modules in linux-modules-REL, the vmlinuz (signed, at usr/lib/modules/REL/vmlinuz) in
+   * linux-binary-REL. Scanned together, every module file dpkg-deb lists in the one package has
+   * its row, ok on the vmlinux BTF of the other, which is the blob fetch-debian.sh extracted.
+   */
+  @Test
+  void everyModuleOfASplitPackageIsOkOnTheVmlinuzOfItsBinaryPackage() throws Exception {
+    Path dir = Fixtures.cache().resolve("split");
+    String binary = only(dir, "linux-binary-.*-cloud-amd64_.*\\.deb");
+    String modulesDeb = only(dir, "linux-modules-.*-cloud-amd64_.*\\.deb");
+    String release = Path.of(binary).getFileName().toString().replaceFirst("^linux-binary-(.*)_[^_]*_amd64\\.deb$", "$1");
+    Path out = tmp.resolve("split");
+    scan(List.of(modulesDeb, binary), out, null, true);
+
+    List<JsonNode> modules = rows(out, ScanPipeline.MODULES);
+    assertEquals(dpkgModuleCount(modulesDeb), modules.size(), "every module file in dpkg-deb -c has one row");
+    Map<String, Long> verdicts = new TreeMap<>();
+    modules.forEach(r -> verdicts.merge(r.path("verdict").asText() + "/" + r.path("release").asText() + "/"
+        + r.path("base").path("source").asText().startsWith(Path.of(binary).getFileName().toString()), 1L, Long::sum));
+    assertEquals(Map.of("ok/" + release + "/true", (long) modules.size()), verdicts, "ok, each on the binary package's vmlinuz");
+    List<JsonNode> kernels = rows(out, ScanPipeline.KERNELS);
+    assertEquals(1, kernels.size());
+    JsonNode k = kernels.get(0);
+    assertEquals("usr/lib/modules/" + release + "/vmlinuz", k.path("path").asText());
+    assertArrayEquals(Files.readAllBytes(Fixtures.cache().resolve("btf/" + release + ".btf")),
+        Files.readAllBytes(out.resolve(k.path("blob").asText())));
+  }
+
+  /** The one file of {@code dir} whose name matches {@code regex}; the test is skipped when there is none. */
+  private static String only(Path dir, String regex) throws IOException {
+    assumeTrue(Files.isDirectory(dir), "run fixtures/scripts/fetch-debian.sh --forky first");
+    try (Stream<Path> s = Files.list(dir)) {
+      List<Path> found = s.filter(p -> p.getFileName().toString().matches(regex)).toList();
+      assumeTrue(!found.isEmpty(), "no " + regex + " in " + dir + " (testing's index may have had none to fetch)");
+      assertEquals(1, found.size(), found.toString());
+      return found.get(0).toString();
+    }
+  }
+
   /** The release of the Debian 13 cloud package in the cache (its version moves with trixie's updates). */
   static String trixieRelease() throws IOException {
     Path dir = Fixtures.cache().resolve("debian");
