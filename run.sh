@@ -85,7 +85,7 @@ case "$cmd" in
     if [ "${1:-}" = "--quick" ]; then
       exec mvn -B test
     fi
-    "$ROOT/fixtures/scripts/fetch-debian.sh" --arm64 --zimage --trixie --forky
+    "$ROOT/fixtures/scripts/fetch-debian.sh" --arm64 --zimage --trixie --testing
     # Cross-runner: the fixture scan on FlinkRunner ([local]) and SparkRunner (local[2]) must write
     # the DirectRunner's bytes. One Maven execution per runner: their kryo versions clash.
     mvn -B -Pflink -pl pipeline -am test -Dtest=CrossRunnerScanTest -Dsurefire.failIfNoSpecifiedTests=false

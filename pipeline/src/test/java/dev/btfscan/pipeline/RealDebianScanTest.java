@@ -115,7 +115,7 @@ class RealDebianScanTest {
   }
 
   /**
-   * Debian testing's kernel (fetch-debian.sh --forky), which Debian 14 splits as Fedora does: the
+   * Debian testing's kernel (fetch-debian.sh --testing), which Debian 14 splits as Fedora does: the
    * modules in linux-modules-REL, the vmlinuz (signed, at usr/lib/modules/REL/vmlinuz) in
    * linux-binary-REL. Scanned together, every module file dpkg-deb lists in the one package has
    * its row, ok on the vmlinux BTF of the other, which is the blob fetch-debian.sh extracted.
@@ -145,7 +145,7 @@ class RealDebianScanTest {
 
   /** The one file of {@code dir} whose name matches {@code regex}; the test is skipped when there is none. */
   private static String only(Path dir, String regex) throws IOException {
-    assumeTrue(Files.isDirectory(dir), "run fixtures/scripts/fetch-debian.sh --forky first");
+    assumeTrue(Files.isDirectory(dir), "run fixtures/scripts/fetch-debian.sh --testing first");
     try (Stream<Path> s = Files.list(dir)) {
       List<Path> found = s.filter(p -> p.getFileName().toString().matches(regex)).toList();
       assumeTrue(!found.isEmpty(), "no " + regex + " in " + dir + " (testing's index may have had none to fetch)");
