@@ -185,6 +185,8 @@ class WholeDecodeTest {
     // a window descriptor of 2^20 and a content size of 1,000 bytes (2-byte field: 1000 - 256)
     byte[] header = {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0x40, 0x50, (byte) 0xe8, 0x02};
     assertEquals(1_000, WholeDecode.zstdWindowMemory(header, 0, header.length));
+    byte[] noSize = {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0x00, 0x50}; // the same window, no content size
+    assertEquals(1L << 20, WholeDecode.zstdWindowMemory(noSize, 0, noSize.length));
   }
 
   @Test
@@ -194,7 +196,6 @@ class WholeDecodeTest {
     byte[] skippable = {0x50, 0x2a, 0x4d, 0x18, 0, 0, 0, 0};
     assertEquals(WholeDecode.ZSTD_MAX_WINDOW, WholeDecode.zstdWindowMemory(skippable, 0, skippable.length));
     assertEquals(WholeDecode.ZSTD_MAX_WINDOW, WholeDecode.zstdWindowMemory(huge, 0, 5), "cut");
-    assertEquals(1L << 20, WholeDecode.zstdWindowMemory(new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0, 0x50}, 0, 6));
   }
 
   private static byte[] compress(org.tukaani.xz.LZMA2Options options) throws IOException {
