@@ -18,6 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,21 +78,36 @@ class WholePackageDumpTest {
     Path base = tmp.resolve("vmlinux.btf");
     Files.write(base, vmlinux[0]);
     Btf vm = BtfParser.parse(vmlinux[0]);
-    int compared = 0;
-    for (String[] m : modules) {
-      ModuleImage image = ModuleImage.fromStored(Files.readAllBytes(Path.of(m[1])));
-      if (image.btf().isEmpty()) {
-        continue;
+    // one module per core at a time: a bpftool process each, thousands of them
+    ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+    try {
+      List<Future<Boolean>> compared = new ArrayList<>();
+      for (String[] m : modules) {
+        compared.add(pool.submit(() -> dumpsAsBpftool(m[0], Path.of(m[1]), vm, base)));
       }
-      String ours = BtfDumper.dump(BtfParser.parse(image.btf().get(), vm));
-      Process p = new ProcessBuilder("bpftool", "btf", "dump", "-B", base.toString(), "file", asElf(m[1]))
-          .redirectErrorStream(true).start();
-      String theirs = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertEquals(0, p.waitFor(), m[0]);
-      assertEquals(theirs, ours, m[0]);
-      compared++;
+      long withBtf = 0;
+      for (Future<Boolean> f : compared) {
+        withBtf += f.get() ? 1 : 0; // a mismatch fails here, with its module's path
+      }
+      assertEquals(modules.size(), withBtf, "every module of the package carries BTF");
+    } finally {
+      pool.shutdownNow();
     }
-    assertEquals(modules.size(), compared, "every module of the package carries BTF");
+  }
+
+  /** Whether the module at {@code file} (package path {@code path}) has BTF; if so, asserts our dump is bpftool's. */
+  private static boolean dumpsAsBpftool(String path, Path file, Btf vm, Path base) throws Exception {
+    ModuleImage image = ModuleImage.fromStored(Files.readAllBytes(file));
+    if (image.btf().isEmpty()) {
+      return false;
+    }
+    String ours = BtfDumper.dump(BtfParser.parse(image.btf().get(), vm));
+    Process p = new ProcessBuilder("bpftool", "btf", "dump", "-B", base.toString(), "file", asElf(file.toString()))
+        .redirectErrorStream(true).start();
+    String theirs = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), path);
+    assertEquals(theirs, ours, path);
+    return true;
   }
 
   /**
