@@ -53,8 +53,6 @@ public final class WholeDecode {
   private static final int READ_BYTES = 8192;
   /** libzstd's default window limit (ZSTD_WINDOWLOG_LIMIT_DEFAULT): zstd-jni refuses frames that ask for more. */
   static final long ZSTD_MAX_WINDOW = 1L << 27;
-  /** The magic of a zstd frame (skippable frames have others). */
-  private static final int ZSTD_MAGIC = 0xFD2FB528;
 
   private WholeDecode() {}
 
@@ -270,14 +268,14 @@ public final class WholeDecode {
   /**
    * The decoding buffer libzstd allocates for the zstd frame at {@code src[off]} (RFC 8878,
    * 3.1.1.1.2): its window, no larger than its content when the header states that, as
-   * ZSTD_decodingBufferSize_min sizes it; {@link #ZSTD_MAX_WINDOW} when the header does not read
-   * (cut, or a skippable frame first). That buffer is native memory, outside the heap, but the
+   * ZSTD_decodingBufferSize_min sizes it; {@link #ZSTD_MAX_WINDOW} when the header is cut. The
+   * frame's magic is the caller's to have detected ({@link Compression#detect}). That buffer is native memory, outside the heap, but the
    * decoder writes all of it that the output reaches, so it is counted in the same budget as the
    * array the output goes to: what the budget bounds is then what the decodes at once can touch.
    * Only the first frame is read; a later one with a larger window is not counted.
    */
   static long zstdWindowMemory(byte[] src, int off, int len) {
-    if (len < 6 || ByteBuffer.wrap(src, off, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() != ZSTD_MAGIC) {
+    if (len < 6) {
       return ZSTD_MAX_WINDOW;
     }
     int descriptor = src[off + 4] & 0xff;
