@@ -145,10 +145,11 @@ class RealDebianScanTest {
 
   /** The one file of {@code dir} whose name matches {@code regex}; the test is skipped when there is none. */
   private static String only(Path dir, String regex) throws IOException {
-    assumeTrue(Files.isDirectory(dir), "run fixtures/scripts/fetch-debian.sh --testing first");
+    assumeTrue(Files.isDirectory(dir), "run fixtures/scripts/fetch-debian.sh --trixie --testing first");
     try (Stream<Path> s = Files.list(dir)) {
       List<Path> found = s.filter(p -> p.getFileName().toString().matches(regex)).toList();
-      assumeTrue(!found.isEmpty(), "no " + regex + " in " + dir + " (testing's index may have had none to fetch)");
+      assumeTrue(!found.isEmpty(), "no " + regex + " in " + dir + " (fetch-debian.sh --trixie --testing fetches them;"
+          + " testing's index may have had none to fetch)");
       assertEquals(1, found.size(), found.toString());
       return found.get(0).toString();
     }
@@ -156,16 +157,11 @@ class RealDebianScanTest {
 
   /** The release of the Debian 13 cloud package in the cache (its version moves with trixie's updates). */
   static String trixieRelease() throws IOException {
-    Path dir = Fixtures.cache().resolve("debian");
-    assumeTrue(Files.isDirectory(dir), "run fixtures/scripts/fetch-debian.sh --trixie first");
-    try (Stream<Path> s = Files.list(dir)) {
-      String name = s.map(p -> p.getFileName().toString())
-          .filter(n -> n.matches("linux-image-.*\\+deb13-cloud-amd64-unsigned_.*\\.deb")).sorted().reduce((a, b) -> b)
-          .orElse(null);
-      assumeTrue(name != null, "no Debian 13 cloud-amd64 package in " + dir + ": run fetch-debian.sh --trixie");
-      return name.substring("linux-image-".length(), name.indexOf("-unsigned_"));
-    }
+    String name = Path.of(only(Fixtures.cache().resolve("debian"), "linux-image-.*\\+deb13-cloud-amd64-unsigned_.*\\.deb"))
+        .getFileName().toString();
+    return name.substring("linux-image-".length(), name.indexOf("-unsigned_"));
   }
+
 
   /**
    * The arm64 cloud build: its vmlinuz is a raw Image (the BTF found by search, no ELF), its 992
