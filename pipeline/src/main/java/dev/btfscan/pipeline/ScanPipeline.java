@@ -144,7 +144,7 @@ public final class ScanPipeline {
     PipelineOptions options = PipelineOptionsFactory.fromArgs(config.beamArgs().toArray(new String[0]))
         .withValidation().create();
     options.setJobName("btf-scan");
-    if (options.getRunner().getSimpleName().equals("DirectRunner")) {
+    if (onDirectRunner(options)) {
       // The DirectRunner's immutability and encodability checks cost ~5x on large byte[]
       // elements (research notes); tests keep them on, real runs need not.
       DirectOptions direct = options.as(DirectOptions.class);
@@ -177,6 +177,11 @@ public final class ScanPipeline {
     return (int) Math.max(1, Math.min(Math.min(cores, readAtOnce), maxHeap / ParallelDecodeSlots.HEAP_PER_PACKAGE));
   }
 
+  /** Whether {@code options} select the DirectRunner, whose own options and costs apply only then. */
+  private static boolean onDirectRunner(PipelineOptions options) {
+    return options.getRunner().getSimpleName().equals("DirectRunner");
+  }
+
   /**
    * The shards kernel files are spread over after the reader: on the DirectRunner four per worker
    * thread, since each shard is a bundle there, and the runner makes each bundle's evaluator anew
@@ -186,7 +191,7 @@ public final class ScanPipeline {
    * KernelPackageIO#SPREAD_SHARDS}: their workers are many, and a shard is at most one of them.
    */
   static int spreadShards(PipelineOptions options) {
-    if (options.getRunner().getSimpleName().equals("DirectRunner")) {
+    if (onDirectRunner(options)) {
       return 4 * Math.max(1, options.as(DirectOptions.class).getTargetParallelism());
     }
     return KernelPackageIO.SPREAD_SHARDS;
